@@ -1,0 +1,78 @@
+using EdgeBert.Kernels;
+
+namespace EdgeBert.Core.Tests.Kernels;
+
+[Category("Kernels")]
+public class KernelIsaSelectorTests
+{
+    [Test]
+    public void ScalarIsAlwaysSupportedAndActiveIsSupported()
+    {
+        Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Scalar), Is.True);
+        Assert.That(KernelIsaSelector.IsSupported(KernelIsaSelector.Active), Is.True);
+        Assert.That(KernelIsaSelector.Supported, Does.Contain(KernelIsaSelector.Best));
+    }
+
+    [TestCase("scalar", KernelIsa.Scalar)]
+    [TestCase(" AVX512 ", KernelIsa.Avx512)]
+    [TestCase("neon", KernelIsa.AdvSimd)]
+    public void ParsesNames(string text, KernelIsa expected)
+    {
+        Assert.That(KernelIsaSelector.TryParse(text, out var isa), Is.True);
+        Assert.That(isa, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void UnknownNameIsAClearError()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => KernelIsaSelector.Resolve("sse9"));
+        Assert.That(ex!.Message, Does.Contain("EDGEBERT_ISA").And.Contain("sse9"));
+    }
+
+    [Test]
+    public void UnsupportedRequestFallsBackToBest()
+    {
+        foreach (var isa in Enum.GetValues<KernelIsa>())
+        {
+            var resolved = KernelIsaSelector.Resolve(isa.ToString());
+            Assert.That(resolved, Is.EqualTo(KernelIsaSelector.IsSupported(isa) ? isa : KernelIsaSelector.Best), isa.ToString());
+        }
+    }
+}
+
+[Category("Kernels")]
+public class KernelParallelTests
+{
+    private struct Mark : CommunityToolkit.HighPerformance.Helpers.IAction
+    {
+        public int[] Hits;
+        public void Invoke(int i) => Interlocked.Increment(ref Hits[i]);
+    }
+
+    [TestCase(0, 1)]
+    [TestCase(1, 4)]
+    [TestCase(97, 1)]
+    [TestCase(97, 2)]
+    [TestCase(1000, 3)]
+    public void EveryIndexRunsExactlyOnce(int count, int threads)
+    {
+        var work = new Mark { Hits = new int[count] };
+        KernelParallel.For(count, threads, minChunk: 8, in work);
+        Assert.That(work.Hits, Is.All.EqualTo(1));
+    }
+
+    [Test]
+    public void OneThreadRunsInlineOnTheCaller()
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        var seen = new ThreadRecorder { Ids = new int[64] };
+        KernelParallel.For(64, 1, 1, in seen);
+        Assert.That(seen.Ids, Is.All.EqualTo(caller));
+    }
+
+    private struct ThreadRecorder : CommunityToolkit.HighPerformance.Helpers.IAction
+    {
+        public int[] Ids;
+        public void Invoke(int i) => Ids[i] = Environment.CurrentManagedThreadId;
+    }
+}
