@@ -220,6 +220,14 @@ async function run(configName, text, pair, trunc) {
       }
     }
   }
+  // A grid of pair lengths for longest_first: HF clamps each sequence to max_length before
+  // splitting the budget, which decides ties between two long sequences.
+  const seq = (n) => Array(n).fill('the').join(' ');
+  for (const maxLength of [3, 4, 6, 9]) {
+    for (const n1 of [0, 1, 2, 3, 5, 8, 13]) {
+      for (const n2 of [0, 1, 2, 3, 5, 8, 13]) await run('uncased', seq(n1), seq(n2), { maxLength, strategy: 'LongestFirst', side: 'Right' });
+    }
+  }
   const out = {
     generator: 'tools/tokenizer-fixture/generate.js',
     tokenizers: require('tokenizers/package.json').version,

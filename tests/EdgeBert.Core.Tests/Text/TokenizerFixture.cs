@@ -1,0 +1,84 @@
+using System.Text.Json;
+using EdgeBert.Text;
+
+namespace EdgeBert.Core.Tests.Text;
+
+/// <summary>The committed golden fixture (tools/tokenizer-fixture/generate.js) and its vocabulary.</summary>
+internal static class TokenizerFixture
+{
+    public static string Directory => Path.Combine(TestContext.CurrentContext.TestDirectory, "Text", "Fixtures");
+
+    private static readonly Lazy<WordPieceVocabulary> s_vocabulary =
+        new(() => WordPieceVocabulary.Load(Path.Combine(AppContext.BaseDirectory, "Text", "Fixtures", "vocab.txt")));
+
+    public static WordPieceVocabulary Vocabulary => s_vocabulary.Value;
+
+    public static BertTokenizer Uncased(int? maxLength = null) => new(Vocabulary, new BertTokenizerOptions { MaxLength = maxLength });
+
+    public static BertTokenizer Cased(int? maxLength = null) =>
+        new(Vocabulary, new BertTokenizerOptions { Lowercase = false, MaxLength = maxLength });
+
+    public static IReadOnlyList<GoldenCase> Cases => s_cases.Value;
+
+    private static readonly Lazy<IReadOnlyList<GoldenCase>> s_cases = new(LoadCases);
+
+    private static IReadOnlyList<GoldenCase> LoadCases()
+    {
+        using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Text", "Fixtures", "bert-wordpiece-golden.json"));
+        using var doc = JsonDocument.Parse(stream);
+        var configs = doc.RootElement.GetProperty("configs");
+        var cases = new List<GoldenCase>();
+        foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            string configName = c.GetProperty("config").GetString()!;
+            var config = configs.GetProperty(configName);
+            var options = new BertTokenizerOptions
+            {
+                Lowercase = config.GetProperty("lowercase").GetBoolean(),
+                StripAccents = config.GetProperty("strip_accents").GetBoolean(),
+                HandleChineseCharacters = config.GetProperty("handle_chinese_chars").GetBoolean(),
+                MaxLength = c.TryGetProperty("maxLength", out var max) ? max.GetInt32() : null,
+                Truncation = c.TryGetProperty("strategy", out var s) ? Enum.Parse<TruncationStrategy>(s.GetString()!) : TruncationStrategy.LongestFirst,
+                TruncationSide = c.TryGetProperty("side", out var side) ? Enum.Parse<TruncationSide>(side.GetString()!) : TruncationSide.Right,
+            };
+            cases.Add(new GoldenCase(
+                c.GetProperty("id").GetInt32(),
+                configName,
+                ReadText(c, "text")!,
+                ReadText(c, "pair"),
+                options,
+                c.TryGetProperty("ids", out var ids) ? ids.EnumerateArray().Select(e => e.GetInt32()).ToArray() : null,
+                c.TryGetProperty("typeIds", out var types) ? types.EnumerateArray().Select(e => e.GetInt32()).ToArray() : null,
+                c.TryGetProperty("truncated", out var t) && t.GetBoolean(),
+                c.TryGetProperty("error", out var err) ? err.GetString() : null));
+        }
+        return cases;
+    }
+
+    // Texts with lone surrogates travel as UTF-16 code units: JSON readers reject such escapes.
+    private static string? ReadText(JsonElement c, string key)
+    {
+        if (c.TryGetProperty(key + "Units", out var units))
+            return new string(units.EnumerateArray().Select(u => (char)u.GetInt32()).ToArray());
+        return c.TryGetProperty(key, out var text) ? text.GetString() : null;
+    }
+}
+
+/// <summary>One fixture case: HF's ids for a text (or pair) under one configuration, or HF's error.</summary>
+internal sealed record GoldenCase(
+    int Id, string Config, string Text, string? Pair, BertTokenizerOptions Options,
+    int[]? Ids, int[]? TypeIds, bool Truncated, string? Error)
+{
+    /// <summary>A readable description for failure messages (escapes invisible characters).</summary>
+    public string Describe() =>
+        $"case #{Id} [{Config}, maxLength={Options.MaxLength?.ToString() ?? "none"}, {Options.Truncation}, {Options.TruncationSide}] " +
+        $"text={Escape(Text)}" + (Pair is null ? "" : $" pair={Escape(Pair)}");
+
+    public static string Escape(string s)
+    {
+        var b = new System.Text.StringBuilder("\"");
+        foreach (char ch in s.Length > 300 ? s[..300] + "…" : s)
+            b.Append(ch is >= ' ' and < '\u007f' ? ch.ToString() : $"\\u{(int)ch:X4}");
+        return b.Append('"').ToString();
+    }
+}
