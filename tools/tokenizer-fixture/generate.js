@@ -9,7 +9,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { Tokenizer } = require('tokenizers');
+const tk = require('tokenizers');
+const { Tokenizer } = tk;
 
 const FIXTURES = path.join(__dirname, '../../tests/EdgeBert.Core.Tests/Text/Fixtures');
 const vocabLines = fs.readFileSync(path.join(FIXTURES, 'vocab.txt'), 'utf8').split('\n');
@@ -103,6 +104,11 @@ const texts = [
   'lone\ud800high', 'lone\udc00low', '\ud800', 'swapped\udc00\ud800pair', 'ok\ud83d\ude00ok\ud83d',
   // special tokens in text
   '[CLS] hello [SEP]', 'x[MASK]y', '[cls] lowercase', '[UNK][UNK]', '[PAD]', '[unused1] not added', '[SEP', 'a [MASK] b [SEP] c',
+  // marks that survive strip_accents and are reordered by NFD (musical symbols, viramas, tone
+  // marks, marks newer than HF's category tables), with and without blocking class-0 marks
+  'a\u{1d16d}\u{1d165}', 'a\u{1d16d}\u034f\u{1d165}', 'a\u{1d16d}\u0301\u{1d165}', '\u{1d15f}\u{1d16d}x', 'a\u302f\u1b44',
+  'x\u{1d16e}\u{1d165}\u{1d16d}\u{1d166}', 'a\u08d4\u0301\u1b44 b', 'ka\u0941\u{1d16d}\u{1d165}', '\u{1d16d}\u{1d165}', 'a\u{1d16d}\u200d\u{1d165}',
+  'A\u{1d16d}\u0300\u302e\u{1d165}\u0323', '\u{1d160}\u{1d15f}',
   // long words around the 100-char limit
   word(99), word(100), word(101), word(150), word(99, 'é'), word(100, 'é'), word(101, 'é'), 'e\u0301'.repeat(60),
   word(99) + '🙂', word(98) + '🙂', word(100, '中'), 'x' + word(100, '\u0301'), word(50, 'ab'), word(51, 'ab'),
@@ -228,15 +234,29 @@ async function run(configName, text, pair, trunc) {
       for (const n2 of [0, 1, 2, 3, 5, 8, 13]) await run('uncased', seq(n1), seq(n2), { maxLength, strategy: 'LongestFirst', side: 'Right' });
     }
   }
+  // The normalizer alone (HF's BertNormalizer.normalizeString), which checks stages whose
+  // effect the ids cannot show, such as the canonical order of marks inside an [UNK] word.
+  const normalizerCases = [];
+  for (const [name, cfg] of Object.entries(CONFIGS)) {
+    const normalizer = tk.bertNormalizer({ cleanText: true, handleChineseChars: cfg.handle_chinese_chars, stripAccents: cfg.strip_accents, lowercase: cfg.lowercase });
+    for (const t of texts) {
+      if (t.length > 300) continue;
+      const c = { config: name };
+      putText(c, 'text', t);
+      c.normalized = normalizer.normalizeString(t);
+      normalizerCases.push(c);
+    }
+  }
   const out = {
     generator: 'tools/tokenizer-fixture/generate.js',
     tokenizers: require('tokenizers/package.json').version,
     vocab: 'vocab.txt',
     configs: CONFIGS,
     cases,
+    normalizerCases,
   };
   const file = path.join(FIXTURES, 'bert-wordpiece-golden.json');
   fs.writeFileSync(file, JSON.stringify(out) + '\n');
   const errors = cases.filter((c) => c.error).length;
-  console.log(`${cases.length} cases (${errors} expected errors), ${fs.statSync(file).size} bytes -> ${file}`);
+  console.log(`${cases.length} cases (${errors} expected errors), ${normalizerCases.length} normalizer cases, ${fs.statSync(file).size} bytes -> ${file}`);
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -60,6 +60,44 @@ for (let cp = 0; cp <= MAX; cp++) {
   else if (parts.length !== 1) throw new Error(`pre-tokenizer splits U+${cp.toString(16)} into ${parts.length}`);
 }
 
+// Canonical reordering. HF's strip_accents runs NFD over the whole string, which sorts runs of
+// combining marks by canonical combining class (ccc) before the nonspacing marks are deleted.
+// Only marks with ccc != 0 that survive the deletion (a few spacing marks: viramas, Hangul tone
+// marks, musical symbols) can end up reordered, and a deleted mark with ccc 0 still blocks a
+// run. All of it is measured on HF itself with two reference marks, U+1D165 (ccc 216) and
+// U+1D16D (ccc 226):
+//   X has ccc > 216  <=>  HF reorders "a X U+1D165";   0 < ccc(X) < 226  <=>  HF reorders "a U+1D16D X".
+const R216 = '\u{1d165}', R226 = '\u{1d16d}';
+const reorders = (x, y) => x !== y && strip.normalizeString('a' + x + y) === 'a' + y + x;
+const survivors = [];
+const starterMarks = [];
+for (let cp = 0; cp <= MAX; cp++) {
+  if (isSurrogate(cp) || (cp >= SBase && cp < SBase + SCount)) continue;
+  const c = String.fromCodePoint(cp);
+  if (strip.normalizeString(c) === '') {
+    // A deleted mark: does it block reordering (ccc 0)?
+    if (strip.normalizeString('a' + R226 + c + R216) === 'a' + R226 + R216) starterMarks.push(cp);
+  } else if (strip.normalizeString(c) === c && (reorders(c, R216) || reorders(R226, c))) {
+    survivors.push(cp);
+  }
+}
+// Relative order of the survivors, measured pairwise; equal classes never reorder.
+const rank = new Map();
+const sorted = [...survivors].sort((x, y) => {
+  const a = String.fromCodePoint(x), b = String.fromCodePoint(y);
+  return reorders(a, b) ? 1 : reorders(b, a) ? -1 : 0;
+});
+let r = 0;
+sorted.forEach((cp, i) => {
+  const prev = sorted[i - 1];
+  if (i === 0 || reorders(String.fromCodePoint(prev), String.fromCodePoint(cp)) || reorders(String.fromCodePoint(cp), String.fromCodePoint(prev))) r++;
+  rank.set(cp, r);
+});
+for (const x of survivors) for (const y of survivors) {
+  const a = String.fromCodePoint(x), b = String.fromCodePoint(y);
+  if (reorders(a, b) !== rank.get(x) > rank.get(y)) throw new Error(`ccc ranks inconsistent for U+${x.toString(16)} U+${y.toString(16)}`);
+}
+
 function ranges(cps) {
   const out = [];
   for (const cp of cps) {
@@ -134,10 +172,23 @@ ${rangeTable('Chinese', 'Code points handle_chinese_chars surrounds with spaces.
 ${rangeTable('Punctuation', 'Code points BertPreTokenizer isolates as punctuation.', punct)}
 ${rangeTable('PreTokenizerWhitespace', 'Code points BertPreTokenizer splits on and removes.', preWhitespace)}
 ${rangeTable('NonspacingMarks', 'Code points strip_accents deletes (Mn, after NFD of a lone code point).', nonspacingMarks)}
+${rangeTable('NonspacingStarters', 'Deleted nonspacing marks with combining class 0: they still end a run of marks that NFD reorders.', starterMarks)}
+    /// <summary>Marks with a nonzero combining class that strip_accents keeps (so NFD may reorder them). Sorted; see <see cref="SurvivingMarkRanks"/>.</summary>
+    internal static ReadOnlySpan<int> SurvivingMarkKeys =>
+    [
+${csInts(survivors, 12)}
+    ];
+
+    /// <summary>Relative canonical combining class of each <see cref="SurvivingMarkKeys"/> entry (larger sorts later).</summary>
+    internal static ReadOnlySpan<int> SurvivingMarkRanks =>
+    [
+${csInts(survivors.map((cp) => rank.get(cp)), 12)}
+    ];
+
 ${mapTable('StripAccents', 'Per code point NFD with nonspacing marks (Mn) removed, where it differs from the input and is not empty; Hangul syllables are decomposed algorithmically instead.', stripMap)}
 ${mapTable('Lowercase', 'Per code point lowercase mapping (Rust char::to_lowercase), where it differs from the input.', lowerMap)}}
 `;
 const out = path.join(__dirname, '../../src/EdgeBert.Core/Text/BertUnicodeTables.g.cs');
 fs.writeFileSync(out, cs);
 console.log(`removed ${ranges(removed).length} ranges, whitespace ${whitespace.length}, chinese ${ranges(chineseCps).length} ranges, ` +
-  `punct ${ranges(punct).length} ranges, pre-ws ${preWhitespace.length}, marks ${ranges(nonspacingMarks).length} ranges, strip ${stripMap.length}, lower ${lowerMap.length}; wrote ${out} (${cs.length} bytes)`);
+  `punct ${ranges(punct).length} ranges, pre-ws ${preWhitespace.length}, marks ${ranges(nonspacingMarks).length} ranges, strip ${stripMap.length}, starter marks ${starterMarks.length}, surviving marks ${survivors.length}, lower ${lowerMap.length}; wrote ${out} (${cs.length} bytes)`);

@@ -44,11 +44,13 @@ internal static class BertCharacters
         cp < 128 ? (s_ascii[cp] & PreTokenizerWhitespaceFlag) != 0 : InRanges(BertUnicodeTables.PreTokenizerWhitespace, cp);
 
     /// <summary>
-    /// Appends NFD(<paramref name="cp"/>) without nonspacing marks, as HF's strip_accents does
-    /// for one code point. Canonical reordering of several combining marks is not needed: the
-    /// marks it would reorder are (with rare exceptions) nonspacing and deleted anyway.
+    /// Appends NFD(<paramref name="cp"/>) without nonspacing marks, as HF's strip_accents does,
+    /// then lowercased when asked. NFD also sorts each run of combining marks by combining class;
+    /// only the few marks that survive the deletion can move, so they are sorted into place as
+    /// they arrive. <paramref name="barrier"/> is the output index before which no mark may move:
+    /// a deleted mark of class 0 ends a run although it leaves nothing in the output.
     /// </summary>
-    public static void AppendStripped(int cp, bool lowercase, ref PooledBuffer<char> output)
+    public static void AppendStripped(int cp, bool lowercase, ref PooledBuffer<char> output, ref int barrier)
     {
         if ((uint)(cp - SBase) < SCount)
         {
@@ -59,19 +61,58 @@ internal static class BertCharacters
             if (s % TCount != 0) output.Add((char)(TBase + s % TCount));
             return;
         }
-        if (InRanges(BertUnicodeTables.NonspacingMarks, cp)) return;
+        if (InRanges(BertUnicodeTables.NonspacingMarks, cp))
+        {
+            if (InRanges(BertUnicodeTables.NonspacingStarters, cp)) barrier = output.Count;
+            return;
+        }
         int index = BertUnicodeTables.StripAccentsKeys.BinarySearch(cp);
         if (index < 0)
         {
-            AppendCased(cp, lowercase, ref output);
+            AppendDecomposed(cp, lowercase, ref output, barrier);
             return;
         }
         var decomposed = Slice(BertUnicodeTables.StripAccentsPool, BertUnicodeTables.StripAccentsStarts, index);
         for (int i = 0; i < decomposed.Length;)
         {
             int d = ReadCodePoint(decomposed, ref i);
-            AppendCased(d, lowercase, ref output);
+            AppendDecomposed(d, lowercase, ref output, barrier);
         }
+    }
+
+    private static void AppendDecomposed(int cp, bool lowercase, ref PooledBuffer<char> output, int barrier)
+    {
+        AppendCased(cp, lowercase, ref output);
+        int rank = SurvivingMarkRank(cp);
+        if (rank == 0) return;
+
+        // Canonical ordering: move the mark left past marks of a higher class (stable).
+        var text = output.Span;
+        int end = text.Length;
+        int width = cp >= 0x10000 ? 2 : 1;
+        int markStart = end - width;
+        Span<char> swap = stackalloc char[4];
+        while (markStart > barrier)
+        {
+            int prevStart = markStart - 1;
+            if (char.IsLowSurrogate(text[prevStart]) && prevStart > barrier && char.IsHighSurrogate(text[prevStart - 1])) prevStart--;
+            int cursor = prevStart;
+            int prev = ReadCodePoint(text, ref cursor);
+            if (SurvivingMarkRank(prev) <= rank) break;
+            int prevWidth = markStart - prevStart;
+            text.Slice(markStart, width).CopyTo(swap);
+            text.Slice(prevStart, prevWidth).CopyTo(swap[width..]);
+            swap[..(width + prevWidth)].CopyTo(text[prevStart..]);
+            markStart = prevStart;
+        }
+    }
+
+    /// <summary>Relative combining class of a mark that strip_accents keeps, or 0 for anything else.</summary>
+    private static int SurvivingMarkRank(int cp)
+    {
+        if (cp < 0x8D4) return 0;
+        int index = BertUnicodeTables.SurvivingMarkKeys.BinarySearch(cp);
+        return index < 0 ? 0 : BertUnicodeTables.SurvivingMarkRanks[index];
     }
 
     /// <summary>Appends <paramref name="cp"/>, lowercased per Rust's <c>char::to_lowercase</c> when asked.</summary>

@@ -20,6 +20,28 @@ public class BertNormalizerTests
         }
     }
 
+    public static IEnumerable<TestCaseData> NormalizerCases() =>
+        TokenizerFixture.NormalizerCases.Select(c => new TestCaseData(c.Id).SetName($"GoldenNormalizer_{c.Id:D4}_{c.Config}"));
+
+    [TestCaseSource(nameof(NormalizerCases))]
+    public void MatchesHuggingFaceNormalizer(int id)
+    {
+        var c = TokenizerFixture.NormalizerCases[id];
+        string actual = Normalize(c.Text, c.Lowercase, c.StripAccents, c.HandleChinese);
+        Assert.That(actual, Is.EqualTo(c.Expected),
+            $"normalizer case #{c.Id} [{c.Config}] text={GoldenCase.Escape(c.Text)}\n  expected {GoldenCase.Escape(c.Expected)}\n  actual   {GoldenCase.Escape(actual)}");
+    }
+
+    [Test]
+    public void CanonicalOrderingOfSurvivingMarks()
+    {
+        // NFD sorts U+1D16D (class 226) after U+1D165 (216); a deleted class-0 mark (U+034F) blocks it.
+        Assert.That(Normalize("a\U0001D16D\U0001D165"), Is.EqualTo("a\U0001D165\U0001D16D"));
+        Assert.That(Normalize("a\U0001D16D\u034F\U0001D165"), Is.EqualTo("a\U0001D16D\U0001D165"));
+        Assert.That(Normalize("a\U0001D16D\u0301\U0001D165"), Is.EqualTo("a\U0001D165\U0001D16D"), "a deleted mark of nonzero class does not block");
+        Assert.That(Normalize("a\U0001D16D\U0001D165", stripAccents: false), Is.EqualTo("a\U0001D16D\U0001D165"), "no NFD without strip_accents");
+    }
+
     [Test]
     public void BclNormalizeIsANoOpUnderInvariantGlobalization()
     {

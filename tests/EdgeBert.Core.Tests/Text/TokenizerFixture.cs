@@ -20,13 +20,28 @@ internal static class TokenizerFixture
 
     public static IReadOnlyList<GoldenCase> Cases => s_cases.Value;
 
-    private static readonly Lazy<IReadOnlyList<GoldenCase>> s_cases = new(LoadCases);
+    private static readonly Lazy<IReadOnlyList<GoldenCase>> s_cases = new(() => Load().Cases);
 
-    private static IReadOnlyList<GoldenCase> LoadCases()
+    private static readonly Lazy<IReadOnlyList<NormalizerCase>> s_normalizerCases = new(() => Load().NormalizerCases);
+
+    /// <summary>HF's BertNormalizer output for the fixture texts, per configuration.</summary>
+    public static IReadOnlyList<NormalizerCase> NormalizerCases => s_normalizerCases.Value;
+
+    private static (IReadOnlyList<GoldenCase> Cases, IReadOnlyList<NormalizerCase> NormalizerCases) Load()
     {
         using var stream = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Text", "Fixtures", "bert-wordpiece-golden.json"));
         using var doc = JsonDocument.Parse(stream);
         var configs = doc.RootElement.GetProperty("configs");
+        var normalizerCases = new List<NormalizerCase>();
+        foreach (var c in doc.RootElement.GetProperty("normalizerCases").EnumerateArray())
+        {
+            string configName = c.GetProperty("config").GetString()!;
+            var config = configs.GetProperty(configName);
+            normalizerCases.Add(new NormalizerCase(
+                normalizerCases.Count, configName, ReadText(c, "text")!,
+                config.GetProperty("lowercase").GetBoolean(), config.GetProperty("strip_accents").GetBoolean(),
+                config.GetProperty("handle_chinese_chars").GetBoolean(), c.GetProperty("normalized").GetString()!));
+        }
         var cases = new List<GoldenCase>();
         foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
         {
@@ -52,7 +67,7 @@ internal static class TokenizerFixture
                 c.TryGetProperty("truncated", out var t) && t.GetBoolean(),
                 c.TryGetProperty("error", out var err) ? err.GetString() : null));
         }
-        return cases;
+        return (cases, normalizerCases);
     }
 
     // Texts with lone surrogates travel as UTF-16 code units: JSON readers reject such escapes.
@@ -63,6 +78,9 @@ internal static class TokenizerFixture
         return c.TryGetProperty(key, out var text) ? text.GetString() : null;
     }
 }
+
+/// <summary>One normalizer case: HF's BertNormalizer output for a text under one configuration.</summary>
+internal sealed record NormalizerCase(int Id, string Config, string Text, bool Lowercase, bool StripAccents, bool HandleChinese, string Expected);
 
 /// <summary>One fixture case: HF's ids for a text (or pair) under one configuration, or HF's error.</summary>
 internal sealed record GoldenCase(
