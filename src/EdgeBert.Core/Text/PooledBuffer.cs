@@ -5,6 +5,8 @@ namespace EdgeBert.Text;
 /// <summary>
 /// A growable list over <see cref="ArrayPool{T}.Shared"/> arrays, so that tokenizing allocates
 /// nothing once the pool is warm. A mutable struct: pass it by <c>ref</c> and dispose it once.
+/// (CommunityToolkit's <c>ArrayPoolBufferWriter</c> is a class, one allocation per call, and
+/// its <c>SpanOwner</c> cannot grow; the BCL's <c>ValueListBuilder</c> is internal.)
 /// </summary>
 internal struct PooledBuffer<T> : IDisposable
 {

@@ -175,4 +175,28 @@ public class BertTokenizerTests
             Assert.That(truncated, Is.EqualTo(e.Truncated), context);
         }
     }
+
+    [Test]
+    public void OneTokenizerIsSafeToShareAcrossThreads()
+    {
+        var tokenizer = TokenizerFixture.Uncased(maxLength: 64);
+        var texts = TokenizerFixture.Cases.Where(c => c.Config == "uncased" && c.Pair is null && c.Options.MaxLength is null)
+            .Select(c => c.Text).Take(200).ToArray();
+        var expected = texts.Select(t => tokenizer.Encode(t).Ids.ToArray()).ToArray();
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, worker =>
+        {
+            var ids = new int[64];
+            var types = new int[64];
+            for (int round = 0; round < 5; round++)
+            {
+                for (int i = 0; i < texts.Length; i++)
+                {
+                    int n = tokenizer.Encode(texts[i].AsSpan(), ids, types, out _);
+                    if (!ids.AsSpan(0, n).SequenceEqual(expected[i])) mismatches.Add(i);
+                }
+            }
+        });
+        Assert.That(mismatches, Is.Empty, "texts whose ids changed under concurrent use (indices into the uncased fixture texts)");
+    }
 }
