@@ -204,6 +204,12 @@ async function run(configName, text, pair, trunc) {
     c.ids = full.getIds(); c.typeIds = full.getTypeIds(); c.truncated = false;
   }
   if (c.ids && c.ids.some((id) => id === undefined || id === null)) throw new Error('bad ids');
+  // Offsets (HF reports code point indices into each sequence) for the shorter texts only, to
+  // keep the fixture small.
+  if (c.ids && text.length <= 300 && (pair ?? '').length <= 300) {
+    const enc = trunc ? await tok.encode(text, pair ?? null) : full;
+    c.offsets = enc.getOffsets().flat();
+  }
   c.id = cases.length;
   cases.push(c);
 }

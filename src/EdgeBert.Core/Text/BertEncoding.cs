@@ -11,8 +11,11 @@ public sealed class BertEncoding
     private readonly int[] _typeIds;
     private readonly int[] _attentionMask;
 
-    internal BertEncoding(int[] ids, int[] typeIds, bool truncated)
+    private readonly (int Start, int End)[] _offsets;
+
+    internal BertEncoding(int[] ids, int[] typeIds, (int Start, int End)[] offsets, bool truncated)
     {
+        _offsets = offsets;
         _ids = ids;
         _typeIds = typeIds;
         _attentionMask = new int[ids.Length];
@@ -31,6 +34,13 @@ public sealed class BertEncoding
 
     /// <summary>Attention mask: 1 for every token (an encoding is never padded).</summary>
     public ReadOnlySpan<int> AttentionMask => _attentionMask;
+
+    /// <summary>
+    /// Per token, the [Start, End) UTF-16 range of the text it came from, in its own sequence
+    /// (the first text or the pair); (0, 0) for the template's [CLS] and [SEP]. A word that
+    /// became [UNK] spans the whole word. (HF reports the same ranges in code points.)
+    /// </summary>
+    public ReadOnlySpan<(int Start, int End)> Offsets => _offsets;
 
     /// <summary>Whether tokens were dropped to respect <see cref="BertTokenizerOptions.MaxLength"/>.</summary>
     public bool Truncated { get; }

@@ -19,6 +19,9 @@ internal ref struct BertPreTokenizer
     /// <summary>The word found by the last successful <see cref="MoveNext"/>.</summary>
     public ReadOnlySpan<char> Current { get; private set; }
 
+    /// <summary>Index of <see cref="Current"/> in the normalized text.</summary>
+    public int CurrentStart { get; private set; }
+
     public BertPreTokenizer GetEnumerator() => this;
 
     public bool MoveNext()
@@ -33,6 +36,7 @@ internal ref struct BertPreTokenizer
             if (BertCharacters.IsPunctuation(cp))
             {
                 Current = text[start..i];
+                CurrentStart = start;
                 _position = i;
                 return true;
             }
@@ -45,6 +49,7 @@ internal ref struct BertPreTokenizer
                 end = next;
             }
             Current = text[start..end];
+            CurrentStart = start;
             _position = end;
             return true;
         }

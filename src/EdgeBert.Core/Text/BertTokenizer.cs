@@ -53,15 +53,19 @@ public sealed class BertTokenizer
         ArgumentNullException.ThrowIfNull(text);
         var ids = new PooledBuffer<int>(64);
         var typeIds = new PooledBuffer<int>(64);
+        var offsets = new PooledBuffer<int>(128);
         try
         {
-            bool truncated = EncodeCore(text, pair, pair is not null, ref ids, ref typeIds);
-            return new BertEncoding(ids.Span.ToArray(), typeIds.Span.ToArray(), truncated);
+            bool truncated = EncodeCore(text, pair, pair is not null, ref ids, ref typeIds, ref offsets, trackOffsets: true);
+            var pairs = new (int Start, int End)[ids.Count];
+            for (int i = 0; i < pairs.Length; i++) pairs[i] = (offsets.Span[2 * i], offsets.Span[2 * i + 1]);
+            return new BertEncoding(ids.Span.ToArray(), typeIds.Span.ToArray(), pairs, truncated);
         }
         finally
         {
             ids.Dispose();
             typeIds.Dispose();
+            offsets.Dispose();
         }
     }
 
@@ -177,14 +181,46 @@ public sealed class BertTokenizer
 
     private bool EncodeCore(ReadOnlySpan<char> text, ReadOnlySpan<char> pair, bool hasPair, ref PooledBuffer<int> ids, ref PooledBuffer<int> typeIds)
     {
+        PooledBuffer<int> none = default;
+        return EncodeCore(text, pair, hasPair, ref ids, ref typeIds, ref none, trackOffsets: false);
+    }
+
+    /// <summary>
+    /// The whole pipeline. With <paramref name="trackOffsets"/>, <paramref name="offsets"/> gets a
+    /// [start, end) pair per token: UTF-16 indices into the token's own sequence, (0, 0) for the
+    /// template's [CLS]/[SEP].
+    /// </summary>
+    private bool EncodeCore(ReadOnlySpan<char> text, ReadOnlySpan<char> pair, bool hasPair,
+        ref PooledBuffer<int> ids, ref PooledBuffer<int> typeIds, ref PooledBuffer<int> offsets, bool trackOffsets)
+    {
         var first = new PooledBuffer<int>(64);
         var second = new PooledBuffer<int>(hasPair ? 64 : 1);
         var scratch = new PooledBuffer<char>(Math.Max(text.Length, pair.Length) + 16);
+        PooledBuffer<int> firstOffsets = default, secondOffsets = default, origins = default, ranges = default;
+        if (trackOffsets)
+        {
+            firstOffsets = new PooledBuffer<int>(128);
+            secondOffsets = new PooledBuffer<int>(hasPair ? 128 : 1);
+            origins = new PooledBuffer<int>(2 * scratch.Capacity.Length);
+            ranges = new PooledBuffer<int>(128);
+        }
         try
         {
-            AppendSequence(text, ref first, ref scratch);
-            if (hasPair) AppendSequence(pair, ref second, ref scratch);
-            bool truncated = BertTruncation.Apply(Options, ref first, ref second, hasPair);
+            AppendSequence(text, ref first, ref scratch, ref firstOffsets, ref origins, ref ranges, trackOffsets);
+            if (hasPair) AppendSequence(pair, ref second, ref scratch, ref secondOffsets, ref origins, ref ranges, trackOffsets);
+
+            var side = Options.TruncationSide;
+            bool truncated = BertTruncation.Plan(Options, first.Count, second.Count, hasPair, out int keep1, out int keep2);
+            if (truncated)
+            {
+                BertTruncation.Keep(ref first, keep1, side);
+                BertTruncation.Keep(ref second, keep2, side);
+                if (trackOffsets)
+                {
+                    BertTruncation.Keep(ref firstOffsets, 2 * keep1, side);
+                    BertTruncation.Keep(ref secondOffsets, 2 * keep2, side);
+                }
+            }
 
             int cls = Vocabulary.ClassifierId, sep = Vocabulary.SeparatorId;
             ids.Add(cls);
@@ -197,6 +233,17 @@ public sealed class BertTokenizer
                 ids.Add(sep);
                 for (int i = 0; i < second.Count + 1; i++) typeIds.Add(1);
             }
+            if (trackOffsets)
+            {
+                offsets.AddRange([0, 0]);
+                offsets.AddRange(firstOffsets.Span);
+                offsets.AddRange([0, 0]);
+                if (hasPair)
+                {
+                    offsets.AddRange(secondOffsets.Span);
+                    offsets.AddRange([0, 0]);
+                }
+            }
             return truncated;
         }
         finally
@@ -204,26 +251,72 @@ public sealed class BertTokenizer
             first.Dispose();
             second.Dispose();
             scratch.Dispose();
+            if (trackOffsets)
+            {
+                firstOffsets.Dispose();
+                secondOffsets.Dispose();
+                origins.Dispose();
+                ranges.Dispose();
+            }
         }
     }
 
     /// <summary>Appends the word-piece ids of one sequence: special tokens, then normalized, pre-tokenized words.</summary>
     private void AppendSequence(ReadOnlySpan<char> text, ref PooledBuffer<int> ids, ref PooledBuffer<char> scratch)
     {
-        while (!text.IsEmpty)
+        PooledBuffer<int> none = default;
+        AppendSequence(text, ref ids, ref scratch, ref none, ref none, ref none, trackOffsets: false);
+    }
+
+    private void AppendSequence(ReadOnlySpan<char> text, ref PooledBuffer<int> ids, ref PooledBuffer<char> scratch,
+        ref PooledBuffer<int> offsets, ref PooledBuffer<int> origins, ref PooledBuffer<int> ranges, bool trackOffsets)
+    {
+        int consumed = 0; // UTF-16 index of the current segment in the sequence
+        var rest = text;
+        while (!rest.IsEmpty)
         {
             int at = -1, length = 0, specialId = -1;
-            if (Options.RecognizeSpecialTokens) at = _specials.FindNext(text, out length, out specialId);
-            var plain = at < 0 ? text : text[..at];
+            if (Options.RecognizeSpecialTokens) at = _specials.FindNext(rest, out length, out specialId);
+            var plain = at < 0 ? rest : rest[..at];
 
             scratch.Clear();
-            BertNormalizer.Normalize(plain, _lowercase, _stripAccents, Options.HandleChineseCharacters, ref scratch);
-            foreach (var word in new BertPreTokenizer(scratch.Span))
-                WordPieceModel.AppendPieces(Vocabulary, word, Options.MaxInputCharsPerWord, ref ids);
+            if (trackOffsets)
+            {
+                origins.Clear();
+                ranges.Clear();
+            }
+            BertNormalizer.Normalize(plain, _lowercase, _stripAccents, Options.HandleChineseCharacters, ref scratch, ref origins, trackOffsets, consumed);
+            var words = new BertPreTokenizer(scratch.Span);
+            while (words.MoveNext())
+                WordPieceModel.AppendPieces(Vocabulary, words.Current, Options.MaxInputCharsPerWord, ref ids, ref ranges, trackOffsets, words.CurrentStart);
+
+            if (trackOffsets)
+            {
+                // A piece spans the original code points its normalized chars came from.
+                var origin = origins.Span;
+                var pieceRanges = ranges.Span;
+                for (int r = 0; r < pieceRanges.Length; r += 2)
+                {
+                    int start = int.MaxValue, end = 0;
+                    for (int k = pieceRanges[r]; k < pieceRanges[r + 1]; k++)
+                    {
+                        start = Math.Min(start, origin[2 * k]);
+                        end = Math.Max(end, origin[2 * k + 1]);
+                    }
+                    offsets.Add(start);
+                    offsets.Add(end);
+                }
+            }
 
             if (at < 0) break;
             ids.Add(specialId);
-            text = text[(at + length)..];
+            if (trackOffsets)
+            {
+                offsets.Add(consumed + at);
+                offsets.Add(consumed + at + length);
+            }
+            consumed += at + length;
+            rest = rest[(at + length)..];
         }
     }
 

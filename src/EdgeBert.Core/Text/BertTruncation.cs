@@ -1,33 +1,35 @@
 namespace EdgeBert.Text;
 
 /// <summary>
-/// HuggingFace's <c>truncate_encodings</c> applied to the word-piece ids of one or two
+/// HuggingFace's <c>truncate_encodings</c> for the word pieces of one or two
 /// sequences, with the budget reduced by the template's special tokens (2 or 3), as HF does.
 /// </summary>
 internal static class BertTruncation
 {
-    /// <summary>Shortens <paramref name="first"/> and <paramref name="second"/> in place; returns whether tokens were dropped.</summary>
+    /// <summary>
+    /// Decides how many word pieces of each sequence to keep (<paramref name="keep1"/>,
+    /// <paramref name="keep2"/>); returns whether tokens are dropped.
+    /// </summary>
     /// <exception cref="InputTooLongException">Truncation is not allowed or cannot reach the budget.</exception>
-    public static bool Apply(BertTokenizerOptions options, ref PooledBuffer<int> first, ref PooledBuffer<int> second, bool hasPair)
+    public static bool Plan(BertTokenizerOptions options, int n1, int n2, bool hasPair, out int keep1, out int keep2)
     {
+        keep1 = n1;
+        keep2 = n2;
         if (options.MaxLength is not int maxLength) return false;
         int specials = hasPair ? 3 : 2;
-        int n1 = first.Count, n2 = hasPair ? second.Count : 0;
         int total = n1 + n2;
         if (maxLength < specials)
             throw new InputTooLongException(total + specials, maxLength, $"MaxLength {maxLength} cannot hold the {specials} special tokens of a {(hasPair ? "sentence pair" : "sequence")}.");
         int budget = maxLength - specials;
         if (total <= budget) return false;
 
-        var side = options.TruncationSide;
         if (options.Truncation == TruncationStrategy.Fail)
             throw new InputTooLongException(total + specials, maxLength, $"The input has {total + specials} tokens with [CLS]/[SEP], more than MaxLength {maxLength}, and truncation is disabled (TruncationStrategy.Fail).");
 
         if (budget == 0)
         {
             // HF's special case: a zero budget empties both sequences, whatever the strategy.
-            Keep(ref first, 0, side);
-            Keep(ref second, 0, side);
+            keep1 = keep2 = 0;
             return true;
         }
 
@@ -50,22 +52,23 @@ internal static class BertTruncation
                     shorter = budget / 2;
                     longer = shorter + budget % 2;
                 }
-                Keep(ref first, swap ? longer : shorter, side);
-                Keep(ref second, swap ? shorter : longer, side);
+                keep1 = Math.Min(n1, swap ? longer : shorter);
+                keep2 = Math.Min(n2, swap ? shorter : longer);
                 return true;
             }
             case TruncationStrategy.LongestFirst:
-                Keep(ref first, budget, side);
+                keep1 = budget;
                 return true;
             case TruncationStrategy.OnlyFirst:
             case TruncationStrategy.OnlySecond:
             {
                 if (options.Truncation == TruncationStrategy.OnlySecond && !hasPair)
                     throw new InputTooLongException(total + specials, maxLength, "Truncation error: Second sequence not provided (TruncationStrategy.OnlySecond needs a sentence pair).");
-                ref var target = ref options.Truncation == TruncationStrategy.OnlyFirst ? ref first : ref second;
-                if (target.Count <= toRemove)
-                    throw new InputTooLongException(total + specials, maxLength, $"Truncation error: Sequence to truncate too short to respect the provided max_length ({options.Truncation} would have to remove {toRemove} of its {target.Count} tokens).");
-                Keep(ref target, target.Count - toRemove, side);
+                int target = options.Truncation == TruncationStrategy.OnlyFirst ? n1 : n2;
+                if (target <= toRemove)
+                    throw new InputTooLongException(total + specials, maxLength, $"Truncation error: Sequence to truncate too short to respect the provided max_length ({options.Truncation} would have to remove {toRemove} of its {target} tokens).");
+                if (options.Truncation == TruncationStrategy.OnlyFirst) keep1 = n1 - toRemove;
+                else keep2 = n2 - toRemove;
                 return true;
             }
             default:
@@ -73,9 +76,10 @@ internal static class BertTruncation
         }
     }
 
-    private static void Keep(ref PooledBuffer<int> ids, int count, TruncationSide side)
+    /// <summary>Keeps <paramref name="count"/> items of <paramref name="items"/>: the first ones, or the last ones for <see cref="TruncationSide.Left"/>.</summary>
+    public static void Keep(ref PooledBuffer<int> items, int count, TruncationSide side)
     {
-        if (side == TruncationSide.Right) ids.Truncate(count);
-        else ids.KeepLast(count);
+        if (side == TruncationSide.Right) items.Truncate(count);
+        else items.KeepLast(count);
     }
 }

@@ -10,14 +10,26 @@ internal static class WordPieceModel
     /// <summary>Appends the ids of <paramref name="word"/>'s pieces to <paramref name="ids"/>.</summary>
     public static void AppendPieces(WordPieceVocabulary vocabulary, ReadOnlySpan<char> word, int maxInputCharsPerWord, ref PooledBuffer<int> ids)
     {
+        PooledBuffer<int> none = default;
+        AppendPieces(vocabulary, word, maxInputCharsPerWord, ref ids, ref none, trackRanges: false, wordStart: 0);
+    }
+
+    /// <summary>
+    /// Appends the ids of <paramref name="word"/>'s pieces and, when <paramref name="trackRanges"/>,
+    /// each piece's [start, end) in the normalized text (the word begins at <paramref name="wordStart"/>)
+    /// as pairs in <paramref name="ranges"/>.
+    /// </summary>
+    public static void AppendPieces(WordPieceVocabulary vocabulary, ReadOnlySpan<char> word, int maxInputCharsPerWord,
+        ref PooledBuffer<int> ids, ref PooledBuffer<int> ranges, bool trackRanges, int wordStart)
+    {
         // HF counts Unicode scalar values (Rust chars), not UTF-16 units.
         if (word.Length > maxInputCharsPerWord && CountCodePoints(word) > maxInputCharsPerWord)
         {
-            ids.Add(vocabulary.UnknownId);
+            AddUnknown(vocabulary, word, ref ids, ref ranges, trackRanges, wordStart);
             return;
         }
 
-        int mark = ids.Count;
+        int mark = ids.Count, rangeMark = trackRanges ? ranges.Count : 0;
         var head = vocabulary.Lookup;
         var continuation = vocabulary.ContinuationLookup;
         int start = 0;
@@ -36,11 +48,27 @@ internal static class WordPieceModel
             if (end == start)
             {
                 ids.Truncate(mark);
-                ids.Add(vocabulary.UnknownId);
+                if (trackRanges) ranges.Truncate(rangeMark);
+                AddUnknown(vocabulary, word, ref ids, ref ranges, trackRanges, wordStart);
                 return;
             }
             ids.Add(id);
+            if (trackRanges)
+            {
+                ranges.Add(wordStart + start);
+                ranges.Add(wordStart + end);
+            }
             start = end;
+        }
+    }
+
+    private static void AddUnknown(WordPieceVocabulary vocabulary, ReadOnlySpan<char> word, ref PooledBuffer<int> ids, ref PooledBuffer<int> ranges, bool trackRanges, int wordStart)
+    {
+        ids.Add(vocabulary.UnknownId);
+        if (trackRanges)
+        {
+            ranges.Add(wordStart);
+            ranges.Add(wordStart + word.Length);
         }
     }
 

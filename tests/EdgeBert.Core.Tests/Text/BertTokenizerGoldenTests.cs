@@ -29,6 +29,7 @@ public class BertTokenizerGoldenTests
         Assert.That(cases.Count(c => c.Pair is not null), Is.GreaterThan(100));
         Assert.That(cases.Count(c => c.Truncated), Is.GreaterThan(100));
         Assert.That(cases.Count(c => c.Error is not null), Is.GreaterThan(10));
+        Assert.That(cases.Count(c => c.CodePointOffsets is not null), Is.GreaterThan(1500));
         Assert.That(cases.Count(c => c.Text.Any(char.IsSurrogate) && !c.Text.Any(char.IsHighSurrogate)), Is.GreaterThan(0), "lone low surrogates must be covered");
     }
 
@@ -48,6 +49,11 @@ public class BertTokenizerGoldenTests
         var encoding = tokenizer.Encode(c.Text, c.Pair);
         AssertSame(c, encoding.Ids.ToArray(), encoding.TypeIds.ToArray(), encoding.Truncated, "Encode(string)");
         Assert.That(encoding.AttentionMask.ToArray(), Is.EqualTo(Enumerable.Repeat(1, c.Ids!.Length)), c.Describe());
+        // Known, documented divergence: HF keeps alignments positional while NFD reorders marks
+        // and deletes the nonspacing ones, so a token holding a reordered surviving mark can end
+        // at a neighbouring mark's position. Ids and normalized text still match exactly there.
+        if (c.Utf16Offsets() is { } offsets && !(c.Options.EffectiveStripAccents && HasSurvivingMark(c)))
+            Assert.That(encoding.Offsets.ToArray(), Is.EqualTo(offsets), "offsets for " + c.Describe());
 
         // The allocation-free span path.
         var ids = new int[c.Ids!.Length + 4];
@@ -88,6 +94,18 @@ public class BertTokenizerGoldenTests
 
     private static string Tokens(int[] ids) =>
         string.Join(' ', ids.Select(i => i >= 0 && i < TokenizerFixture.Vocabulary.Count ? TokenizerFixture.Vocabulary.IdToToken(i) : "?" + i));
+
+    private static bool HasSurvivingMark(GoldenCase c) =>
+        (c.Text + c.Pair).EnumerateRunes().Any(r => BertUnicodeTables.SurvivingMarkKeys.BinarySearch(r.Value) >= 0);
+
+    [Test]
+    public void OffsetsAreComparedOnAllButAFewCases()
+    {
+        var withOffsets = TokenizerFixture.Cases.Where(c => c.CodePointOffsets is not null).ToList();
+        int skipped = withOffsets.Count(c => c.Options.EffectiveStripAccents && HasSurvivingMark(c));
+        Assert.That(skipped, Is.LessThanOrEqualTo(40), "only the reordered-mark cases may skip the offsets comparison");
+        Assert.That(withOffsets.Count - skipped, Is.GreaterThan(1500));
+    }
 
     private static bool HasLoneSurrogate(string s)
     {

@@ -65,7 +65,8 @@ internal static class TokenizerFixture
                 c.TryGetProperty("ids", out var ids) ? ids.EnumerateArray().Select(e => e.GetInt32()).ToArray() : null,
                 c.TryGetProperty("typeIds", out var types) ? types.EnumerateArray().Select(e => e.GetInt32()).ToArray() : null,
                 c.TryGetProperty("truncated", out var t) && t.GetBoolean(),
-                c.TryGetProperty("error", out var err) ? err.GetString() : null));
+                c.TryGetProperty("error", out var err) ? err.GetString() : null,
+                c.TryGetProperty("offsets", out var offsets) ? offsets.EnumerateArray().Select(e => e.GetInt32()).ToArray() : null));
         }
         return (cases, normalizerCases);
     }
@@ -85,8 +86,38 @@ internal sealed record NormalizerCase(int Id, string Config, string Text, bool L
 /// <summary>One fixture case: HF's ids for a text (or pair) under one configuration, or HF's error.</summary>
 internal sealed record GoldenCase(
     int Id, string Config, string Text, string? Pair, BertTokenizerOptions Options,
-    int[]? Ids, int[]? TypeIds, bool Truncated, string? Error)
+    int[]? Ids, int[]? TypeIds, bool Truncated, string? Error, int[]? CodePointOffsets)
 {
+    /// <summary>
+    /// HF's offsets converted from code point indices to UTF-16 indices of each sequence (a lone
+    /// surrogate reaches HF as one U+FFFD, one code point either way).
+    /// </summary>
+    public (int Start, int End)[]? Utf16Offsets()
+    {
+        if (CodePointOffsets is null) return null;
+        int[] first = CodePointToUtf16(Text), second = CodePointToUtf16(Pair ?? "");
+        var result = new (int, int)[CodePointOffsets.Length / 2];
+        for (int i = 0; i < result.Length; i++)
+        {
+            // Type id 1 marks the second sequence; the template's tokens are (0, 0) either way.
+            var map = TypeIds![i] == 1 ? second : first;
+            result[i] = (map[CodePointOffsets[2 * i]], map[CodePointOffsets[2 * i + 1]]);
+        }
+        return result;
+    }
+
+    private static int[] CodePointToUtf16(string s)
+    {
+        var map = new List<int>();
+        for (int i = 0; i < s.Length; i++)
+        {
+            map.Add(i);
+            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1])) i++;
+        }
+        map.Add(s.Length);
+        return [.. map];
+    }
+
     /// <summary>A readable description for failure messages (escapes invisible characters).</summary>
     public string Describe() =>
         $"case #{Id} [{Config}, maxLength={Options.MaxLength?.ToString() ?? "none"}, {Options.Truncation}, {Options.TruncationSide}] " +
