@@ -4,7 +4,9 @@
 // CJK, Hangul, kana, Cyrillic, Greek and Arabic pieces exist and those paths are exercised.
 // The corpus is written to a temporary file and never committed.
 //
-// Usage: npm ci && node train-vocab.js   (rewrites the fixture vocab.txt; deterministic for a given npm)
+// Usage: npm ci && node train-vocab.js   (rewrites the fixture vocab.txt)
+// Not byte-reproducible: HF's trainer orders its alphabet from a hash map, so a re-run permutes
+// some ids. The committed vocab.txt is the reference; after retraining, re-run generate.js.
 'use strict';
 const fs = require('fs');
 const os = require('os');
