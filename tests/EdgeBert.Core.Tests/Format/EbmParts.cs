@@ -46,6 +46,22 @@ internal sealed class EbmParts
         };
     }
 
+    private static (byte[] File, EbmParts Parts)? s_cache;
+
+    /// <summary>A fresh deep copy of the parts of <paramref name="file"/> (parsed once).</summary>
+    internal static EbmParts FromValidCached(byte[] file)
+    {
+        if (s_cache is not { } c || !ReferenceEquals(c.File, file)) s_cache = c = (file, FromValid(file));
+        var p = c.Parts;
+        return new EbmParts
+        {
+            Metadata = (byte[])p.Metadata.Clone(),
+            Vocabulary = (byte[])p.Vocabulary.Clone(),
+            Data = (byte[])p.Data.Clone(),
+            Entries = p.Entries.Select(e => e with { Name = (byte[])e.Name.Clone(), Dims = (ulong[])e.Dims.Clone(), Scales = (float[])e.Scales.Clone() }).ToList(),
+        };
+    }
+
     /// <summary>Recomputes each entry's data checksum where its range lies inside the data.</summary>
     internal void ResealData()
     {
