@@ -53,6 +53,11 @@ public sealed class EbmFile : IDisposable
 
     private static EbmFile Create(EbmStorage storage, string source, bool verifyChecksums)
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            storage.Dispose();
+            throw new PlatformNotSupportedException("EdgeBert reads .ebm tensors in place, which needs a little-endian CPU.");
+        }
         try
         {
             return new EbmFile(storage, EbmReader.Read(storage, source, verifyChecksums), source);
