@@ -186,12 +186,26 @@ public sealed class EbmWriter
         });
     }
 
-    /// <summary>Writes the model to a file (created or overwritten).</summary>
+    /// <summary>
+    /// Writes the model to a file (created or replaced). The bytes go to a temporary file that is
+    /// renamed into place, so a reader never maps a half-written model.
+    /// </summary>
     public void WriteTo(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        WriteTo(stream);
+        string temporary = path + ".partial";
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                WriteTo(stream);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>The model as a byte array.</summary>

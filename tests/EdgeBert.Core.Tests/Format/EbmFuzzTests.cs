@@ -13,12 +13,18 @@ namespace EdgeBert.Core.Tests.Format;
 /// </summary>
 public class EbmFuzzTests
 {
-    private const int Seed = 1234;
+    private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("EDGEBERT_FUZZ_SEED"), out int s) ? s : 1234;
+
+    /// <summary>EDGEBERT_FUZZ_SCALE=N multiplies the random mutations for a deeper run (default 1: under 60 s).</summary>
+    private static readonly int Scale = int.TryParse(Environment.GetEnvironmentVariable("EDGEBERT_FUZZ_SCALE"), out int n) && n > 0 ? n : 1;
 
     private sealed class Tally
     {
         public int Loaded, Rejected;
         public int Total => Loaded + Rejected;
+
+        /// <summary>Rejections by kind (the message with numbers and quoted names removed), to show how deep the mutations reach.</summary>
+        public Dictionary<string, int> Reasons { get; } = [];
     }
 
     private static void Judge(byte[] bytes, string mutation, Tally tally)
@@ -36,6 +42,9 @@ public class EbmFuzzTests
                 Assert.Fail($"{mutation} (seed {Seed}): message lacks the file name or location: {ex.Message}");
             }
             tally.Rejected++;
+            string reason = System.Text.RegularExpressions.Regex.Replace(ex.What, @"'[^']*'|0x[0-9A-F]+|\d+", "#");
+            reason = reason.Length > 60 ? reason[..60] : reason;
+            tally.Reasons[reason] = tally.Reasons.GetValueOrDefault(reason) + 1;
         }
         catch (Exception ex)
         {
@@ -55,7 +64,7 @@ public class EbmFuzzTests
         for (int length = 0; length < valid.Length; length++) Judge(valid[..length], $"truncated to {length} bytes", tally);
 
         // 2. Random byte flips, raw and resealed.
-        for (int i = 0; i < 3000; i++)
+        for (int i = 0; i < 3000 * Scale; i++)
         {
             byte[] bytes = (byte[])valid.Clone();
             int flips = random.Next(1, 5);
@@ -72,7 +81,7 @@ public class EbmFuzzTests
         }
 
         // 3. Structured defects in well-sealed files.
-        for (int i = 0; i < 3500; i++)
+        for (int i = 0; i < 3500 * Scale; i++)
         {
             var parts = EbmParts.FromValidCached(valid);
             string what = MutateParts(parts, random);
@@ -105,10 +114,12 @@ public class EbmFuzzTests
 
         clock.Stop();
         TestContext.Out.WriteLine($"{tally.Total} mutated files: {tally.Loaded} loaded, {tally.Rejected} rejected, {clock.Elapsed.TotalSeconds:F1} s (seed {Seed})");
+        foreach (var (reason, count) in tally.Reasons.OrderByDescending(r => r.Value)) TestContext.Out.WriteLine($"{count,7}  {reason}");
         Assert.That(tally.Total, Is.GreaterThanOrEqualTo(10_000));
+        Assert.That(tally.Reasons, Has.Count.GreaterThan(30), "mutations must reach many different checks, not only checksums");
         Assert.That(tally.Rejected, Is.GreaterThan(tally.Total / 2), "most mutations must be caught");
         Assert.That(tally.Loaded, Is.GreaterThan(0), "some mutations are harmless (e.g. float bits in resealed data) and must load");
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60 * Scale)));
     }
 
     [Test]
