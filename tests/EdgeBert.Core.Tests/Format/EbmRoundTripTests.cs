@@ -107,6 +107,7 @@ public class EbmRoundTripTests
         {
             AllDTypes(seed: 2).WriteTo(path);
             Assert.That(File.ReadAllBytes(path), Is.EqualTo(bytes));
+            Assert.That(File.Exists(path + ".partial"), Is.False, "the temporary file is renamed into place");
             using var mapped = EbmFile.Open(path);
             using var loaded = EbmFile.Load(bytes);
             Assert.That(mapped.Source, Is.EqualTo(path));
