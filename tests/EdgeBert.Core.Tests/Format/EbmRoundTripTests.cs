@@ -177,6 +177,30 @@ public class EbmRoundTripTests
         Assert.That(file.TryGetTensor("pooler.weight", out _), Is.False);
     }
 
+    [Test]
+    public void DataChecksumsCanBeSkippedButStructureIsStillChecked()
+    {
+        byte[] bytes = AllDTypes().ToArray();
+        bytes[^1] ^= 0x01; // last byte of the last tensor (f32 classifier weight)
+        Assert.Throws<ModelFormatException>(() => EbmFile.Load(bytes));
+        using (var file = EbmFile.Load(bytes, verifyChecksums: false))
+        {
+            Assert.That(file.GetF32("classifier.weight").Length, Is.EqualTo(16));
+        }
+        bytes[20] ^= 0x01; // tensor count, a header field: always checked
+        Assert.Throws<ModelFormatException>(() => EbmFile.Load(bytes, verifyChecksums: false));
+    }
+
+    [Test]
+    public void UnknownMetadataMembersAreIgnoredForForwardCompatibility()
+    {
+        var parts = EbmParts.FromValid(AllDTypes().ToArray());
+        string json = System.Text.Encoding.UTF8.GetString(parts.Metadata);
+        parts.Metadata = System.Text.Encoding.UTF8.GetBytes(json.Replace("\"architecture\": {", "\"futureField\": [1, 2], \"architecture\": { \"rotary\": true,"));
+        using var file = EbmFile.Load(parts.Build());
+        Assert.That(file.Metadata.Architecture.HiddenSize, Is.EqualTo(8));
+    }
+
     public enum Kind { F32, F16, I8, Binary, BinaryPerTensor, Ternary, TernaryPerTensor }
 
     [Test]
