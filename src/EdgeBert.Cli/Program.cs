@@ -1,20 +1,52 @@
-using EdgeBert.Kernels;
+using System.CommandLine;
+using EdgeBert.Cli.Commands;
+using EdgeBert.Format;
 
 namespace EdgeBert.Cli;
 
 /// <summary>Entry point of the <c>edgebert</c> command.</summary>
 public static class Program
 {
+    /// <summary>Exit code: success.</summary>
+    public const int ExitOk = 0;
+
+    /// <summary>Exit code: bad input or a model error (message on stderr).</summary>
+    public const int ExitBadInput = 1;
+
+    /// <summary>Exit code: the command line itself is wrong.</summary>
+    public const int ExitUsage = 2;
+
     /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command line with the given output streams (tests capture them).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        if (args.Length == 1 && args[0] == "info")
+        var root = new RootCommand("EdgeBert: binarized and ternarized BERT on the CPU.")
         {
-            Console.WriteLine($"edgebert {typeof(Program).Assembly.GetName().Version}");
-            Console.WriteLine($"kernel isa: {KernelIsaSelector.Active} (supported: {string.Join(", ", KernelIsaSelector.Supported)})");
-            return 0;
+            InfoCommand.Create(),
+            InspectCommand.Create(),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) error.WriteLine($"edgebert: {e.Message}");
+            error.WriteLine("Run 'edgebert --help' for usage.");
+            return ExitUsage;
         }
-        Console.Error.WriteLine("usage: edgebert info");
-        return 2;
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (ModelFormatException ex)
+        {
+            error.WriteLine($"edgebert: error: {ex.Message}");
+            return ExitBadInput;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"edgebert: error: {ex.Message}");
+            return ExitBadInput;
+        }
     }
 }
