@@ -1,0 +1,48 @@
+using EdgeBert.Kernels.Packing;
+
+namespace EdgeBert.Kernels.Binary;
+
+/// <summary>
+/// W2A1 on a SIMD micro-kernel: the shared <see cref="PopCountGemmDriver"/> with
+/// <see cref="MaskedXorOp"/> (one <c>TernaryLogic</c> on AVX-512).
+/// </summary>
+internal sealed class TernaryBinaryGemmSimd<TTile>(KernelIsa isa) : TernaryBinaryGemm(isa)
+    where TTile : struct, IPopCountTile
+{
+    private protected override unsafe void MultiplyCore(ulong* activations, int tokens, PackedTernaryWeights weights,
+        float* activationScale, float* bias, float* output, int outputStride, int threads)
+    {
+        fixed (ulong* w = weights.PanelWords)
+        fixed (float* alpha = weights.Alpha)
+        fixed (int* nonzero = weights.NonZeroCount)
+        {
+            var epilogue = new DotFloatEpilogue
+            {
+                Output = output, OutputStride = outputStride, Alpha = alpha,
+                TokenScale = activationScale, Bias = bias, Base = nonzero, K = weights.K,
+            };
+            PopCountGemmDriver.Run<TTile, MaskedXorOp, DotFloatEpilogue>(
+                activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
+                w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+        }
+    }
+
+    private protected override unsafe void MultiplySignsCore(ulong* activations, int tokens, PackedTernaryWeights weights,
+        SignThresholds thresholds, ulong* output, int outputStride, int threads)
+    {
+        fixed (ulong* w = weights.PanelWords)
+        fixed (int* nonzero = weights.NonZeroCount)
+        fixed (int* threshold = thresholds.Threshold)
+        fixed (bool* flip = thresholds.Flip)
+        {
+            var epilogue = new DotSignEpilogue
+            {
+                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip,
+                Base = nonzero, K = weights.K,
+            };
+            PopCountGemmDriver.Run<TTile, MaskedXorOp, DotSignEpilogue>(
+                activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
+                w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+        }
+    }
+}
