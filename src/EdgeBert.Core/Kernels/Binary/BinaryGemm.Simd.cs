@@ -33,10 +33,11 @@ internal sealed class BinaryGemmSimd<TTile>(KernelIsa isa) : BinaryGemm(isa)
         fixed (ulong* w = weights.PanelWords)
         fixed (int* threshold = thresholds.Threshold)
         fixed (bool* flip = thresholds.Flip)
+        fixed (int* flipMask = thresholds.FlipMask)
         {
             var epilogue = new DotSignEpilogue
             {
-                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip,
+                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip, FlipMask = flipMask,
                 Base = null, K = weights.K,
             };
             PopCountGemmDriver.Run<TTile, XorOp, DotSignEpilogue>(

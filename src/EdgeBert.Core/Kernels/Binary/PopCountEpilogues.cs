@@ -1,10 +1,13 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeBert.Kernels.Binary;
 
 /// <summary>
 /// Float epilogue of W1A1 and W2A1: dot = base[n] − 2·count, where base is K (binary) or the
 /// row's nonzero count (ternary); y[m, n] = alpha[n] · tokenScale[m] · dot + bias[n].
-/// The scalar references evaluate the same float expression in the same order, so results are
-/// bit-identical across instruction sets.
+/// The scalar references evaluate the same float expression in the same order (convert,
+/// multiply, multiply, add: no fused multiply-add), so results are bit-identical across
+/// instruction sets, vectorised or not.
 /// </summary>
 internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
 {
@@ -27,7 +30,21 @@ internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
             float scale = TokenScale == null ? 1f : TokenScale[m];
             float* y = Output + (long)m * OutputStride + n0;
             int* c = counts + t * countStride;
-            for (int j = 0; j < nCount; j++)
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> scales = Vector256.Create(scale);
+                for (; j + 8 <= nCount; j += 8)
+                {
+                    Vector256<int> count = Vector256.Load(c + j);
+                    Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n0 + j);
+                    Vector256<float> dot = Vector256.ConvertToSingle(bases - count - count);
+                    Vector256<float> r = Vector256.Load(Alpha + n0 + j) * scales * dot;
+                    r += Bias == null ? Vector256<float>.Zero : Vector256.Load(Bias + n0 + j);
+                    r.Store(y + j);
+                }
+            }
+            for (; j < nCount; j++)
             {
                 int n = n0 + j;
                 int dot = (Base == null ? K : Base[n]) - 2 * c[j];
@@ -41,7 +58,8 @@ internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
 /// Fused sign epilogue of W1A1 and W2A1 (KERNELS.md lesson 6): writes bit (dot &lt; T[n]) ⊕ flip[n]
 /// straight into the next layer's canonical binary activation row (output channel n = bit n).
 /// Work items cover 48 outputs, which do not align with 64-bit words, so words are merged with
-/// an atomic OR into rows the caller zeroed.
+/// an atomic OR into rows the caller zeroed. n0 is a multiple of 8, so a group of 8 outputs
+/// never straddles two words.
 /// </summary>
 internal unsafe struct DotSignEpilogue : IPopCountEpilogue
 {
@@ -49,6 +67,7 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
     public int OutputStride;
     public int* Threshold;
     public bool* Flip;
+    public int* FlipMask;
     public int* Base;
     public int K;
 
@@ -60,7 +79,27 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
             int* c = counts + t * countStride;
             ulong word = 0;
             int wordIndex = n0 >> 6;
-            for (int j = 0; j < nCount; j++)
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= nCount; j += 8)
+                {
+                    int n = n0 + j;
+                    if ((n >> 6) != wordIndex)
+                    {
+                        if (word != 0) Interlocked.Or(ref row[wordIndex], word);
+                        word = 0;
+                        wordIndex = n >> 6;
+                    }
+                    // bit = (dot < T[n]) XOR flip[n], 8 channels at once.
+                    Vector256<int> count = Vector256.Load(c + j);
+                    Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n);
+                    Vector256<int> negative = Vector256.LessThan(bases - count - count, Vector256.Load(Threshold + n))
+                        ^ Vector256.Load(FlipMask + n);
+                    word |= (ulong)negative.ExtractMostSignificantBits() << (n & 63);
+                }
+            }
+            for (; j < nCount; j++)
             {
                 int n = n0 + j;
                 if ((n >> 6) != wordIndex)
@@ -84,6 +123,11 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
 /// </summary>
 internal unsafe struct BitSerialFloatEpilogue : IPopCountEpilogue
 {
+    /// <summary>
+    /// Largest K for which the 32-bit vector path cannot overflow: |dot| ≤ 3·255·K fits in int.
+    /// </summary>
+    private const int MaxVectorK = int.MaxValue / (3 * 255);
+
     public float* Output;
     public int OutputStride;
     public float* Alpha;
@@ -106,7 +150,25 @@ internal unsafe struct BitSerialFloatEpilogue : IPopCountEpilogue
             float scale = TokenScale[m];
             float* y = Output + (long)m * OutputStride + n0;
             int* c = counts + t * Bits * countStride;
-            for (int j = 0; j < nCount; j++)
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated && K <= MaxVectorK)
+            {
+                Vector256<float> scales = Vector256.Create(scale);
+                Vector256<int> codeSum = Vector256.Create((int)CodeSum[m]);
+                Vector256<int> zeros = Vector256.Create((int)zero);
+                Vector256<int> k = Vector256.Create(K);
+                for (; j + 8 <= nCount; j += 8)
+                {
+                    Vector256<int> weighted = Vector256<int>.Zero;
+                    for (int b = 0; b < Bits; b++) weighted += Vector256.Load(c + b * countStride + j) << b;
+                    Vector256<int> negatives = Vector256.Load(Negatives + n0 + j);
+                    Vector256<int> dot = codeSum - weighted - weighted - zeros * (k - negatives - negatives);
+                    Vector256<float> r = Vector256.Load(Alpha + n0 + j) * scales * Vector256.ConvertToSingle(dot);
+                    r += Bias == null ? Vector256<float>.Zero : Vector256.Load(Bias + n0 + j);
+                    r.Store(y + j);
+                }
+            }
+            for (; j < nCount; j++)
             {
                 int n = n0 + j;
                 long weighted = 0;

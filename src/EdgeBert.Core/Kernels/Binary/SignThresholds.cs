@@ -13,12 +13,14 @@ public sealed class SignThresholds
 {
     private readonly int[] _threshold;
     private readonly bool[] _flip;
+    private readonly int[] _flipMask;
 
     private SignThresholds(int k, int[] threshold, bool[] flip)
     {
         K = k;
         _threshold = threshold;
         _flip = flip;
+        _flipMask = Array.ConvertAll(flip, f => f ? -1 : 0);
     }
 
     /// <summary>Output channels.</summary>
@@ -32,6 +34,9 @@ public sealed class SignThresholds
 
     /// <summary>Flip flags, one per channel (alpha &lt; 0, or alpha = 0 with beta ≥ 0).</summary>
     internal ReadOnlySpan<bool> Flip => _flip;
+
+    /// <summary>The flip flags as lane masks (−1 or 0) for the vectorised epilogue.</summary>
+    internal ReadOnlySpan<int> FlipMask => _flipMask;
 
     /// <summary>
     /// Thresholds for sign(alpha[n]·dot + beta[n]). <paramref name="alpha"/> and

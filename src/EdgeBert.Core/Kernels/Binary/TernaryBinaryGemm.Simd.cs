@@ -34,10 +34,11 @@ internal sealed class TernaryBinaryGemmSimd<TTile>(KernelIsa isa) : TernaryBinar
         fixed (int* nonzero = weights.NonZeroCount)
         fixed (int* threshold = thresholds.Threshold)
         fixed (bool* flip = thresholds.Flip)
+        fixed (int* flipMask = thresholds.FlipMask)
         {
             var epilogue = new DotSignEpilogue
             {
-                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip,
+                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip, FlipMask = flipMask,
                 Base = nonzero, K = weights.K,
             };
             PopCountGemmDriver.Run<TTile, MaskedXorOp, DotSignEpilogue>(
