@@ -9,8 +9,8 @@ namespace EdgeBert.Core.Tests.Kernels.Binary;
 /// <summary>Shapes, random problems and comparisons shared by the popcount GEMM tests.</summary>
 internal static class GemmTestData
 {
-    /// <summary>(M, N): single token, single output, odd sizes, more than one work item and panel group.</summary>
-    public static readonly (int M, int N)[] Shapes = [(1, 1), (5, 13), (9, 50)];
+    /// <summary>(M, N): single token, single output, odd sizes, several work items and panel groups, sign output over 3 words.</summary>
+    public static readonly (int M, int N)[] Shapes = [(1, 1), (5, 13), (9, 50), (3, 130)];
 
     public static readonly int[] ThreadCounts = [1, 3];
 

@@ -53,6 +53,20 @@ public class SignPackingTests
     }
 
     [Test]
+    public void PacksAStridedView()
+    {
+        const int k = 100, pitch = 28, seed = 350;
+        float[] big = PackingTestData.Floats(new Random(seed), Rows * (k + pitch));
+        var view = new ReadOnlySpan2D<float>(big, 0, Rows, k, pitch);
+        float[] dense = view.ToArray().Cast<float>().ToArray();
+        var fromView = new ulong[BinaryLayout.MatrixWords(Rows, k)];
+        var fromDense = new ulong[BinaryLayout.MatrixWords(Rows, k)];
+        SignPacking.Pack(view, fromView);
+        SignPacking.Pack(new ReadOnlySpan2D<float>(dense, Rows, k), fromDense);
+        Assert.That(fromView, Is.EqualTo(fromDense), $"K={k} pitch={pitch} seed={seed}");
+    }
+
+    [Test]
     public void ShortOutputIsAClearError()
     {
         var x = new float[2 * 65];
