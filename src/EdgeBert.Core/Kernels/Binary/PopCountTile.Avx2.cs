@@ -47,19 +47,21 @@ internal readonly unsafe struct Avx2PopCountTile : IPopCountTile
                 Vector256<ulong> wm0 = TOp.WeightPlanes == 2 ? Vector256.Load(w + k * step + 8) : default;
                 Vector256<ulong> ws1 = Vector256.Load(w + k * step + 4);
                 Vector256<ulong> wm1 = TOp.WeightPlanes == 2 ? Vector256.Load(w + k * step + 12) : default;
-                Vector256<ulong> b0 = Vector256.Create(a0[k]);
-                Vector256<ulong> b1 = Vector256.Create(a1[k]);
-                Vector256<ulong> b2 = Vector256.Create(a2[k]);
-                Vector256<ulong> b3 = Vector256.Create(a3[k]);
-                // count += popcount(op(a, w)), per byte: lut[x & 15] + lut[x >> 4]
-                c00 += PopCountBytes(TOp.Apply(b0, ws0, wm0), lut, nibble);
-                c01 += PopCountBytes(TOp.Apply(b0, ws1, wm1), lut, nibble);
-                c10 += PopCountBytes(TOp.Apply(b1, ws0, wm0), lut, nibble);
-                c11 += PopCountBytes(TOp.Apply(b1, ws1, wm1), lut, nibble);
-                c20 += PopCountBytes(TOp.Apply(b2, ws0, wm0), lut, nibble);
-                c21 += PopCountBytes(TOp.Apply(b2, ws1, wm1), lut, nibble);
-                c30 += PopCountBytes(TOp.Apply(b3, ws0, wm0), lut, nibble);
-                c31 += PopCountBytes(TOp.Apply(b3, ws1, wm1), lut, nibble);
+                // count += popcount(op(a, w)), per byte: lut[x & 15] + lut[x >> 4].
+                // One broadcast live at a time: with only 16 ymm registers (no AVX-512) the
+                // 8 accumulators, 2 weight halves and 2 constants leave no room for four.
+                Vector256<ulong> b = Vector256.Create(a0[k]);
+                c00 += PopCountBytes(TOp.Apply(b, ws0, wm0), lut, nibble);
+                c01 += PopCountBytes(TOp.Apply(b, ws1, wm1), lut, nibble);
+                b = Vector256.Create(a1[k]);
+                c10 += PopCountBytes(TOp.Apply(b, ws0, wm0), lut, nibble);
+                c11 += PopCountBytes(TOp.Apply(b, ws1, wm1), lut, nibble);
+                b = Vector256.Create(a2[k]);
+                c20 += PopCountBytes(TOp.Apply(b, ws0, wm0), lut, nibble);
+                c21 += PopCountBytes(TOp.Apply(b, ws1, wm1), lut, nibble);
+                b = Vector256.Create(a3[k]);
+                c30 += PopCountBytes(TOp.Apply(b, ws0, wm0), lut, nibble);
+                c31 += PopCountBytes(TOp.Apply(b, ws1, wm1), lut, nibble);
             }
 
             s00 += Avx2.SumAbsoluteDifferences(c00, Vector256<byte>.Zero).AsUInt64();
