@@ -7,9 +7,16 @@ namespace EdgeBert.Kernels.Binary;
 /// <see cref="XorOp"/>. The instruction set lives in <typeparamref name="TTile"/>
 /// (PopCountTile.Avx512.cs, .Avx2.cs, .AdvSimd.cs, .Vector128.cs).
 /// </summary>
-internal sealed class BinaryGemmSimd<TTile>(KernelIsa isa) : BinaryGemm(isa)
+internal sealed class BinaryGemmSimd<TTile> : BinaryGemm
     where TTile : struct, IPopCountTile
 {
+    public BinaryGemmSimd(KernelIsa isa)
+        : base(isa)
+    {
+        // The selector and the micro-kernel must agree; a mismatch would execute unsupported instructions.
+        if (!TTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TTile).Name} cannot run in this process.");
+    }
+
     private protected override unsafe void MultiplyCore(ulong* activations, int tokens, PackedBinaryWeights weights,
         float* activationScale, float* bias, float* output, int outputStride, int threads)
     {

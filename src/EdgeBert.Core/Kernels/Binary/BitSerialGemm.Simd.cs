@@ -7,9 +7,16 @@ namespace EdgeBert.Kernels.Binary;
 /// W1A4/W1A8 on a SIMD micro-kernel: the shared <see cref="PopCountGemmDriver"/> with
 /// <see cref="AndOp"/> over bits plane rows per token; the epilogue combines planes with 2^b.
 /// </summary>
-internal sealed class BitSerialGemmSimd<TTile>(KernelIsa isa) : BitSerialGemm(isa)
+internal sealed class BitSerialGemmSimd<TTile> : BitSerialGemm
     where TTile : struct, IPopCountTile
 {
+    public BitSerialGemmSimd(KernelIsa isa)
+        : base(isa)
+    {
+        // The selector and the micro-kernel must agree; a mismatch would execute unsupported instructions.
+        if (!TTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TTile).Name} cannot run in this process.");
+    }
+
     private protected override unsafe void MultiplyCore(ulong* planes, int tokens, int bits, PackedBinaryWeights weights,
         float* activationScale, int* zeroPoint, float* bias, float* output, int outputStride, int threads)
     {

@@ -25,6 +25,9 @@ internal unsafe interface IPopCountTile
     /// <summary>8-row weight panels per call.</summary>
     static abstract int Panels { get; }
 
+    /// <summary>Whether this process can execute the micro-kernel's intrinsics.</summary>
+    static abstract bool IsSupported { get; }
+
     /// <summary>
     /// Writes counts[r · countStride + p · 8 + lane] for r &lt; Rows, p &lt; Panels, over
     /// <paramref name="kWords"/> 64-bit K-words.

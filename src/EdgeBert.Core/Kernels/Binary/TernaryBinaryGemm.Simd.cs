@@ -6,9 +6,16 @@ namespace EdgeBert.Kernels.Binary;
 /// W2A1 on a SIMD micro-kernel: the shared <see cref="PopCountGemmDriver"/> with
 /// <see cref="MaskedXorOp"/> (one <c>TernaryLogic</c> on AVX-512).
 /// </summary>
-internal sealed class TernaryBinaryGemmSimd<TTile>(KernelIsa isa) : TernaryBinaryGemm(isa)
+internal sealed class TernaryBinaryGemmSimd<TTile> : TernaryBinaryGemm
     where TTile : struct, IPopCountTile
 {
+    public TernaryBinaryGemmSimd(KernelIsa isa)
+        : base(isa)
+    {
+        // The selector and the micro-kernel must agree; a mismatch would execute unsupported instructions.
+        if (!TTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TTile).Name} cannot run in this process.");
+    }
+
     private protected override unsafe void MultiplyCore(ulong* activations, int tokens, PackedTernaryWeights weights,
         float* activationScale, float* bias, float* output, int outputStride, int threads)
     {
