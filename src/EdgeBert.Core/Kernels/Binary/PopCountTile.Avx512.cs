@@ -7,9 +7,12 @@ namespace EdgeBert.Kernels.Binary;
 /// <summary>
 /// AVX-512BW popcount micro-kernel: 4 activation rows (broadcast) × 3 weight panels (24
 /// outputs), 12 byte accumulators (KERNELS.md lessons 3 and 4). Popcount is the vpshufb nibble
-/// lookup; byte counts grow by at most 8 per K-word, so they are flushed into 64-bit lanes with
-/// SumAbsoluteDifferences every 31 K-words (31 · 8 = 248 &lt; 256). One 64-bit lane is one
-/// output row, so the SAD leaves per-output counts with no horizontal add.
+/// lookup. The bitwise op and the nibble mask fuse into one vpternlogq per nibble: the low
+/// nibble index is ternlog(a, w, 0x0F) and the high one ternlog(a ≫ 4, w ≫ 4, 0x0F), with a ≫ 4
+/// shifted once per row and w ≫ 4 once per panel, so a pair-vector costs 2 ternlog + 2 vpshufb
+/// + 2 byte adds. Byte counts grow by at most 8 per K-word, so they are flushed into 64-bit
+/// lanes with SumAbsoluteDifferences every 31 K-words (31 · 8 = 248 &lt; 256). One 64-bit lane
+/// is one output row, so the SAD leaves per-output counts with no horizontal add.
 /// </summary>
 internal readonly unsafe struct Avx512PopCountTile : IPopCountTile
 {
@@ -30,7 +33,7 @@ internal readonly unsafe struct Avx512PopCountTile : IPopCountTile
         Vector128<byte> lut128 = Vector128.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
         Vector256<byte> lut256 = Vector256.Create(lut128, lut128);
         Vector512<byte> lut = Vector512.Create(lut256, lut256);
-        Vector512<byte> nibble = Vector512.Create((byte)0x0F);
+        Vector512<ulong> nibble = Vector512.Create((byte)0x0F).AsUInt64();
         ulong* a0 = t.A0, a1 = t.A1, a2 = t.A2, a3 = t.A3;
         ulong* w0 = t.W0, w1 = t.W1, w2 = t.W2;
 
@@ -47,29 +50,34 @@ internal readonly unsafe struct Avx512PopCountTile : IPopCountTile
             Vector512<byte> c30 = default; Vector512<byte> c31 = default; Vector512<byte> c32 = default;
             for (int k = k0; k < end; k++)
             {
-                Vector512<ulong> ws0 = Vector512.Load(w0 + k * step);
-                Vector512<ulong> wm0 = TOp.WeightPlanes == 2 ? Vector512.Load(w0 + k * step + 8) : default;
-                Vector512<ulong> ws1 = Vector512.Load(w1 + k * step);
-                Vector512<ulong> wm1 = TOp.WeightPlanes == 2 ? Vector512.Load(w1 + k * step + 8) : default;
-                Vector512<ulong> ws2 = Vector512.Load(w2 + k * step);
-                Vector512<ulong> wm2 = TOp.WeightPlanes == 2 ? Vector512.Load(w2 + k * step + 8) : default;
-                Vector512<ulong> b0 = Vector512.Create(a0[k]);
-                Vector512<ulong> b1 = Vector512.Create(a1[k]);
-                Vector512<ulong> b2 = Vector512.Create(a2[k]);
-                Vector512<ulong> b3 = Vector512.Create(a3[k]);
-                // count += popcount(op(a, w)), per byte: lut[x & 15] + lut[x >> 4]
-                c00 += PopCountBytes(TOp.Apply(b0, ws0, wm0), lut, nibble);
-                c01 += PopCountBytes(TOp.Apply(b0, ws1, wm1), lut, nibble);
-                c02 += PopCountBytes(TOp.Apply(b0, ws2, wm2), lut, nibble);
-                c10 += PopCountBytes(TOp.Apply(b1, ws0, wm0), lut, nibble);
-                c11 += PopCountBytes(TOp.Apply(b1, ws1, wm1), lut, nibble);
-                c12 += PopCountBytes(TOp.Apply(b1, ws2, wm2), lut, nibble);
-                c20 += PopCountBytes(TOp.Apply(b2, ws0, wm0), lut, nibble);
-                c21 += PopCountBytes(TOp.Apply(b2, ws1, wm1), lut, nibble);
-                c22 += PopCountBytes(TOp.Apply(b2, ws2, wm2), lut, nibble);
-                c30 += PopCountBytes(TOp.Apply(b3, ws0, wm0), lut, nibble);
-                c31 += PopCountBytes(TOp.Apply(b3, ws1, wm1), lut, nibble);
-                c32 += PopCountBytes(TOp.Apply(b3, ws2, wm2), lut, nibble);
+                TOp.SplitNibbles512(Vector512.Load(w0 + k * step), TOp.WeightPlanes == 2 ? Vector512.Load(w0 + k * step + 8) : default, nibble,
+                    out Vector512<ulong> wl0, out Vector512<ulong> ml0, out Vector512<ulong> wh0, out Vector512<ulong> mh0);
+                TOp.SplitNibbles512(Vector512.Load(w1 + k * step), TOp.WeightPlanes == 2 ? Vector512.Load(w1 + k * step + 8) : default, nibble,
+                    out Vector512<ulong> wl1, out Vector512<ulong> ml1, out Vector512<ulong> wh1, out Vector512<ulong> mh1);
+                TOp.SplitNibbles512(Vector512.Load(w2 + k * step), TOp.WeightPlanes == 2 ? Vector512.Load(w2 + k * step + 8) : default, nibble,
+                    out Vector512<ulong> wl2, out Vector512<ulong> ml2, out Vector512<ulong> wh2, out Vector512<ulong> mh2);
+
+                // count += popcount(op(a, w)), per byte: lut[op(a, w) & 15] + lut[op(a >> 4, w >> 4) & 15]
+                ulong x0 = a0[k];
+                Vector512<ulong> b0 = Vector512.Create(x0), h0 = Vector512.Create(x0 >> 4);
+                c00 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b0, wl0, ml0)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h0, wh0, mh0));
+                c01 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b0, wl1, ml1)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h0, wh1, mh1));
+                c02 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b0, wl2, ml2)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h0, wh2, mh2));
+                ulong x1 = a1[k];
+                Vector512<ulong> b1 = Vector512.Create(x1), h1 = Vector512.Create(x1 >> 4);
+                c10 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b1, wl0, ml0)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h1, wh0, mh0));
+                c11 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b1, wl1, ml1)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h1, wh1, mh1));
+                c12 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b1, wl2, ml2)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h1, wh2, mh2));
+                ulong x2 = a2[k];
+                Vector512<ulong> b2 = Vector512.Create(x2), h2 = Vector512.Create(x2 >> 4);
+                c20 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b2, wl0, ml0)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h2, wh0, mh0));
+                c21 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b2, wl1, ml1)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h2, wh1, mh1));
+                c22 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b2, wl2, ml2)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h2, wh2, mh2));
+                ulong x3 = a3[k];
+                Vector512<ulong> b3 = Vector512.Create(x3), h3 = Vector512.Create(x3 >> 4);
+                c30 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b3, wl0, ml0)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h3, wh0, mh0));
+                c31 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b3, wl1, ml1)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h3, wh1, mh1));
+                c32 += Avx512BW.Shuffle(lut, TOp.NibbleIndex512(b3, wl2, ml2)) + Avx512BW.Shuffle(lut, TOp.NibbleIndex512(h3, wh2, mh2));
             }
 
             s00 += Avx512BW.SumAbsoluteDifferences(c00, Vector512<byte>.Zero).AsUInt64();
@@ -98,13 +106,5 @@ internal readonly unsafe struct Avx512PopCountTile : IPopCountTile
         Avx512F.ConvertToVector256Int32(s30.AsInt64()).Store(counts + 3 * countStride + 0);
         Avx512F.ConvertToVector256Int32(s31.AsInt64()).Store(counts + 3 * countStride + 8);
         Avx512F.ConvertToVector256Int32(s32.AsInt64()).Store(counts + 3 * countStride + 16);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<byte> PopCountBytes(Vector512<ulong> x, Vector512<byte> lut, Vector512<byte> nibble)
-    {
-        Vector512<byte> low = x.AsByte() & nibble;
-        Vector512<byte> high = Avx512BW.ShiftRightLogical(x.AsUInt16(), 4).AsByte() & nibble;
-        return Avx512BW.Shuffle(lut, low) + Avx512BW.Shuffle(lut, high);
     }
 }
