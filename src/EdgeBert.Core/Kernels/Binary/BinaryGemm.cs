@@ -8,6 +8,8 @@ namespace EdgeBert.Kernels.Binary;
 /// [N, K] (<see cref="PackedBinaryWeights"/>), y[m, n] over k. With c = popcount(a_m ⊕ w_n),
 /// the ±1 dot product is K − 2c. One implementation per instruction set; <see cref="Active"/>
 /// is chosen once from <see cref="KernelIsaSelector.Active"/>.
+/// Implementations hold no state: one instance may be called from any number of threads at
+/// once, each call with its own output.
 /// </summary>
 public abstract class BinaryGemm
 {

@@ -11,6 +11,8 @@ namespace EdgeBert.Kernels.Binary;
 /// Σ_k w_k·a_bk = popcount(a_b) − 2·popcount(a_b ∧ wneg), and the planes combine with 2^b.
 /// One implementation per instruction set; <see cref="Active"/> is chosen once from
 /// <see cref="KernelIsaSelector.Active"/>.
+/// Implementations hold no state: one instance may be called from any number of threads at
+/// once, each call with its own output.
 /// </summary>
 public abstract class BitSerialGemm
 {

@@ -8,6 +8,7 @@ namespace EdgeBert.Kernels.Binary;
 /// comparison and a flip: bit = (dot &lt; Threshold[n]) XOR Flip[n]. The thresholds are found by
 /// evaluating the float formula itself (binary search over dot in [−K, K]), so equality edge
 /// cases (alpha·dot + beta == 0 gives +1) agree with the formula bit for bit.
+/// Immutable after creation; compute once per layer at load.
 /// </summary>
 public sealed class SignThresholds
 {

@@ -8,6 +8,8 @@ namespace EdgeBert.Kernels.Binary;
 /// (<see cref="PackedTernaryWeights"/>). With sign plane s and nonzero plane m of row n, the
 /// dot product is Σm − 2·popcount((a ⊕ s) ∧ m) (KERNELS.md §c.4). One implementation per
 /// instruction set; <see cref="Active"/> is chosen once from <see cref="KernelIsaSelector.Active"/>.
+/// Implementations hold no state: one instance may be called from any number of threads at
+/// once, each call with its own output.
 /// </summary>
 public abstract class TernaryBinaryGemm
 {

@@ -17,6 +17,7 @@ namespace EdgeBert.Kernels.Packing;
 /// </code>
 /// Per output row it also keeps alpha (expanded from a per-tensor scale) and the count of
 /// negative weights, which the bit-serial kernels need for Σ_k w_k = K − 2·negatives.
+/// Immutable after creation: one instance is shared by every session and thread.
 /// </summary>
 public sealed class PackedBinaryWeights
 {

@@ -15,6 +15,7 @@ namespace EdgeBert.Kernels.Packing;
 /// </code>
 /// It keeps alpha per row and Σ nonzero per row, the constant term of
 /// dot = Σm − 2·popcount((a ⊕ s) ∧ m).
+/// Immutable after creation: one instance is shared by every session and thread.
 /// </summary>
 public sealed class PackedTernaryWeights
 {
