@@ -1,0 +1,181 @@
+using System.Runtime.Intrinsics;
+
+namespace EdgeBert.Kernels.Binary;
+
+/// <summary>
+/// Float epilogue of W1A1 and W2A1: dot = base[n] − 2·count, where base is K (binary) or the
+/// row's nonzero count (ternary); y[m, n] = alpha[n] · tokenScale[m] · dot + bias[n].
+/// The scalar references evaluate the same float expression in the same order (convert,
+/// multiply, multiply, add: no fused multiply-add), so results are bit-identical across
+/// instruction sets, vectorised or not.
+/// </summary>
+internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
+{
+    public float* Output;
+    public int OutputStride;
+    public float* Alpha;
+    /// <summary>Per-token scale, or null for 1.</summary>
+    public float* TokenScale;
+    /// <summary>Per-output bias, or null for 0.</summary>
+    public float* Bias;
+    /// <summary>Per-output base of the dot product, or null for <see cref="K"/>.</summary>
+    public int* Base;
+    public int K;
+
+    public readonly void Apply(int token0, int tokenCount, int n0, int nCount, int* counts, int countStride)
+    {
+        for (int t = 0; t < tokenCount; t++)
+        {
+            int m = token0 + t;
+            float scale = TokenScale == null ? 1f : TokenScale[m];
+            float* y = Output + (long)m * OutputStride + n0;
+            int* c = counts + t * countStride;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                Vector256<float> scales = Vector256.Create(scale);
+                for (; j + 8 <= nCount; j += 8)
+                {
+                    Vector256<int> count = Vector256.Load(c + j);
+                    Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n0 + j);
+                    Vector256<float> dot = Vector256.ConvertToSingle(bases - count - count);
+                    Vector256<float> r = Vector256.Load(Alpha + n0 + j) * scales * dot;
+                    r += Bias == null ? Vector256<float>.Zero : Vector256.Load(Bias + n0 + j);
+                    r.Store(y + j);
+                }
+            }
+            for (; j < nCount; j++)
+            {
+                int n = n0 + j;
+                int dot = (Base == null ? K : Base[n]) - 2 * c[j];
+                y[j] = Alpha[n] * scale * dot + (Bias == null ? 0f : Bias[n]);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Fused sign epilogue of W1A1 and W2A1 (KERNELS.md lesson 6): writes bit (dot &lt; T[n]) ⊕ flip[n]
+/// straight into the next layer's canonical binary activation row (output channel n = bit n).
+/// Work items cover 48 outputs, which do not align with 64-bit words, so words are merged with
+/// an atomic OR into rows the caller zeroed. n0 is a multiple of 8, so a group of 8 outputs
+/// never straddles two words.
+/// </summary>
+internal unsafe struct DotSignEpilogue : IPopCountEpilogue
+{
+    public ulong* Output;
+    public int OutputStride;
+    public int* Threshold;
+    public bool* Flip;
+    public int* FlipMask;
+    public int* Base;
+    public int K;
+
+    public readonly void Apply(int token0, int tokenCount, int n0, int nCount, int* counts, int countStride)
+    {
+        for (int t = 0; t < tokenCount; t++)
+        {
+            ulong* row = Output + (long)(token0 + t) * OutputStride;
+            int* c = counts + t * countStride;
+            ulong word = 0;
+            int wordIndex = n0 >> 6;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= nCount; j += 8)
+                {
+                    int n = n0 + j;
+                    if ((n >> 6) != wordIndex)
+                    {
+                        if (word != 0) Interlocked.Or(ref row[wordIndex], word);
+                        word = 0;
+                        wordIndex = n >> 6;
+                    }
+                    // bit = (dot < T[n]) XOR flip[n], 8 channels at once.
+                    Vector256<int> count = Vector256.Load(c + j);
+                    Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n);
+                    Vector256<int> negative = Vector256.LessThan(bases - count - count, Vector256.Load(Threshold + n))
+                        ^ Vector256.Load(FlipMask + n);
+                    word |= (ulong)negative.ExtractMostSignificantBits() << (n & 63);
+                }
+            }
+            for (; j < nCount; j++)
+            {
+                int n = n0 + j;
+                if ((n >> 6) != wordIndex)
+                {
+                    if (word != 0) Interlocked.Or(ref row[wordIndex], word);
+                    word = 0;
+                    wordIndex = n >> 6;
+                }
+                int dot = (Base == null ? K : Base[n]) - 2 * c[j];
+                if ((dot < Threshold[n]) != Flip[n]) word |= 1UL << (n & 63);
+            }
+            if (word != 0) Interlocked.Or(ref row[wordIndex], word);
+        }
+    }
+}
+
+/// <summary>
+/// Float epilogue of the bit-serial W1A4/W1A8 product. With c_b = popcount(a_b ∧ wneg) per
+/// plane b, Σ_k w_k·q_k = Σq − 2·Σ_b 2^b·c_b, and the zero point subtracts z·Σ_k w_k =
+/// z·(K − 2·negatives[n]); y = alpha[n] · scale[m] · dot + bias[n].
+/// </summary>
+internal unsafe struct BitSerialFloatEpilogue : IPopCountEpilogue
+{
+    /// <summary>
+    /// Largest K for which the 32-bit vector path cannot overflow: |dot| ≤ 3·255·K fits in int.
+    /// </summary>
+    private const int MaxVectorK = int.MaxValue / (3 * 255);
+
+    public float* Output;
+    public int OutputStride;
+    public float* Alpha;
+    public float* TokenScale;
+    /// <summary>Per-token zero point, or null for 0.</summary>
+    public int* ZeroPoint;
+    /// <summary>Per-token Σ_k q_k.</summary>
+    public long* CodeSum;
+    public int* Negatives;
+    public float* Bias;
+    public int K;
+    public int Bits;
+
+    public readonly void Apply(int token0, int tokenCount, int n0, int nCount, int* counts, int countStride)
+    {
+        for (int t = 0; t < tokenCount; t++)
+        {
+            int m = token0 + t;
+            long zero = ZeroPoint == null ? 0 : ZeroPoint[m];
+            float scale = TokenScale[m];
+            float* y = Output + (long)m * OutputStride + n0;
+            int* c = counts + t * Bits * countStride;
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated && K <= MaxVectorK)
+            {
+                Vector256<float> scales = Vector256.Create(scale);
+                Vector256<int> codeSum = Vector256.Create((int)CodeSum[m]);
+                Vector256<int> zeros = Vector256.Create((int)zero);
+                Vector256<int> k = Vector256.Create(K);
+                for (; j + 8 <= nCount; j += 8)
+                {
+                    Vector256<int> weighted = Vector256<int>.Zero;
+                    for (int b = 0; b < Bits; b++) weighted += Vector256.Load(c + b * countStride + j) << b;
+                    Vector256<int> negatives = Vector256.Load(Negatives + n0 + j);
+                    Vector256<int> dot = codeSum - weighted - weighted - zeros * (k - negatives - negatives);
+                    Vector256<float> r = Vector256.Load(Alpha + n0 + j) * scales * Vector256.ConvertToSingle(dot);
+                    r += Bias == null ? Vector256<float>.Zero : Vector256.Load(Bias + n0 + j);
+                    r.Store(y + j);
+                }
+            }
+            for (; j < nCount; j++)
+            {
+                int n = n0 + j;
+                long weighted = 0;
+                for (int b = 0; b < Bits; b++) weighted += (long)c[b * countStride + j] << b;
+                long dot = CodeSum[m] - 2 * weighted - zero * (K - 2L * Negatives[n]);
+                y[j] = Alpha[n] * scale * dot + (Bias == null ? 0f : Bias[n]);
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using CommunityToolkit.HighPerformance;
+using EdgeBert.Kernels.Packing;
+
+namespace EdgeBert.Kernels.Binary;
+
+/// <summary>
+/// W2A1 GEMM: binary activations [M, K] (canonical layout) times ternary weights [N, K]
+/// (<see cref="PackedTernaryWeights"/>). With sign plane s and nonzero plane m of row n, the
+/// dot product is Σm − 2·popcount((a ⊕ s) ∧ m) (KERNELS.md §c.4). One implementation per
+/// instruction set; <see cref="Active"/> is chosen once from <see cref="KernelIsaSelector.Active"/>.
+/// Implementations hold no state: one instance may be called from any number of threads at
+/// once, each call with its own output.
+/// </summary>
+public abstract class TernaryBinaryGemm
+{
+    private static readonly Lazy<TernaryBinaryGemm> s_active = new(() => Create(KernelIsaSelector.Active));
+
+    private protected TernaryBinaryGemm(KernelIsa isa) => Isa = isa;
+
+    /// <summary>The instruction-set family of this implementation.</summary>
+    public KernelIsa Isa { get; }
+
+    /// <summary>The implementation for <see cref="KernelIsaSelector.Active"/>, created on first use.</summary>
+    public static TernaryBinaryGemm Active => s_active.Value;
+
+    /// <summary>
+    /// The implementation for <paramref name="isa"/>; throws <see cref="PlatformNotSupportedException"/>
+    /// when this process cannot run it.
+    /// </summary>
+    public static TernaryBinaryGemm Create(KernelIsa isa)
+    {
+        GemmValidation.ThrowIfUnsupported(isa, nameof(TernaryBinaryGemm));
+        return isa switch
+        {
+            KernelIsa.Scalar => new TernaryBinaryGemmScalar(),
+            KernelIsa.Vector128 => new TernaryBinaryGemmSimd<Vector128PopCountTile>(isa),
+            KernelIsa.AdvSimd => new TernaryBinaryGemmSimd<AdvSimdPopCountTile>(isa),
+            KernelIsa.Avx2 => new TernaryBinaryGemmSimd<Avx2PopCountTile>(isa),
+            _ => new TernaryBinaryGemmSimd<Avx512PopCountTile>(isa),
+        };
+    }
+
+    /// <summary>
+    /// y[m, n] = alpha_w[n] · alpha_a[m] · (Σm_n − 2·popcount((a_m ⊕ s_n) ∧ m_n)) + bias[n].
+    /// </summary>
+    /// <param name="activations">tokens × <see cref="BinaryLayout.RowStrideWords"/>(K) words.</param>
+    /// <param name="tokens">M, the number of activation rows.</param>
+    /// <param name="weights">Packed ternary weights [N, K].</param>
+    /// <param name="activationScale">Empty (1) or one scale per token.</param>
+    /// <param name="bias">Empty or N values.</param>
+    /// <param name="output">[tokens, N] floats.</param>
+    /// <param name="threads">Threads to use (1 runs on the caller).</param>
+    public unsafe void Multiply(ReadOnlySpan<ulong> activations, int tokens, PackedTernaryWeights weights,
+        ReadOnlySpan<float> activationScale, ReadOnlySpan<float> bias, Span2D<float> output, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        GemmValidation.ThrowIfBadCall(tokens, weights.N, activationScale, false, bias, threads);
+        BinaryLayout.ThrowIfTooShort(activations.Length, tokens, weights.K, nameof(activations));
+        GemmValidation.ThrowIfBadOutput(output, tokens, weights.N);
+        if (tokens == 0) return;
+        fixed (ulong* a = activations)
+        fixed (float* scale = activationScale)
+        fixed (float* b = bias)
+        fixed (float* y = &output.DangerousGetReference())
+        {
+            MultiplyCore(a, tokens, weights, scale, b, y, GemmValidation.Stride(output), threads);
+        }
+    }
+
+    /// <summary>
+    /// The fused sign epilogue: bit n of output row m = 1 exactly when
+    /// alpha[n]·dot + beta[n] &lt; 0 for the ternary dot product (see <see cref="SignThresholds"/>).
+    /// </summary>
+    /// <param name="activations">tokens × <see cref="BinaryLayout.RowStrideWords"/>(K) words.</param>
+    /// <param name="tokens">M.</param>
+    /// <param name="weights">Packed ternary weights [N, K].</param>
+    /// <param name="thresholds">Made for this N and K.</param>
+    /// <param name="output">tokens × <see cref="BinaryLayout.RowStrideWords"/>(N) words; overwritten, padding 0.</param>
+    /// <param name="threads">Threads to use (1 runs on the caller).</param>
+    public unsafe void MultiplySigns(ReadOnlySpan<ulong> activations, int tokens, PackedTernaryWeights weights,
+        SignThresholds thresholds, Span<ulong> output, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        GemmValidation.ThrowIfBadCall(tokens, weights.N, default, false, default, threads);
+        GemmValidation.ThrowIfBadThresholds(thresholds, weights.N, weights.K);
+        BinaryLayout.ThrowIfTooShort(activations.Length, tokens, weights.K, nameof(activations));
+        GemmValidation.ThrowIfBadSignOutput(output.Length, tokens, weights.N);
+        int outStride = BinaryLayout.RowStrideWords(weights.N);
+        output.Slice(0, tokens * outStride).Clear();
+        if (tokens == 0) return;
+        fixed (ulong* a = activations)
+        fixed (ulong* y = output)
+        {
+            MultiplySignsCore(a, tokens, weights, thresholds, y, outStride, threads);
+        }
+    }
+
+    /// <summary>Float product on validated, pinned operands.</summary>
+    private protected abstract unsafe void MultiplyCore(ulong* activations, int tokens, PackedTernaryWeights weights,
+        float* activationScale, float* bias, float* output, int outputStride, int threads);
+
+    /// <summary>Sign product on validated, pinned operands; output rows already zeroed.</summary>
+    private protected abstract unsafe void MultiplySignsCore(ulong* activations, int tokens, PackedTernaryWeights weights,
+        SignThresholds thresholds, ulong* output, int outputStride, int threads);
+}
