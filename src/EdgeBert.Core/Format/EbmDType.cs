@@ -12,7 +12,7 @@ public enum EbmDType : byte
     /// <summary>Signed bytes [N, K], rows padded to 64 bytes, one float32 scale per row.</summary>
     I8 = 3,
 
-    /// <summary>One bit per value (1 = −1) [N, K], rows of 64-bit words padded to 512 bits; alpha per row or tensor.</summary>
+    /// <summary>One bit per value (1 = −1) [N, K], rows of ceil(K/64) 64-bit words; alpha per row or tensor.</summary>
     Binary = 4,
 
     /// <summary>Two bit planes (sign, nonzero) in the binary layout; alpha per row or tensor.</summary>

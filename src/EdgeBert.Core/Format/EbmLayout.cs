@@ -12,9 +12,6 @@ public static class EbmLayout
     /// <summary>Bits per packed word of <see cref="EbmDType.Binary"/> and <see cref="EbmDType.Ternary"/>.</summary>
     public const int BitsPerWord = 64;
 
-    /// <summary>Packed rows are padded to this many 64-bit words (512 bits) so the widest kernel never reads a partial row.</summary>
-    public const int WordsPerRowMultiple = 8;
-
     /// <summary>Largest dimension or tensor byte length the format accepts (spans are int-indexed).</summary>
     public const long MaxTensorBytes = int.MaxValue;
 
@@ -23,13 +20,12 @@ public static class EbmLayout
 
     /// <summary>
     /// 64-bit words per row of a binary plane with <paramref name="columns"/> (K) values:
-    /// ceil(K / 64) rounded up to a multiple of 8.
+    /// ceil(K / 64), the kernels' canonical layout (<see cref="Kernels.Packing.BinaryLayout"/>).
     /// </summary>
     public static int PackedRowWords(int columns)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
-        long words = ((long)columns + BitsPerWord - 1) / BitsPerWord;
-        return checked((int)RoundUp(words, WordsPerRowMultiple));
+        return Kernels.Packing.BinaryLayout.RowStrideWords(columns);
     }
 
     /// <summary>Bytes per row of an <see cref="EbmDType.I8"/> tensor: K rounded up to 64.</summary>
@@ -66,7 +62,7 @@ public static class EbmLayout
             case EbmDType.Binary:
             case EbmDType.Ternary:
                 if (shape.Length != 2) return -1;
-                long words = RoundUp(((long)shape[1] + BitsPerWord - 1) / BitsPerWord, WordsPerRowMultiple);
+                long words = ((long)shape[1] + BitsPerWord - 1) / BitsPerWord;
                 bytes = (UInt128)(uint)shape[0] * (ulong)words * 8u * (dtype == EbmDType.Ternary ? 2u : 1u);
                 break;
             default:

@@ -56,15 +56,15 @@ public class InspectCommandTests
         Assert.That(output, Does.Contain("teacher 0.93 accuracy, student 0.88 accuracy"));
 
         string Line(string name) => output.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        // Binary [64, 64]: rows padded to 512 bits, so 64 × 64 bytes, 8 stored bits per weight.
-        Assert.That(Line("layer.0.attention.query.weight"), Does.Match(@"binary\s+\[64, 64\]\s+per-row \(64\)\s+4,096\s+8\.00"));
-        Assert.That(Line("layer.0.ffn.in.weight"), Does.Match(@"ternary\s+\[128, 64\]\s+per-tensor\s+16,384\s+16\.00"));
+        // Binary [64, 64]: one 64-bit word per row, so 64 × 8 bytes, 1 stored bit per weight.
+        Assert.That(Line("layer.0.attention.query.weight"), Does.Match(@"binary\s+\[64, 64\]\s+per-row \(64\)\s+512\s+1\.00"));
+        Assert.That(Line("layer.0.ffn.in.weight"), Does.Match(@"ternary\s+\[128, 64\]\s+per-tensor\s+2,048\s+2\.00"));
         Assert.That(Line("layer.0.ffn.out.weight"), Does.Match(@"i8\s+\[64, 128\]\s+per-row \(64\)\s+8,192\s+8\.00"));
         Assert.That(Line("embeddings.word"), Does.Match(@"f32\s+\[7, 64\]\s+-\s+1,792\s+32\.00"));
 
         long fileLength = new FileInfo(path).Length;
         long parameters = 7 * 64 + 64 * 64 + 128 * 64 + 64 * 128;
-        long tensorBytes = 1792 + 4096 + 16384 + 8192;
+        long tensorBytes = 1792 + 512 + 2048 + 8192;
         long scaleBytes = 4 * (64 + 1 + 64);
         Assert.That(output, Does.Contain($"total:        4 tensors, {parameters:N0} parameters, {tensorBytes:N0} bytes of tensor data + {scaleBytes:N0} bytes of scales"));
         Assert.That(output, Does.Contain($"bits/weight:  {(tensorBytes + scaleBytes) * 8.0 / parameters:F2}"));

@@ -179,11 +179,11 @@ public class EbmValidationTests
         ex = Reject(p =>
         {
             int sign = (int)p.Entries[4].Offset;
-            int mask = sign + 8 * 64;
-            // K = 8: byte 0 of each 64-byte row holds all 8 values; set a sign bit in the first zero of the mask.
-            int row = Enumerable.Range(0, 8).First(r => p.Data[mask + 64 * r] != 0xFF);
-            int zeros = ~p.Data[mask + 64 * row] & 0xFF;
-            p.Data[sign + 64 * row] |= (byte)(zeros & -zeros);
+            int mask = sign + 8 * 8;
+            // K = 8: byte 0 of each 8-byte row holds all 8 values; set a sign bit in the first zero of the mask.
+            int row = Enumerable.Range(0, 8).First(r => p.Data[mask + 8 * r] != 0xFF);
+            int zeros = ~p.Data[mask + 8 * row] & 0xFF;
+            p.Data[sign + 8 * row] |= (byte)(zeros & -zeros);
             p.ResealData();
         });
         Assert.That(ex.Message, Does.Contain("sign bit set where the value is 0"));

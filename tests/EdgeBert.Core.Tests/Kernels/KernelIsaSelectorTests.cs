@@ -76,3 +76,37 @@ public class KernelParallelTests
         public void Invoke(int i) => Ids[i] = Environment.CurrentManagedThreadId;
     }
 }
+
+/// <summary>
+/// scripts/test.sh re-runs the kernel tests under instruction-set masks and names the mask in
+/// EDGEBERT_EXPECT_MASK; this proves the mask reached the runtime (an ignored variable would
+/// silently re-test the widest path).
+/// </summary>
+[Category("Kernels")]
+public class KernelIsaMaskTests
+{
+    [Test]
+    public void TheRequestedMaskIsInEffect()
+    {
+        var mask = Environment.GetEnvironmentVariable("EDGEBERT_EXPECT_MASK");
+        switch (mask)
+        {
+            case null or "":
+                Assert.That(KernelIsaSelector.Supported, Does.Contain(KernelIsa.Scalar), "no mask: nothing to check beyond the scalar path");
+                break;
+            case "DOTNET_EnableAVX512F":
+                Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Avx512), Is.False);
+                break;
+            case "DOTNET_EnableAVX2":
+                Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Avx2), Is.False);
+                Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Avx512), Is.False);
+                break;
+            case "DOTNET_EnableHWIntrinsic":
+                Assert.That(KernelIsaSelector.Best, Is.EqualTo(KernelIsa.Scalar));
+                break;
+            default:
+                Assert.Fail($"unknown EDGEBERT_EXPECT_MASK '{mask}'");
+                break;
+        }
+    }
+}

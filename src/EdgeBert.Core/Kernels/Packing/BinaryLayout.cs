@@ -8,20 +8,18 @@ namespace EdgeBert.Kernels.Packing;
 ///  row r (K values)          word 0                 word 1          ...  word W-1   pad words
 ///  k:                 63 ........... 1 0     127 .......... 65 64        (zero bits  (0 ... 0)
 ///  bit in word:       63 ........... 1 0      63 ..........  1  0         past K)
-///  |&lt;------------------- RowStrideWords(K) = round up(ceil(K/64), 8) words ------------------&gt;|
+///  |&lt;------------------------- RowStrideWords(K) = ceil(K/64) words -------------------------&gt;|
 /// </code>
-/// The row stride is a multiple of 8 words (512 bits, one cache line), so every row starts
-/// 64-byte aligned relative to the tensor and the kernels may read whole vectors. Padding bits
-/// and padding words are 0 in every operand, so they add no mismatches and the epilogue uses
-/// the true K.
+/// Rows are not padded beyond the last word: padding to 512 bits would cost a third more bits
+/// per weight at K = 768 and double them at K = 256 (model size is the product's point). The
+/// SIMD kernels never read an activation row as a vector (they broadcast one word at a time) and
+/// re-lay weights into panels at load time, so they need no row alignment. Padding bits are 0
+/// in every operand, so they add no mismatches and the epilogue uses the true K.
 /// </summary>
 public static class BinaryLayout
 {
     /// <summary>Bits per packed word.</summary>
     public const int WordBits = 64;
-
-    /// <summary>Row strides are rounded up to this many words (512 bits, 64 bytes).</summary>
-    public const int RowAlignWords = 8;
 
     /// <summary>Output rows per weight panel in the kernels' lane-per-output layout.</summary>
     public const int PanelRows = 8;
@@ -33,12 +31,8 @@ public static class BinaryLayout
         return (int)(((long)k + WordBits - 1) / WordBits);
     }
 
-    /// <summary>Words between the starts of two rows: <see cref="WordsPerRow"/> rounded up to 8.</summary>
-    public static int RowStrideWords(int k)
-    {
-        int words = WordsPerRow(k);
-        return (words + RowAlignWords - 1) / RowAlignWords * RowAlignWords;
-    }
+    /// <summary>Words between the starts of two rows: <see cref="WordsPerRow"/> (no padding words).</summary>
+    public static int RowStrideWords(int k) => WordsPerRow(k);
 
     /// <summary>Words a packed [rows, K] matrix occupies: rows × <see cref="RowStrideWords"/>.</summary>
     public static int MatrixWords(int rows, int k)

@@ -139,7 +139,7 @@ public class BinaryGemmTests
         var gemm = BinaryGemm.Active;
         var y = new float[15];
         var view = new Span2D<float>(y, 3, 5);
-        var ex = Assert.Throws<ArgumentException>(() => gemm.Multiply(p.Packed.AsSpan(0, 10), 3, p.Weights, default, default, new Span2D<float>(y, 3, 5), 1));
+        var ex = Assert.Throws<ArgumentException>(() => gemm.Multiply(p.Packed.AsSpan(0, 5), 3, p.Weights, default, default, new Span2D<float>(y, 3, 5), 1));
         Assert.That(ex!.Message, Does.Contain("[3, 70]"));
         Assert.Throws<ArgumentException>(() => gemm.Multiply(p.Packed, 3, p.Weights, new float[2], default, new Span2D<float>(y, 3, 5), 1));
         Assert.Throws<ArgumentException>(() => gemm.Multiply(p.Packed, 3, p.Weights, default, new float[4], new Span2D<float>(y, 3, 5), 1));
@@ -155,6 +155,6 @@ public class BinaryGemmTests
         var other = SignThresholds.Create([1f], [0f], 5, 71);
         var th = Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3, p.Weights, other, new ulong[24], 1));
         Assert.That(th!.Message, Does.Contain("K = 71"));
-        Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3, p.Weights, p.Thresholds, new ulong[23], 1));
+        Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3, p.Weights, p.Thresholds, new ulong[2], 1));
     }
 }

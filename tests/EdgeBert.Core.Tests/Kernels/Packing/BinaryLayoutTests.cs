@@ -5,12 +5,12 @@ namespace EdgeBert.Core.Tests.Kernels.Packing;
 [Category("Kernels")]
 public class BinaryLayoutTests
 {
-    [TestCase(1, 1, 8)]
-    [TestCase(64, 1, 8)]
-    [TestCase(65, 2, 8)]
+    [TestCase(1, 1, 1)]
+    [TestCase(64, 1, 1)]
+    [TestCase(65, 2, 2)]
     [TestCase(512, 8, 8)]
-    [TestCase(513, 9, 16)]
-    [TestCase(768, 12, 16)]
+    [TestCase(513, 9, 9)]
+    [TestCase(768, 12, 12)]
     [TestCase(3072, 48, 48)]
     public void WordsAndStride(int k, int words, int stride)
     {
