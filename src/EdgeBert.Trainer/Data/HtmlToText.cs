@@ -26,6 +26,36 @@ public static partial class HtmlToText
     [GeneratedRegex(@"<[a-zA-Z/!?][^>]*>", RegexOptions.None, TimeoutMs)]
     private static partial Regex AnyTag();
 
+    [GeneratedRegex(@"<(html|body|head)\b|<!doctype\s+html", RegexOptions.IgnoreCase, TimeoutMs)]
+    private static partial Regex DocumentTag();
+
+    [GeneratedRegex(@"</?(br|p|font|td|tr|table|div|center|img|a)\b[^>]*>", RegexOptions.IgnoreCase, TimeoutMs)]
+    private static partial Regex CommonTag();
+
+    /// <summary>
+    /// Whether text that is not labelled HTML is HTML all the same: it has an html, head or body tag
+    /// or a doctype, or at least <paramref name="minTags"/> common layout tags. Much spam in the
+    /// SpamAssassin corpus sends HTML without a Content-Type, i.e. as text/plain; a few tags quoted
+    /// in a discussion stay below the threshold.
+    /// </summary>
+    public static bool LooksLikeHtml(string text, int minTags = 5)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (DocumentTag().IsMatch(text))
+        {
+            return true;
+        }
+        int tags = 0;
+        foreach (var _ in CommonTag().EnumerateMatches(text))
+        {
+            if (++tags >= minTags)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Converts an HTML document or fragment to text.</summary>
     public static string Convert(string html)
     {

@@ -56,14 +56,15 @@ public static class MailCharsets
 
     /// <summary>
     /// Decodes raw 8-bit header bytes that carry no charset label: UTF-8 when they are valid UTF-8,
-    /// windows-1252 otherwise.
+    /// otherwise in <paramref name="guess"/> (the charset of the message body is the best guess there
+    /// is) or windows-1252 when there is none.
     /// </summary>
-    public static string DecodeUnlabelled(ReadOnlySpan<byte> bytes)
+    public static string DecodeUnlabelled(ReadOnlySpan<byte> bytes, string? guess = null)
     {
         if (System.Text.Unicode.Utf8.IsValid(bytes))
         {
             return Encoding.UTF8.GetString(bytes);
         }
-        return Resolve(null).GetString(bytes);
+        return Resolve(guess).GetString(bytes);
     }
 }

@@ -30,12 +30,13 @@ public sealed class MailHeaders
 
     /// <summary>
     /// The value of the first field called <paramref name="name"/> with RFC 2047 encoded words and raw
-    /// 8-bit bytes decoded to text, or null when the field is absent.
+    /// 8-bit bytes decoded to text, or null when the field is absent. Raw bytes that are not UTF-8 are
+    /// read in <paramref name="rawCharset"/> (e.g. the body's charset) or else windows-1252.
     /// </summary>
-    public string? GetDecoded(string name)
+    public string? GetDecoded(string name, string? rawCharset = null)
     {
         var raw = Get(name);
-        return raw is null ? null : EncodedWords.Decode(raw);
+        return raw is null ? null : EncodedWords.Decode(raw, rawCharset);
     }
 
     /// <summary>

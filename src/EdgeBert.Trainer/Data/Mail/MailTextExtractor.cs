@@ -6,7 +6,8 @@ namespace EdgeBert.Trainer.Data.Mail;
 /// Extracts the readable text of a mail: the Subject (the only header kept) and the text of its body.
 /// multipart/alternative contributes one alternative (text/plain preferred, else HTML converted to
 /// text); other multiparts contribute all their text parts in order; embedded messages contribute
-/// their subject and body; attachments and non-text parts (images, applications) are skipped.
+/// their subject and body; attachments and non-text parts (images, applications) are skipped. A text/plain part that is
+/// evidently HTML (<see cref="HtmlToText.LooksLikeHtml"/>) is converted like text/html.
 /// </summary>
 public static class MailTextExtractor
 {
@@ -15,13 +16,30 @@ public static class MailTextExtractor
     {
         ArgumentNullException.ThrowIfNull(message);
         var sb = new StringBuilder();
-        var subject = message.Headers.GetDecoded("Subject");
+        var subject = message.Headers.GetDecoded("Subject", FirstCharset(message));
         if (!string.IsNullOrWhiteSpace(subject))
         {
             sb.Append(subject).Append('\n');
         }
         AppendBody(message, sb);
         return sb.ToString();
+    }
+
+    // The first charset label in the tree: undeclared 8-bit bytes in the Subject are most likely in it.
+    private static string? FirstCharset(MimeEntity entity)
+    {
+        if (entity.ContentType.Charset is { } charset)
+        {
+            return charset;
+        }
+        foreach (var child in entity.Children)
+        {
+            if (child.ContentType.MediaType != "message/rfc822" && FirstCharset(child) is { } inner)
+            {
+                return inner;
+            }
+        }
+        return null;
     }
 
     private static void AppendBody(MimeEntity entity, StringBuilder sb)
@@ -54,7 +72,7 @@ public static class MailTextExtractor
             return;
         }
         var text = entity.DecodeBodyText();
-        if (type.MediaType == "text/html")
+        if (type.MediaType == "text/html" || (type.MediaType == "text/plain" && HtmlToText.LooksLikeHtml(text)))
         {
             text = HtmlToText.Convert(text);
         }
