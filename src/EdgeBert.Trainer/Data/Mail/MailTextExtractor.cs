@@ -76,7 +76,10 @@ public static class MailTextExtractor
         {
             text = HtmlToText.Convert(text);
         }
-        sb.Append('\n').Append(text);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            sb.Append('\n').Append(text);
+        }
     }
 
     // Plain text is what the sender wrote for text readers; HTML only when there is no plain part
