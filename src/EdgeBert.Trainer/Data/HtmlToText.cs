@@ -60,7 +60,8 @@ public static partial class HtmlToText
     public static string Convert(string html)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var text = Comment().Replace(html, " ");
+        // Comments vanish without a space: spam hides words as "V<!-- x -->iagra".
+        var text = Comment().Replace(html, "");
         text = ScriptOrStyle().Replace(text, " ");
         text = InlineTag().Replace(text, "");
         text = AnyTag().Replace(text, "\n");
