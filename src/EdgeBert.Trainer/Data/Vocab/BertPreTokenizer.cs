@@ -6,7 +6,7 @@ namespace EdgeBert.Trainer.Data.Vocab;
 /// <summary>
 /// BERT's basic tokenization (the <c>BasicTokenizer</c> of google-research/bert), a local copy for
 /// vocabulary training: drop NUL, U+FFFD and control characters, split on white space, optionally
-/// lowercase and strip accents (NFD, then drop non-spacing marks), split every punctuation character
+/// lowercase and strip accents (NFD, then drop non-spacing marks: <see cref="AccentFolding"/>), split every punctuation character
 /// (ASCII symbols and Unicode P* categories) into its own token, and surround each CJK ideograph with
 /// spaces so that it is a token of its own.
 /// </summary>
@@ -82,16 +82,7 @@ public sealed class BertPreTokenizer
         }
         if (StripAccents)
         {
-            var decomposed = cleaned.Normalize(NormalizationForm.FormD);
-            sb.Clear();
-            foreach (var rune in decomposed.EnumerateRunes())
-            {
-                if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.NonSpacingMark)
-                {
-                    sb.Append(rune.ToString());
-                }
-            }
-            cleaned = sb.ToString();
+            cleaned = AccentFolding.Strip(cleaned);
         }
         return cleaned;
     }
