@@ -11,25 +11,26 @@ namespace EdgeBert.Trainer.Data;
 /// </summary>
 public static partial class HtmlToText
 {
-    // Every pattern is linear or bounded; the timeout is a guard against pathological input.
+    // Tag bodies are bounded ([^<>]{0,2048}) so that a text full of unclosed '<' stays linear; the
+    // timeout is a second guard, after which Convert falls back to a plain scan.
     private const int TimeoutMs = 2000;
 
     [GeneratedRegex(@"<!--.*?(-->|$)", RegexOptions.Singleline, TimeoutMs)]
     private static partial Regex Comment();
 
-    [GeneratedRegex(@"<(script|style|head|title)\b[^>]*>.*?(</\1\s*>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase, TimeoutMs)]
+    [GeneratedRegex(@"<(script|style|head|title)\b[^<>]{0,2048}>.*?(</\1\s*>|$)", RegexOptions.Singleline | RegexOptions.IgnoreCase, TimeoutMs)]
     private static partial Regex ScriptOrStyle();
 
-    [GeneratedRegex(@"</?(a|b|i|u|em|strong|font|span|small|big|sup|sub|tt|s|strike|abbr|code|o:p)\b[^>]*>", RegexOptions.IgnoreCase, TimeoutMs)]
+    [GeneratedRegex(@"</?(a|b|i|u|em|strong|font|span|small|big|sup|sub|tt|s|strike|abbr|code|o:p)\b[^<>]{0,2048}>", RegexOptions.IgnoreCase, TimeoutMs)]
     private static partial Regex InlineTag();
 
-    [GeneratedRegex(@"<[a-zA-Z/!?][^>]*>", RegexOptions.None, TimeoutMs)]
+    [GeneratedRegex(@"<[a-zA-Z/!?][^<>]{0,2048}>", RegexOptions.None, TimeoutMs)]
     private static partial Regex AnyTag();
 
     [GeneratedRegex(@"<(html|body|head)\b|<!doctype\s+html", RegexOptions.IgnoreCase, TimeoutMs)]
     private static partial Regex DocumentTag();
 
-    [GeneratedRegex(@"</?(br|p|font|td|tr|table|div|center|img|a)\b[^>]*>", RegexOptions.IgnoreCase, TimeoutMs)]
+    [GeneratedRegex(@"</?(br|p|font|td|tr|table|div|center|img|a)\b[^<>]{0,2048}>", RegexOptions.IgnoreCase, TimeoutMs)]
     private static partial Regex CommonTag();
 
     /// <summary>
@@ -60,11 +61,43 @@ public static partial class HtmlToText
     public static string Convert(string html)
     {
         ArgumentNullException.ThrowIfNull(html);
-        // Comments vanish without a space: spam hides words as "V<!-- x -->iagra".
-        var text = Comment().Replace(html, "");
-        text = ScriptOrStyle().Replace(text, " ");
-        text = InlineTag().Replace(text, "");
-        text = AnyTag().Replace(text, "\n");
+        string text;
+        try
+        {
+            // Comments vanish without a space: spam hides words as "V<!-- x -->iagra".
+            text = Comment().Replace(html, "");
+            text = ScriptOrStyle().Replace(text, " ");
+            text = InlineTag().Replace(text, "");
+            text = AnyTag().Replace(text, "\n");
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            text = StripAngleBrackets(html);
+        }
         return WebUtility.HtmlDecode(text);
+    }
+
+    // Last resort for input that defeats the patterns: drop everything from '<' to the next '>'.
+    internal static string StripAngleBrackets(string html)
+    {
+        var sb = new System.Text.StringBuilder(html.Length);
+        bool inTag = false;
+        foreach (char c in html)
+        {
+            if (c == '<')
+            {
+                inTag = true;
+                sb.Append(' ');
+            }
+            else if (c == '>' && inTag)
+            {
+                inTag = false;
+            }
+            else if (!inTag)
+            {
+                sb.Append(c);
+            }
+        }
+        return sb.ToString();
     }
 }

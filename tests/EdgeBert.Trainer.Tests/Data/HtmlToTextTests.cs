@@ -28,6 +28,21 @@ public class HtmlToTextTests
     public void UnterminatedScriptAndComment_RemoveTheRest() =>
         Assert.That(Text("keep<script>never closed"), Is.EqualTo("keep"));
 
+    [Test]
+    public void ManyUnclosedAngleBrackets_StayFast()
+    {
+        var hostile = string.Concat(Enumerable.Repeat("<a href=x ", 50_000)) + "end";
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var text = HtmlToText.Convert(hostile);
+        Assert.That(text, Does.EndWith("end"));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "50 000 unclosed tags");
+        Assert.That(HtmlToText.LooksLikeHtml(hostile), Is.False);
+    }
+
+    [Test]
+    public void StripAngleBrackets_Fallback() =>
+        Assert.That(TextNormalizer.Normalize(HtmlToText.StripAngleBrackets("a<b>c</b> <p>d")), Is.EqualTo("a c d"));
+
     [TestCase("<html><body>x</body></html>", true)]
     [TestCase("<!DOCTYPE html PUBLIC>x", true)]
     [TestCase("a<br>b<br>c<br>d<br>e<br>f", true)]
