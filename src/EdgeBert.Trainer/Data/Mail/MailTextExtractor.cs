@@ -6,8 +6,9 @@ namespace EdgeBert.Trainer.Data.Mail;
 /// Extracts the readable text of a mail: the Subject (the only header kept) and the text of its body.
 /// multipart/alternative contributes one alternative (text/plain preferred, else HTML converted to
 /// text); other multiparts contribute all their text parts in order; embedded messages contribute
-/// their subject and body; attachments and non-text parts (images, applications) are skipped. A text/plain part that is
-/// evidently HTML (<see cref="HtmlToText.LooksLikeHtml"/>) is converted like text/html.
+/// their subject and body; attachments and non-text parts (images, applications) are skipped. A
+/// text/plain part that is evidently HTML (<see cref="HtmlToText.LooksLikeHtml"/>) is converted like
+/// text/html.
 /// </summary>
 public static class MailTextExtractor
 {
