@@ -6,8 +6,9 @@ namespace EdgeBert.Trainer.Data.Mail;
 /// A small, forgiving MIME parser (RFC 2045/2046) for corpus import: headers, multipart bodies
 /// (nested, each level with its own boundary) and embedded <c>message/rfc822</c>. It never throws on
 /// malformed mail: a multipart without a usable boundary is read as one text part, a missing closing
-/// delimiter ends the last part at the end of the body, and nesting deeper than
-/// <see cref="MaxDepth"/> is read as text.
+/// delimiter ends the last part at the end of the body, a multipart body without any Content-Type
+/// header is recognised by its first delimiter line, and nesting deeper than <see cref="MaxDepth"/>
+/// is read as text.
 /// </summary>
 public static class MimeParser
 {
@@ -40,6 +41,10 @@ public static class MimeParser
         }
         var contentType = ContentType.Parse(headers.Get("Content-Type"));
         var body = raw[bodyStart..];
+        if (headers.Get("Content-Type") is null && UndeclaredBoundary(body) is { } undeclared)
+        {
+            contentType = ContentType.Parse($"multipart/mixed; boundary=\"{undeclared}\"");
+        }
 
         if (depth < MaxDepth && contentType.IsMultipart)
         {
@@ -61,6 +66,33 @@ public static class MimeParser
             return new MimeEntity(headers, ContentType.Default, body, [], boundaryMissing: true);
         }
         return new MimeEntity(headers, contentType, body, [], boundaryMissing: false);
+    }
+
+    /// <summary>
+    /// Recovers a multipart body whose Content-Type header is missing (some spam tools forget it): the
+    /// first non-blank line is "--token" and the next one is a header field, which is how every part of a
+    /// multipart body starts. Returns the boundary token, or null.
+    /// </summary>
+    internal static string? UndeclaredBoundary(string body)
+    {
+        int pos = 0;
+        while (pos < body.Length)
+        {
+            var (line, next) = MailHeaders.ReadLine(body, pos);
+            if (line.Trim().Length == 0)
+            {
+                pos = next;
+                continue;
+            }
+            var token = line.TrimEnd();
+            if (token.Length > 2 && token.StartsWith("--", StringComparison.Ordinal) && !token.Contains(' ')
+                && next < body.Length && MailHeaders.StartsWithField(body, next))
+            {
+                return token[2..];
+            }
+            return null;
+        }
+        return null;
     }
 
     /// <summary>

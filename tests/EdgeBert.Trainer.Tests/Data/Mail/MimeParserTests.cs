@@ -174,6 +174,30 @@ public class MimeParserTests
     }
 
     [Test]
+    public void MultipartBodyWithoutContentTypeHeader_IsRecognised()
+    {
+        var entity = MimeParser.Parse(Ascii(Lf(
+            "Subject: See the video",
+            "MIME-Version: 1.0",
+            "",
+            "",
+            "------=_NextPart_000_6395",
+            "Content-Type: text/html;",
+            "",
+            "<HTML><BODY>Click <B>here</B></BODY></HTML>",
+            "------=_NextPart_000_6395--")));
+        Assert.That(entity.ContentType.Boundary, Is.EqualTo("----=_NextPart_000_6395"));
+        var text = EdgeBert.Trainer.Data.TextNormalizer.Normalize(MailTextExtractor.Extract(entity));
+        Assert.That(text, Is.EqualTo("See the video Click here"));
+    }
+
+    [TestCase("-- \nSig: not a boundary")]
+    [TestCase("--boundary-like\nplain text line")]
+    [TestCase("plain body")]
+    public void PlainBodies_AreNotMistakenForMultipart(string body) =>
+        Assert.That(MimeParser.UndeclaredBoundary(body), Is.Null);
+
+    [Test]
     public void MissingClosingDelimiter_LastPartRunsToTheEnd()
     {
         var entity = MimeParser.Parse(Ascii(Lf(
