@@ -48,7 +48,9 @@ public static class MimeParser
 
         if (depth < MaxDepth && contentType.IsMultipart)
         {
-            var parts = contentType.Boundary is { Length: > 0 } boundary ? SplitMultipart(body, boundary) : null;
+            var parts = contentType.Boundary is { Length: > 0 } boundary
+                ? SplitMultipart(body, boundary) ?? SplitMultipart(body, boundary, ignoreBlanks: true)
+                : null;
             if (parts is null)
             {
                 return new MimeEntity(headers, ContentType.Default, body, [], boundaryMissing: true);
@@ -67,6 +69,8 @@ public static class MimeParser
         }
         return new MimeEntity(headers, contentType, body, [], boundaryMissing: false);
     }
+
+    private static string WithoutBlanks(string text) => text.Replace(" ", "").Replace("\t", "");
 
     /// <summary>
     /// Recovers a multipart body whose Content-Type header is missing (some spam tools forget it): the
@@ -97,11 +101,14 @@ public static class MimeParser
 
     /// <summary>
     /// Splits a multipart body at its delimiter lines ("--boundary", closed by "--boundary--").
-    /// Returns null when no delimiter occurs at all. Preamble and epilogue are dropped.
+    /// Returns null when no delimiter occurs at all. Preamble and epilogue are dropped. With
+    /// <paramref name="ignoreBlanks"/>, spaces and tabs are ignored in the comparison: the second try
+    /// for senders whose delimiter lines differ from the declared boundary by white space
+    /// (declared "=Multipart Boundary 1", written "--= Multipart Boundary 1").
     /// </summary>
-    internal static List<string>? SplitMultipart(string body, string boundary)
+    internal static List<string>? SplitMultipart(string body, string boundary, bool ignoreBlanks = false)
     {
-        var delimiter = "--" + boundary;
+        var delimiter = "--" + (ignoreBlanks ? WithoutBlanks(boundary) : boundary);
         var parts = new List<string>();
         int partStart = -1;
         int pos = 0;
@@ -111,6 +118,10 @@ public static class MimeParser
             int lineStart = pos;
             var (line, next) = MailHeaders.ReadLine(body, pos);
             pos = next;
+            if (ignoreBlanks)
+            {
+                line = WithoutBlanks(line);
+            }
             if (!line.StartsWith(delimiter, StringComparison.Ordinal))
             {
                 continue;

@@ -198,6 +198,25 @@ public class MimeParserTests
         Assert.That(MimeParser.UndeclaredBoundary(body), Is.Null);
 
     [Test]
+    public void DelimitersDifferingFromTheBoundaryByBlanks_StillSplit()
+    {
+        var entity = MimeParser.Parse(Ascii(Lf(
+            "Content-Type: multipart/alternative; boundary=\"=Multipart Boundary 0925\"",
+            "",
+            "--= Multipart Boundary 0925",
+            "Content-Type: text/plain;",
+            "",
+            "plain offer",
+            "--= Multipart Boundary 0925",
+            "Content-Type: text/html;",
+            "",
+            "<p>html offer</p>",
+            "--= Multipart Boundary 0925--")));
+        Assert.That(entity.BoundaryMissing, Is.False);
+        Assert.That(entity.Children.Select(c => c.RawBody), Is.EqualTo(new[] { "plain offer", "<p>html offer</p>" }));
+    }
+
+    [Test]
     public void MissingClosingDelimiter_LastPartRunsToTheEnd()
     {
         var entity = MimeParser.Parse(Ascii(Lf(
