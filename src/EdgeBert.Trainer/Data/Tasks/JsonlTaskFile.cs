@@ -46,21 +46,22 @@ public static class JsonlTaskFile
             Directory.CreateDirectory(directory);
         }
         using var stream = File.Create(path);
+        using var writer = new Utf8JsonWriter(stream, WriterOptions);
         int count = 0;
         foreach (var example in examples)
         {
-            using (var writer = new Utf8JsonWriter(stream, WriterOptions))
+            writer.WriteStartObject();
+            writer.WriteString("text", example.Text);
+            if (example.TextPair is not null)
             {
-                writer.WriteStartObject();
-                writer.WriteString("text", example.Text);
-                if (example.TextPair is not null)
-                {
-                    writer.WriteString("text_pair", example.TextPair);
-                }
-                writer.WriteString("label", example.Label);
-                writer.WriteEndObject();
+                writer.WriteString("text_pair", example.TextPair);
             }
+            writer.WriteString("label", example.Label);
+            writer.WriteEndObject();
+            writer.Flush();
+            // One object per line: the writer is reset so that it does not add a separator.
             stream.WriteByte((byte)'\n');
+            writer.Reset();
             count++;
         }
         return count;
