@@ -24,6 +24,8 @@ public static class Program
         var root = new RootCommand("edgebert-train: quantization-aware distillation of BERT models into .ebm files.")
         {
             RandomModelCommand.Create(),
+            DataCommands.CreateImportSpamAssassin(),
+            VocabCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -4,7 +4,7 @@ namespace EdgeBert.Trainer.Data.Vocab;
 
 /// <summary>
 /// Learns a WordPiece vocabulary from text. Usage: <see cref="Add"/> every text (words are counted
-/// after <see cref="BertPreTokenizer"/>), then <see cref="Train"/>. Output order, as in a Hugging
+/// after <see cref="EdgeBert.Text.BertPreTokenization"/>, the runtime tokenizer's own normalization), then <see cref="Train"/>. Output order, as in a Hugging
 /// Face / BERT <c>vocab.txt</c>: special tokens, single characters, continuation characters
 /// (<c>##c</c>), then learned subwords in the order they were learned.
 /// </summary>
@@ -19,7 +19,7 @@ namespace EdgeBert.Trainer.Data.Vocab;
 public sealed class WordPieceTrainer
 {
     private readonly WordPieceTrainerOptions _options;
-    private readonly BertPreTokenizer _preTokenizer;
+    private readonly EdgeBert.Text.BertTokenizerOptions _preTokenization;
     private readonly Dictionary<string, long> _wordCounts = new(StringComparer.Ordinal);
 
     /// <summary>Creates a trainer.</summary>
@@ -35,7 +35,7 @@ public sealed class WordPieceTrainer
         {
             throw new ArgumentException("Special tokens must be distinct.", nameof(options));
         }
-        _preTokenizer = new BertPreTokenizer(_options.Lowercase);
+        _preTokenization = new EdgeBert.Text.BertTokenizerOptions { Lowercase = _options.Lowercase };
     }
 
     /// <summary>Number of distinct words counted so far.</summary>
@@ -44,7 +44,7 @@ public sealed class WordPieceTrainer
     /// <summary>Pre-tokenizes <paramref name="text"/> and counts its words.</summary>
     public void Add(string text)
     {
-        foreach (var word in _preTokenizer.Split(text))
+        foreach (var word in EdgeBert.Text.BertPreTokenization.Split(text, _preTokenization))
         {
             AddWord(word, 1);
         }

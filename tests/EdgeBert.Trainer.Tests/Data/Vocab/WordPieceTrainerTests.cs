@@ -114,8 +114,8 @@ public class WordPieceTrainerTests
         const int seed = 8;
         var corpus = ZipfCorpus(seed);
         var vocab = Train(corpus, new WordPieceTrainerOptions { VocabSize = 80 });
-        var pre = new BertPreTokenizer(lowercase: false);
-        foreach (var word in corpus.SelectMany(pre.Split).Distinct())
+        var options = new EdgeBert.Text.BertTokenizerOptions { Lowercase = false };
+        foreach (var word in corpus.SelectMany(text => EdgeBert.Text.BertPreTokenization.Split(text, options)).Distinct())
         {
             var pieces = Encode(word, vocab);
             Assert.That(pieces, Does.Not.Contain("[UNK]"), $"word '{word}', seed {seed}");
