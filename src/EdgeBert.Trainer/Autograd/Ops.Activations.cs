@@ -4,29 +4,40 @@ namespace EdgeBert.Trainer.Autograd;
 
 public static partial class Ops
 {
-    private static readonly double InvSqrt2 = 1.0 / Math.Sqrt(2.0);
-    private static readonly double InvSqrt2Pi = 1.0 / Math.Sqrt(2.0 * Math.PI);
-
-    /// <summary>GELU in its exact form x·Φ(x) = ½x(1 + erf(x/√2)), PyTorch's default.</summary>
+    /// <summary>GELU in its exact form x·Φ(x) = ½x(1 + erf(x/√2)), PyTorch's default (not the tanh approximation).</summary>
     public static Tensor Gelu(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         float[] xd = x.Data;
         var y = new float[x.Length];
-        ParallelRows.For(x.Length, 32, (s, e) =>
+        ForBlocks(x.Length, (s, e) =>
         {
-            for (int i = s; i < e; i++) y[i] = (float)(0.5 * xd[i] * (1.0 + Erf.Of(xd[i] * InvSqrt2)));
+            Span<float> scratch = stackalloc float[2 * NormalCdf.Block];
+            for (int i = s; i < e; i += NormalCdf.Block)
+            {
+                int n = Math.Min(NormalCdf.Block, e - i);
+                ReadOnlySpan<float> xs = xd.AsSpan(i, n);
+                Span<float> ys = y.AsSpan(i, n);
+                NormalCdf.Cdf(xs, ys, scratch);
+                TensorPrimitives.Multiply(ys, xs, ys);
+            }
         });
 
-        return Unary(x, y, nameof(Gelu), (g, dx) => ParallelRows.For(x.Length, 32, (s, e) =>
+        return Unary(x, y, nameof(Gelu), (g, dx) => ForBlocks(x.Length, (s, e) =>
         {
-            // d/dx x·Φ(x) = Φ(x) + x·φ(x).
-            for (int i = s; i < e; i++)
+            // d/dx x·Φ(x) = Φ(x) + x·φ(x); Φ is recomputed rather than kept, to save activation memory.
+            Span<float> scratch = stackalloc float[2 * NormalCdf.Block];
+            Span<float> cdf = stackalloc float[NormalCdf.Block];
+            Span<float> pdf = stackalloc float[NormalCdf.Block];
+            for (int i = s; i < e; i += NormalCdf.Block)
             {
-                double v = xd[i];
-                double cdf = 0.5 * (1.0 + Erf.Of(v * InvSqrt2));
-                double pdf = InvSqrt2Pi * Math.Exp(-0.5 * v * v);
-                dx[i] += (float)(g[i] * (cdf + v * pdf));
+                int n = Math.Min(NormalCdf.Block, e - i);
+                ReadOnlySpan<float> xs = xd.AsSpan(i, n);
+                NormalCdf.Cdf(xs, cdf[..n], scratch);
+                NormalCdf.Pdf(xs, pdf[..n]);
+                TensorPrimitives.MultiplyAdd(xs, pdf[..n], cdf[..n], cdf[..n]);
+                Span<float> dxs = dx.AsSpan(i, n);
+                TensorPrimitives.MultiplyAdd(g.AsSpan(i, n), cdf[..n], dxs, dxs);
             }
         }));
     }
@@ -58,6 +69,13 @@ public static partial class Ops
             // d tanh = 1 − y².
             for (int i = 0; i < dx.Length; i++) dx[i] += g[i] * (1f - y[i] * y[i]);
         });
+    }
+
+    /// <summary>Splits [0, length) into thread chunks of whole <see cref="NormalCdf.Block"/>s.</summary>
+    private static void ForBlocks(int length, Action<int, int> body)
+    {
+        int blocks = (length + NormalCdf.Block - 1) / NormalCdf.Block;
+        ParallelRows.For(blocks, 16L * NormalCdf.Block, (s, e) => body(s * NormalCdf.Block, Math.Min(length, e * NormalCdf.Block)));
     }
 
     /// <summary>Wraps an elementwise result; <paramref name="backward"/> adds into x's gradient buffer.</summary>
