@@ -56,4 +56,15 @@ public static partial class Ops
 
         return output;
     }
+
+    /// <summary>
+    /// Rows of a [N, H] tensor, e.g. the [CLS] vectors (rows b·L) of hidden states reshaped to
+    /// [B·L, H], or the masked positions for an MLM head. Gradients scatter back into x.
+    /// </summary>
+    /// <exception cref="ArgumentException">x is not rank 2 or a row index is out of range.</exception>
+    public static Tensor GatherRows(Tensor x, int[] rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        return Embedding(x, rows, [rows.Length]);
+    }
 }

@@ -75,6 +75,8 @@ public sealed class OpGradientTests(int threads) : ThreadsFixture(threads)
         // Repeated ids (2 and 0 twice) check that the scatter-add sums contributions.
         int[] ids = [2, 0, 4, 2, 1, 0];
         GradCheck.Check("Embedding", 21, t => Ops.Embedding(t[0], ids, [2, 3]), [Rand([5, 4], 81)]);
+        // The [CLS] rows (0 and L = 3) of hidden states [2, 3, 4] flattened to [6, 4].
+        GradCheck.Check("GatherRows", 34, t => Ops.GatherRows(Ops.Reshape(t[0], 6, 4), [0, 3]), [Rand([2, 3, 4], 82)]);
     }
 
     [Test]
