@@ -105,6 +105,7 @@ internal static class MatMul
                     for (int p = 0; p < k; p++)
                     {
                         float aip = transA ? a[p * lda + i] : a[i * lda + p];
+                        // Zeros (dropout, padding, ternary weights) are skipped, as reference BLAS does.
                         if (aip != 0f) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, cRow, cRow);
                     }
                 }

@@ -52,21 +52,38 @@ public sealed class MultiHeadSelfAttention : Module
     /// <summary>The output projection.</summary>
     public Linear Output { get; }
 
+    /// <summary>Applied to the query heads [B, heads, L, d] before the scores (e.g. BiBERT's sign); null for none.</summary>
+    public Func<Tensor, Tensor>? QueryTransform { get; set; }
+
+    /// <summary>Applied to the key heads [B, heads, L, d] before the scores; null for none.</summary>
+    public Func<Tensor, Tensor>? KeyTransform { get; set; }
+
+    /// <summary>Applied to the value heads [B, heads, L, d] before the context product; null for none.</summary>
+    public Func<Tensor, Tensor>? ValueTransform { get; set; }
+
+    /// <summary>
+    /// Turns (scores, additive mask or null) into attention weights; null means
+    /// <see cref="Ops.Softmax"/>. BiBERT's Bi-Attention (bool(A) with an STE) plugs in here.
+    /// </summary>
+    public Func<Tensor, Tensor?, Tensor>? AttentionFunction { get; set; }
+
     /// <summary>Attends over x [B, L, H]; <paramref name="mask"/> is additive [B, 1, 1, L] (see <see cref="AttentionMask"/>) or null.</summary>
     public AttentionResult Forward(Tensor x, Tensor? mask)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 3) throw new ArgumentException($"Self-attention needs [B, L, H], got {x}.", nameof(x));
-        Tensor q = Ops.SplitHeads(Query.Forward(x), Heads);
-        Tensor k = Ops.SplitHeads(Key.Forward(x), Heads);
-        Tensor v = Ops.SplitHeads(Value.Forward(x), Heads);
+        Tensor q = Apply(QueryTransform, Ops.SplitHeads(Query.Forward(x), Heads));
+        Tensor k = Apply(KeyTransform, Ops.SplitHeads(Key.Forward(x), Heads));
+        Tensor v = Apply(ValueTransform, Ops.SplitHeads(Value.Forward(x), Heads));
         int headDim = x.Dim(2) / Heads;
         Tensor scores = Ops.Scale(Ops.MatMul(q, k, transposeB: true), 1f / MathF.Sqrt(headDim));
-        Tensor probabilities = Ops.Softmax(scores, mask);
+        Tensor probabilities = AttentionFunction is null ? Ops.Softmax(scores, mask) : AttentionFunction(scores, mask);
         Tensor dropped = Ops.Dropout(probabilities, AttentionDropout, rng, Training);
         Tensor context = Ops.MergeHeads(Ops.MatMul(dropped, v));
         return new AttentionResult(Output.Forward(context), scores, probabilities);
     }
+
+    private static Tensor Apply(Func<Tensor, Tensor>? transform, Tensor t) => transform is null ? t : transform(t);
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Module Child)> NamedChildren()

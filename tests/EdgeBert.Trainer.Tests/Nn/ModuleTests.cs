@@ -72,6 +72,32 @@ public sealed class ModuleTests
     }
 
     [Test]
+    public void AttentionHooksReplaceHeadsAndTheAttentionFunction()
+    {
+        var attention = new MultiHeadSelfAttention(8, 2, new Random(6), attentionDropout: 0f);
+        Tensor x = Tensor.RandomNormal([1, 3, 8], new Random(7));
+        AttentionResult plain = attention.Forward(x, null);
+
+        // Uniform attention ignores the scores: the context is the mean of the value rows.
+        var calls = new List<string>();
+        attention.QueryTransform = q => { calls.Add("q"); return q; };
+        attention.KeyTransform = k => { calls.Add("k"); return k; };
+        attention.ValueTransform = v => { calls.Add("v"); return v; };
+        attention.AttentionFunction = (scores, mask) => Tensor.Full(scores.ShapeArray(), 1f / 3f);
+        AttentionResult uniform = attention.Forward(x, null);
+        Assert.That(calls, Is.EqualTo(new[] { "q", "k", "v" }));
+        Assert.That(uniform.Probabilities.Data.All(p => p == 1f / 3f), Is.True);
+        Assert.That(uniform.Scores.Data, Is.EqualTo(plain.Scores.Data));
+        Tensor v = Ops.MergeHeads(Ops.SplitHeads(attention.Value.Forward(x), 2));
+        Tensor meanRow = Ops.Scale(Ops.Add(Ops.Add(Ops.GatherRows(Ops.Reshape(v, 3, 8), [0]), Ops.GatherRows(Ops.Reshape(v, 3, 8), [1])), Ops.GatherRows(Ops.Reshape(v, 3, 8), [2])), 1f / 3f);
+        Tensor expected = attention.Output.Forward(meanRow);
+        for (int row = 0; row < 3; row++)
+        {
+            for (int j = 0; j < 8; j++) Assert.That(uniform.Output.Data[row * 8 + j], Is.EqualTo(expected.Data[j]).Within(1e-5), $"row {row} column {j}");
+        }
+    }
+
+    [Test]
     public void AttentionMaskRejectsBadInput()
     {
         Assert.That(() => AttentionMask.FromPadding([1, 0, 1], 2, 2), Throws.ArgumentException.With.Message.Contains("3 values"));
