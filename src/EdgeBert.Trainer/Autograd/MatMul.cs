@@ -67,54 +67,75 @@ internal static class MatMul
         }
     }
 
-    /// <summary>Computes rows [rowStart, rowEnd) of C; each element is summed in a fixed order.</summary>
+    /// <summary>Rows of B kept hot in cache while every row of this chunk of C uses them (about 200 KB).</summary>
+    private const int CacheBytes = 192 * 1024;
+
+    /// <summary>
+    /// Computes rows [rowStart, rowEnd) of C. B is walked in blocks that fit in cache, and each
+    /// block serves all rows of the chunk before the next is loaded; every element of C is still
+    /// summed in one fixed order (p = 0 … k−1), so blocking and threading never change the bits.
+    /// </summary>
     private static void Rows(bool transA, bool transB, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc,
         int rowStart, int rowEnd)
     {
-        float[]? aRowBuffer = transA && transB ? ArrayPool<float>.Shared.Rent(k) : null;
-        try
+        for (int i = rowStart; i < rowEnd; i++)
         {
-            for (int i = rowStart; i < rowEnd; i++)
+            Span<float> cRow = c.Slice(i * ldc, n);
+            if (beta == 0f) cRow.Clear();
+            else if (beta != 1f) TensorPrimitives.Multiply(cRow, beta, cRow);
+        }
+
+        if (k == 0 || alpha == 0f) return;
+        if (transB)
+        {
+            // c[i, j] += alpha · dot(op(A)[i, :], B[j, :]); B's rows are contiguous.
+            int block = Math.Max(1, CacheBytes / (sizeof(float) * k));
+            float[]? gathered = transA ? ArrayPool<float>.Shared.Rent(k) : null;
+            try
             {
-                Span<float> cRow = c.Slice(i * ldc, n);
-                if (beta == 0f) cRow.Clear();
-                else if (beta != 1f) TensorPrimitives.Multiply(cRow, beta, cRow);
-                if (k == 0 || alpha == 0f) continue;
-
-                if (transB)
+                for (int j0 = 0; j0 < n; j0 += block)
                 {
-                    // c[i, j] += alpha · dot(op(A)[i, :], B[j, :]); B's rows are contiguous.
-                    ReadOnlySpan<float> aRow;
-                    if (transA)
+                    int j1 = Math.Min(n, j0 + block);
+                    for (int i = rowStart; i < rowEnd; i++)
                     {
-                        Span<float> gathered = aRowBuffer.AsSpan(0, k);
-                        for (int p = 0; p < k; p++) gathered[p] = a[p * lda + i];
-                        aRow = gathered;
-                    }
-                    else
-                    {
-                        aRow = a.Slice(i * lda, k);
-                    }
-
-                    for (int j = 0; j < n; j++) cRow[j] += alpha * TensorPrimitives.Dot(aRow, b.Slice(j * ldb, k));
-                }
-                else
-                {
-                    // c[i, :] += (alpha · op(A)[i, p]) · B[p, :], streaming B row by row.
-                    for (int p = 0; p < k; p++)
-                    {
-                        float aip = transA ? a[p * lda + i] : a[i * lda + p];
-                        // Zeros (dropout, padding, ternary weights) are skipped, as reference BLAS does.
-                        if (aip != 0f) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, cRow, cRow);
+                        ReadOnlySpan<float> aRow = transA ? Gather(a, lda, i, gathered.AsSpan(0, k)) : a.Slice(i * lda, k);
+                        Span<float> cRow = c.Slice(i * ldc, n);
+                        for (int j = j0; j < j1; j++) cRow[j] += alpha * TensorPrimitives.Dot(aRow, b.Slice(j * ldb, k));
                     }
                 }
             }
+            finally
+            {
+                if (gathered is not null) ArrayPool<float>.Shared.Return(gathered);
+            }
+
+            return;
         }
-        finally
+
+        // c[i, :] += (alpha · op(A)[i, p]) · B[p, :], streaming a block of B's rows per pass.
+        int rowsOfB = Math.Max(1, CacheBytes / (sizeof(float) * n));
+        for (int p0 = 0; p0 < k; p0 += rowsOfB)
         {
-            if (aRowBuffer is not null) ArrayPool<float>.Shared.Return(aRowBuffer);
+            int p1 = Math.Min(k, p0 + rowsOfB);
+            for (int i = rowStart; i < rowEnd; i++)
+            {
+                Span<float> cRow = c.Slice(i * ldc, n);
+                for (int p = p0; p < p1; p++)
+                {
+                    float aip = transA ? a[p * lda + i] : a[i * lda + p];
+                    // Zeros (dropout, padding, ternary weights) are skipped, as reference BLAS does.
+                    if (aip != 0f) TensorPrimitives.MultiplyAdd(b.Slice(p * ldb, n), alpha * aip, cRow, cRow);
+                }
+            }
         }
+    }
+
+    /// <summary>Copies column <paramref name="i"/> of a row-major A (op(A)'s row i when A is stored transposed).</summary>
+    private static ReadOnlySpan<float> Gather(ReadOnlySpan<float> a, int lda, int i, Span<float> into)
+    {
+        for (int p = 0; p < into.Length; p++) into[p] = a[p * lda + i];
+        return into;
     }
 
     private static void Validate(bool transA, bool transB, int m, int n, int k, int aLength, int lda,

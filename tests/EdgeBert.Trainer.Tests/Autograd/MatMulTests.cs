@@ -8,7 +8,8 @@ public sealed class MatMulTests
 {
     private static IEnumerable<TestCaseData> Cases()
     {
-        int[][] shapes = [[1, 1, 1], [3, 5, 7], [17, 9, 33], [64, 48, 40], [5, 130, 3], [2, 3, 0]];
+        // The last two shapes span several cache blocks of B (k = 1024 when B is transposed, n = 4096 otherwise).
+        int[][] shapes = [[1, 1, 1], [3, 5, 7], [17, 9, 33], [64, 48, 40], [5, 130, 3], [2, 3, 0], [3, 130, 1024], [5, 4096, 40]];
         foreach (int[] s in shapes)
         {
             foreach (bool ta in new[] { false, true })
