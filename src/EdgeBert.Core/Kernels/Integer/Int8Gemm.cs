@@ -1,0 +1,39 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeBert.Kernels.Integer;
+
+/// <summary>
+/// The W8A8 GEMM family (int8 weights with a per-row scale × int8 activations with a per-token
+/// scale): registry and constructors. Weights come from <see cref="PackedInt8Weights.Pack"/>.
+/// </summary>
+public static class Int8Gemm
+{
+    private static readonly Lazy<IntegerGemmKernel<PackedInt8Weights>> s_active = new(() => Create(KernelIsaSelector.Active));
+
+    /// <summary>The implementation chosen for this process from <see cref="KernelIsaSelector.Active"/>.</summary>
+    public static IntegerGemmKernel<PackedInt8Weights> Active => s_active.Value;
+
+    /// <summary>
+    /// Constructs the implementation for <paramref name="isa"/>. <see cref="KernelIsa.Avx2"/>
+    /// uses AVX-VNNI when the CPU has it; <see cref="KernelIsa.AdvSimd"/> runs the portable
+    /// Vector128 kernel (NEON through the JIT).
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
+    public static IntegerGemmKernel<PackedInt8Weights> Create(KernelIsa isa) => Create(isa, allowVnni: true);
+
+    /// <summary>As <see cref="Create(KernelIsa)"/>; <paramref name="allowVnni"/> = false forces the AVX2 <c>vpmaddwd</c> path (tests).</summary>
+    internal static IntegerGemmKernel<PackedInt8Weights> Create(KernelIsa isa, bool allowVnni)
+    {
+        if (!KernelIsaSelector.IsSupported(isa))
+            throw new PlatformNotSupportedException($"Int8Gemm for {isa} cannot run on this CPU or runtime configuration.");
+        return isa switch
+        {
+            KernelIsa.Scalar => new IntegerGemmDriver<Int8ScalarPanel, PackedInt8Weights>(),
+            KernelIsa.Vector128 or KernelIsa.AdvSimd => new IntegerGemmDriver<Int8Vector128Panel, PackedInt8Weights>(),
+            KernelIsa.Avx2 when allowVnni && AvxVnni.IsSupported => new IntegerGemmDriver<Int8AvxVnniPanel, PackedInt8Weights>(),
+            KernelIsa.Avx2 => new IntegerGemmDriver<Int8Avx2Panel, PackedInt8Weights>(),
+            KernelIsa.Avx512 => new IntegerGemmDriver<Int8Avx512Panel, PackedInt8Weights>(),
+            _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "Unknown instruction-set family."),
+        };
+    }
+}

@@ -1,0 +1,40 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeBert.Kernels.Integer;
+
+/// <summary>
+/// The W2A8 GEMM family (ternary weights × int8 activations) and, through codes {0, 2}, the
+/// W1A8 VNNI path for binary weights: registry and constructors. Weights come from
+/// <see cref="PackedTernaryWeights.PackTernary"/> or <see cref="PackedTernaryWeights.PackBinary"/>.
+/// </summary>
+public static class TernaryGemm
+{
+    private static readonly Lazy<IntegerGemmKernel<PackedTernaryWeights>> s_active = new(() => Create(KernelIsaSelector.Active));
+
+    /// <summary>The implementation chosen for this process from <see cref="KernelIsaSelector.Active"/>.</summary>
+    public static IntegerGemmKernel<PackedTernaryWeights> Active => s_active.Value;
+
+    /// <summary>
+    /// Constructs the implementation for <paramref name="isa"/>. <see cref="KernelIsa.Avx2"/>
+    /// uses AVX-VNNI when the CPU has it; <see cref="KernelIsa.AdvSimd"/> runs the portable
+    /// Vector128 kernel.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
+    public static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa) => Create(isa, allowVnni: true);
+
+    /// <summary>As <see cref="Create(KernelIsa)"/>; <paramref name="allowVnni"/> = false forces the AVX2 <c>vpmaddubsw</c> path (tests).</summary>
+    internal static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa, bool allowVnni)
+    {
+        if (!KernelIsaSelector.IsSupported(isa))
+            throw new PlatformNotSupportedException($"TernaryGemm for {isa} cannot run on this CPU or runtime configuration.");
+        return isa switch
+        {
+            KernelIsa.Scalar => new IntegerGemmDriver<TernaryScalarPanel, PackedTernaryWeights>(),
+            KernelIsa.Vector128 or KernelIsa.AdvSimd => new IntegerGemmDriver<TernaryVector128Panel, PackedTernaryWeights>(),
+            KernelIsa.Avx2 when allowVnni && AvxVnni.IsSupported => new IntegerGemmDriver<TernaryAvxVnniPanel, PackedTernaryWeights>(),
+            KernelIsa.Avx2 => new IntegerGemmDriver<TernaryAvx2Panel, PackedTernaryWeights>(),
+            KernelIsa.Avx512 => new IntegerGemmDriver<TernaryAvx512Panel, PackedTernaryWeights>(),
+            _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "Unknown instruction-set family."),
+        };
+    }
+}
