@@ -12,9 +12,7 @@ public static class Sgemm
     public static SgemmKernel Active => s_active.Value;
 
     /// <summary>
-    /// Constructs the implementation for <paramref name="isa"/>. <see cref="KernelIsa.AdvSimd"/>
-    /// runs the portable Vector128 micro-kernel (NEON through the JIT), which is what a hand-written
-    /// AdvSimd FMA kernel would emit.
+    /// Constructs the implementation for <paramref name="isa"/>.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
     public static SgemmKernel Create(KernelIsa isa)
@@ -26,7 +24,8 @@ public static class Sgemm
         return isa switch
         {
             KernelIsa.Scalar => new ScalarSgemm(),
-            KernelIsa.Vector128 or KernelIsa.AdvSimd => new SgemmBlocked<SgemmVector128MicroKernel>(),
+            KernelIsa.Vector128 => new SgemmBlocked<SgemmVector128MicroKernel>(),
+            KernelIsa.AdvSimd => new SgemmBlocked<SgemmAdvSimdMicroKernel>(),
             KernelIsa.Avx2 => new SgemmBlocked<SgemmAvx2MicroKernel>(),
             KernelIsa.Avx512 => new SgemmBlocked<SgemmAvx512MicroKernel>(),
             _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "Unknown instruction-set family."),

@@ -16,8 +16,8 @@ public static class TernaryGemm
 
     /// <summary>
     /// Constructs the implementation for <paramref name="isa"/>. <see cref="KernelIsa.Avx2"/>
-    /// uses AVX-VNNI when the CPU has it; <see cref="KernelIsa.AdvSimd"/> runs the portable
-    /// Vector128 kernel.
+    /// uses AVX-VNNI when the CPU has it; <see cref="KernelIsa.AdvSimd"/> uses <c>SDOT</c> where the
+    /// CPU has the dot-product extension and the portable Vector128 kernel otherwise.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
     public static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa) => Create(isa, allowVnni: true);
@@ -30,6 +30,7 @@ public static class TernaryGemm
         return isa switch
         {
             KernelIsa.Scalar => new IntegerGemmDriver<TernaryScalarPanel, PackedTernaryWeights>(),
+            KernelIsa.AdvSimd when TernaryAdvSimdPanel.IsSupported => new IntegerGemmDriver<TernaryAdvSimdPanel, PackedTernaryWeights>(),
             KernelIsa.Vector128 or KernelIsa.AdvSimd => new IntegerGemmDriver<TernaryVector128Panel, PackedTernaryWeights>(),
             KernelIsa.Avx2 when allowVnni && AvxVnni.IsSupported => new IntegerGemmDriver<TernaryAvxVnniPanel, PackedTernaryWeights>(),
             KernelIsa.Avx2 => new IntegerGemmDriver<TernaryAvx2Panel, PackedTernaryWeights>(),
