@@ -17,8 +17,9 @@ namespace EdgeBert.Kernels.Float;
 /// </remarks>
 public sealed class PackedSgemmWeights
 {
-    internal PackedSgemmWeights(KernelIsa isa, int n, int k, int nr, int kc, float[] data)
+    internal PackedSgemmWeights(KernelIsa isa, int n, int k, int nr, int kc, float[] data, int offset = 0)
     {
+        Offset = offset;
         Isa = isa;
         N = n;
         K = k;
@@ -41,6 +42,9 @@ public sealed class PackedSgemmWeights
 
     /// <summary>Rows of K per slab.</summary>
     internal int Kc { get; }
+
+    /// <summary>Index of the first packed value in <see cref="Data"/> (64-byte aligned, the array is pinned).</summary>
+    internal int Offset { get; }
 
     /// <summary>The packed values.</summary>
     internal float[] Data { get; }

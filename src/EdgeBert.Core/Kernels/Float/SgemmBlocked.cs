@@ -16,7 +16,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
     internal const int Kc = 256;
 
     /// <summary>Columns of B packed per block (bounds the packed B buffer at 2 MB).</summary>
-    private const int Nc = 2048;
+    private const int Nc = 4096;
 
     private static int Mc => TMicro.Mr * 8;
 
@@ -30,10 +30,11 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         int mr = TMicro.Mr, nr = TMicro.Nr;
         int mPad = RoundUp(m, mr);
         int ncMax = Math.Min(n, Nc);
-        using MemoryOwner<float> aPack = MemoryOwner<float>.Allocate(mPad * Math.Min(k, Kc));
-        using MemoryOwner<float> bPack = MemoryOwner<float>.Allocate(RoundUp(ncMax, nr) * Math.Min(k, Kc));
-        fixed (float* pa = a, pb = b, pc = c, aBuf = aPack.Span, bBuf = bPack.Span)
+        using MemoryOwner<float> aPack = MemoryOwner<float>.Allocate(mPad * Math.Min(k, Kc) + AlignFloats);
+        using MemoryOwner<float> bPack = MemoryOwner<float>.Allocate(RoundUp(ncMax, nr) * Math.Min(k, Kc) + AlignFloats);
+        fixed (float* pa = a, pb = b, pc = c, aRaw = aPack.Span, bRaw = bPack.Span)
         {
+            float* aBuf = Align(aRaw), bBuf = Align(bRaw);
             for (int j0 = 0; j0 < n; j0 += Nc)
             {
                 int nc = Math.Min(Nc, n - j0);
@@ -51,25 +52,30 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
     private protected override PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k)
     {
         int nPad = RoundUp(n, TMicro.Nr);
-        var data = new float[(long)nPad * k];
-        fixed (float* pw = weights, pd = data)
+        // Pinned so the 64-byte alignment of the packed panels, chosen here, holds for their lifetime.
+        var data = GC.AllocateUninitializedArray<float>(nPad * k + AlignFloats, pinned: true);
+        int offset;
+        fixed (float* pw = weights, pRaw = data)
         {
+            float* pd = Align(pRaw);
+            offset = (int)(pd - pRaw);
             // Wᵀ is the B operand: B[p, j] = W[j, p], i.e. the transposed case with ldb = k.
             for (int p0 = 0; p0 < k; p0 += Kc)
             {
                 PackB(transB: true, pw, k, p0, Math.Min(Kc, k - p0), 0, n, pd + (long)p0 * nPad);
             }
         }
-        return new PackedSgemmWeights(TMicro.Isa, n, k, TMicro.Nr, Kc, data);
+        return new PackedSgemmWeights(TMicro.Isa, n, k, TMicro.Nr, Kc, data, offset);
     }
 
     private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, Span<float> y, int threads)
     {
         int n = weights.N, k = weights.K;
         int nPad = RoundUp(n, TMicro.Nr);
-        using MemoryOwner<float> aPack = MemoryOwner<float>.Allocate(RoundUp(m, TMicro.Mr) * Math.Min(k, Kc));
-        fixed (float* px = x, py = y, pw = weights.Data, aBuf = aPack.Span)
+        using MemoryOwner<float> aPack = MemoryOwner<float>.Allocate(RoundUp(m, TMicro.Mr) * Math.Min(k, Kc) + AlignFloats);
+        fixed (float* px = x, py = y, pWeights = weights.Data, aRaw = aPack.Span)
         {
+            float* aBuf = Align(aRaw), pw = pWeights + weights.Offset;
             for (int p0 = 0; p0 < k; p0 += Kc)
             {
                 int kc = Math.Min(Kc, k - p0);
@@ -86,6 +92,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
     private static void PackB(bool transB, float* b, int ldb, int p0, int kc, int j0, int nc, float* dst)
     {
         int nr = TMicro.Nr;
+        float** src = stackalloc float*[nr];
         for (int js = 0; js < nc; js += nr)
         {
             int cols = Math.Min(nr, nc - js);
@@ -94,28 +101,21 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
             {
                 for (int p = 0; p < kc; p++)
                 {
-                    float* src = b + (long)(p0 + p) * ldb + j0 + js;
+                    float* row = b + (long)(p0 + p) * ldb + j0 + js;
                     float* d = sliver + p * nr;
                     int jj = 0;
-                    for (; jj < cols; jj++) d[jj] = src[jj];
+                    for (; jj < cols; jj++) d[jj] = row[jj];
                     for (; jj < nr; jj++) d[jj] = 0f;
                 }
             }
             else
             {
-                // Stored [n, k]: read each column's K run contiguously, scatter into the sliver.
-                for (int jj = 0; jj < nr; jj++)
+                // Stored [n, k]: the sliver is the transpose of Nr source rows' K runs.
+                for (int jj = 0; jj < cols; jj++) src[jj] = b + (long)(j0 + js + jj) * ldb + p0;
+                SgemmTranspose.Pack(src, cols, kc, sliver, nr);
+                for (int p = 0; p < kc; p++)
                 {
-                    float* d = sliver + jj;
-                    if (jj < cols)
-                    {
-                        float* src = b + (long)(j0 + js + jj) * ldb + p0;
-                        for (int p = 0; p < kc; p++) d[p * nr] = src[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++) d[p * nr] = 0f;
-                    }
+                    for (int jj = cols; jj < nr; jj++) sliver[p * nr + jj] = 0f;
                 }
             }
         }
@@ -172,6 +172,11 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         };
         KernelParallel.For(mBlocks * nBlocks, threads, 1, in work);
     }
+
+    /// <summary>Slack that lets a buffer start on a 64-byte boundary: unaligned zmm loads split cache lines.</summary>
+    private const int AlignFloats = 16;
+
+    private static float* Align(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
