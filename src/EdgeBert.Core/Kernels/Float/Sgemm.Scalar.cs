@@ -30,19 +30,19 @@ internal sealed class ScalarSgemm : SgemmKernel
     private protected override PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k) =>
         new(KernelIsa.Scalar, n, k, nr: 0, kc: k, weights.ToArray());
 
-    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, Span<float> y, int threads)
+    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads)
     {
         int n = weights.N, k = weights.K;
         ReadOnlySpan<float> w = weights.Data;
         for (int i = 0; i < m; i++)
         {
-            ReadOnlySpan<float> xi = x.Slice(i * k, k);
+            ReadOnlySpan<float> xi = x.Slice(i * ldx, k);
             for (int j = 0; j < n; j++)
             {
                 ReadOnlySpan<float> wj = w.Slice(j * k, k);
                 float sum = 0f;
                 for (int p = 0; p < k; p++) sum += xi[p] * wj[p];
-                y[i * n + j] += sum;
+                y[i * ldy + j] += sum;
             }
         }
     }

@@ -68,7 +68,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         return new PackedSgemmWeights(TMicro.Isa, n, k, TMicro.Nr, Kc, data, offset);
     }
 
-    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, Span<float> y, int threads)
+    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads)
     {
         int n = weights.N, k = weights.K;
         int nPad = RoundUp(n, TMicro.Nr);
@@ -79,8 +79,8 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
             for (int p0 = 0; p0 < k; p0 += Kc)
             {
                 int kc = Math.Min(Kc, k - p0);
-                PackA(transA: false, px, k, p0, kc, m, 1f, aBuf);
-                Compute(aBuf, pw + (long)p0 * nPad, m, n, kc, py, n, threads);
+                PackA(transA: false, px, ldx, p0, kc, m, 1f, aBuf);
+                Compute(aBuf, pw + (long)p0 * nPad, m, n, kc, py, ldy, threads);
             }
         }
     }

@@ -82,6 +82,27 @@ public abstract class SgemmKernel
         ReadOnlySpan<float> bias, Span<float> y, int threads)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        Linear(weights, x, m, weights.K, bias, y, weights.N, threads);
+    }
+
+    /// <summary>
+    /// As <see cref="Linear(PackedSgemmWeights, ReadOnlySpan{float}, int, ReadOnlySpan{float}, Span{float}, int)"/>
+    /// on 2-D views (any row pitch): x is [m, K], y is [m, N].
+    /// </summary>
+    public void Linear(PackedSgemmWeights weights, ReadOnlySpan2D<float> x, ReadOnlySpan<float> bias, Span2D<float> y, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (x.Width != weights.K || y.Width != weights.N || x.Height != y.Height)
+        {
+            throw new ArgumentException(
+                $"Shapes do not match: x is [{x.Height}, {x.Width}], y is [{y.Height}, {y.Width}], weights are [{weights.N}, {weights.K}].", nameof(x));
+        }
+        Linear(weights, Span2DViews.Rows(x), x.Height, (int)Span2DViews.Stride(x), bias, Span2DViews.Rows(y), (int)Span2DViews.Stride(y), threads);
+    }
+
+    private void Linear(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx,
+        ReadOnlySpan<float> bias, Span<float> y, int ldy, int threads)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (weights.Isa != Isa)
@@ -90,20 +111,20 @@ public abstract class SgemmKernel
                 $"Weights were packed for {weights.Isa} but this SGEMM is {Isa}; pack them with the same kernel.", nameof(weights));
         }
         int n = weights.N, k = weights.K;
-        if ((long)m * k > x.Length)
-            throw new ArgumentException($"x has {x.Length} values, [{m}, {k}] needs {(long)m * k}.", nameof(x));
-        if ((long)m * n > y.Length)
-            throw new ArgumentException($"y has {y.Length} values, [{m}, {n}] needs {(long)m * n}.", nameof(y));
+        if (m > 0 && (long)(m - 1) * ldx + k > x.Length)
+            throw new ArgumentException($"x has {x.Length} values, [{m}, {k}] with stride {ldx} needs {(long)(m - 1) * ldx + k}.", nameof(x));
+        if (m > 0 && (long)(m - 1) * ldy + n > y.Length)
+            throw new ArgumentException($"y has {y.Length} values, [{m}, {n}] with stride {ldy} needs {(long)(m - 1) * ldy + n}.", nameof(y));
         if (!bias.IsEmpty && bias.Length != n)
             throw new ArgumentException($"bias has {bias.Length} values, expected {n} (or none).", nameof(bias));
         if (m == 0) return;
         for (int i = 0; i < m; i++)
         {
-            Span<float> row = y.Slice(i * n, n);
+            Span<float> row = y.Slice(i * ldy, n);
             if (bias.IsEmpty) row.Clear();
             else bias.CopyTo(row);
         }
-        LinearAccumulate(weights, x, m, y, threads);
+        LinearAccumulate(weights, x, m, ldx, y, ldy, threads);
     }
 
     /// <summary>C += alpha·op(A)·op(B); arguments already validated, m, n, k &gt; 0.</summary>
@@ -114,7 +135,7 @@ public abstract class SgemmKernel
     private protected abstract PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k);
 
     /// <summary>y += x·Wᵀ on validated arguments (y already holds the bias).</summary>
-    private protected abstract void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, Span<float> y, int threads);
+    private protected abstract void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads);
 
     /// <inheritdoc/>
     public override string ToString() => $"Sgemm.{Isa}";

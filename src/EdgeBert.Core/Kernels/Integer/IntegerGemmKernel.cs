@@ -1,4 +1,6 @@
+using CommunityToolkit.HighPerformance;
 using CommunityToolkit.HighPerformance.Buffers;
+using EdgeBert.Kernels.Float;
 
 namespace EdgeBert.Kernels.Integer;
 
@@ -46,8 +48,25 @@ public abstract class IntegerGemmKernel<TWeights> where TWeights : PackedInteger
     }
 
     /// <summary>
+    /// As <see cref="Multiply(TWeights, ReadOnlySpan{sbyte}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>
+    /// on 2-D views (any row pitch): x is [m, K], y is [m, N].
+    /// </summary>
+    public void Multiply(TWeights weights, ReadOnlySpan2D<sbyte> x, ReadOnlySpan<float> xScales,
+        ReadOnlySpan<float> bias, Span2D<float> y, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        if (x.Width != weights.K || y.Width != weights.N || x.Height != y.Height)
+        {
+            throw new ArgumentException(
+                $"Shapes do not match: x is [{x.Height}, {x.Width}], y is [{y.Height}, {y.Width}], weights are [{weights.N}, {weights.K}].", nameof(x));
+        }
+        Multiply(weights, Span2DViews.Rows(x), x.Height, (int)Span2DViews.Stride(x), xScales, bias,
+            Span2DViews.Rows(y), (int)Span2DViews.Stride(y), threads);
+    }
+
+    /// <summary>
     /// int8 epilogue for the next quantized layer: the float result of
-    /// <see cref="Multiply"/> re-quantized per token (symmetric absmax, like
+    /// <see cref="Multiply(TWeights, ReadOnlySpan{sbyte}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/> re-quantized per token (symmetric absmax, like
     /// <see cref="Int8Quantization.QuantizeSymmetric"/>) into <paramref name="yq"/> and
     /// <paramref name="yScales"/>.
     /// </summary>
