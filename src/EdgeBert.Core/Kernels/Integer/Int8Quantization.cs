@@ -12,13 +12,16 @@ public static class Int8Quantization
     /// <summary>
     /// Symmetric absmax quantization per row: <c>scale = absmax / 127</c>,
     /// <c>q = round(x · (127 / absmax))</c> in [−127, 127]; an all-zero row gets scale 0 and q = 0.
-    /// This is the activation format of the W8A8 and W2A8 GEMMs (also usable per weight row).
+    /// With a <paramref name="clip"/> c (TernaryBERT's clip_val), x is first clipped to [−c, c],
+    /// i.e. absmax becomes min(absmax, c) and q saturates at ±127. This is the activation format of
+    /// the W8A8 and W2A8 GEMMs. For a per-tensor scale, pass the contiguous tensor as one row.
     /// </summary>
-    /// <exception cref="ArgumentException">A row holds NaN or infinity, or a buffer is too short.</exception>
+    /// <exception cref="ArgumentException">A row holds NaN or infinity, a buffer is too short, or clip ≤ 0.</exception>
     public static void QuantizeSymmetric(ReadOnlySpan<float> x, int rows, int cols, int ldx,
-        Span<sbyte> q, int ldq, Span<float> scales)
+        Span<sbyte> q, int ldq, Span<float> scales, float clip = float.PositiveInfinity)
     {
         Check(x.Length, rows, cols, ldx, q.Length, ldq, scales.Length, "scales");
+        if (!(clip > 0f)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "The clip value must be positive.");
         using SpanOwner<float> scratch = SpanOwner<float>.Allocate(cols);
         Span<float> tmp = scratch.Span;
         for (int r = 0; r < rows; r++)
@@ -27,6 +30,7 @@ public static class Int8Quantization
             Span<sbyte> dst = q.Slice(r * ldq, cols);
             float absMax = cols == 0 ? 0f : Math.Abs(TensorPrimitives.MaxMagnitude(row));
             ThrowIfNotFinite(absMax, r);
+            absMax = Math.Min(absMax, clip);
             if (absMax == 0f)
             {
                 scales[r] = 0f;
@@ -36,6 +40,8 @@ public static class Int8Quantization
             scales[r] = absMax / 127f;
             TensorPrimitives.Multiply(row, 127f / absMax, tmp);
             TensorPrimitives.Round(tmp, tmp);
+            // Only clipped values leave [−127, 127]; keep the range symmetric (−128 never appears).
+            TensorPrimitives.Max(tmp, -127f, tmp);
             TensorPrimitives.ConvertSaturating<float, sbyte>(tmp, dst);
         }
     }

@@ -11,7 +11,7 @@ namespace EdgeBert.Kernels.Integer;
 internal static unsafe class IntegerEpilogue
 {
     public static void Apply(int* tile, int tokens, int cols, int* columnSums, int columnOffset,
-        int* tokenSums, int tokenOffset, float* wScales, float* xScales, float* bias, float* y, int* acc, int ld)
+        int* tokenSums, int tokenOffset, int* zeroPoints, float* wScales, float* xScales, float* bias, float* y, int* acc, int ld)
     {
         const int W = PackedIntegerWeights.PanelWidth;
         for (int t = 0; t < tokens; t++)
@@ -26,6 +26,17 @@ internal static unsafe class IntegerEpilogue
             }
             float xs = xScales[t];
             float* dst = y + (long)t * ld;
+            if (zeroPoints != null && zeroPoints[t] != 0)
+            {
+                // Σ w·(q − zp) can leave int32 where Σ w·q does not: subtract in int64.
+                long zp = zeroPoints[t];
+                for (int j = 0; j < cols; j++)
+                {
+                    float v = (float)(raw[j] - zp * columnSums[j]) * (wScales[j] * xs);
+                    dst[j] = bias != null ? v + bias[j] : v;
+                }
+                continue;
+            }
             if (Vector128.IsHardwareAccelerated && cols == W)
             {
                 for (int j = 0; j < W; j += Vector128<float>.Count)

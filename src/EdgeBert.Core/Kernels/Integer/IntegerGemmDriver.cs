@@ -20,7 +20,7 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
     public override bool UsesVnni => TPanel.UsesVnni;
 
     private protected override void Run(TWeights weights, ReadOnlySpan<sbyte> x, int m, int ldx,
-        ReadOnlySpan<float> xScales, ReadOnlySpan<float> bias, Span<float> y, int ldy, Span<int> acc, int threads)
+        ReadOnlySpan<float> xScales, ReadOnlySpan<int> xZeroPoints, ReadOnlySpan<float> bias, Span<float> y, int ldy, Span<int> acc, int threads)
     {
         int kPad = weights.KPad, k = weights.K;
         int stagedStride = kPad * TPanel.StagedValueBytes;
@@ -28,7 +28,7 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
         using MemoryOwner<int> sums = MemoryOwner<int>.Allocate(m);
         fixed (sbyte* px = x)
         fixed (byte* ps = staged.Span, pw = weights.Data)
-        fixed (int* pSums = sums.Span, pAcc = acc, pColSums = weights.ColumnSums)
+        fixed (int* pSums = sums.Span, pAcc = acc, pColSums = weights.ColumnSums, pZp = xZeroPoints)
         fixed (float* pxs = xScales, pb = bias, py = y, pws = weights.Scales)
         {
             for (int i = 0; i < m; i++)
@@ -44,7 +44,7 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
             {
                 Weights = pw, PanelBytes = weights.PanelBytes, KPad = kPad, N = weights.N,
                 Staged = ps, StagedStride = stagedStride, M = m, TokenBlocks = tokenBlocks,
-                TokenSums = pSums, ColumnSums = pColSums, WScales = pws, XScales = pxs,
+                TokenSums = pSums, ColumnSums = pColSums, ZeroPoints = xZeroPoints.IsEmpty ? null : pZp, WScales = pws, XScales = pxs,
                 Bias = bias.IsEmpty ? null : pb, Y = py, Ldy = ldy, Acc = pAcc,
             };
             KernelParallel.For(weights.Panels * tokenBlocks, threads, 1, in work);
@@ -55,7 +55,7 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
     {
         public byte* Weights;
         public byte* Staged;
-        public int* TokenSums, ColumnSums, Acc;
+        public int* TokenSums, ColumnSums, ZeroPoints, Acc;
         public float* WScales, XScales, Bias, Y;
         public int PanelBytes, KPad, N, StagedStride, M, TokenBlocks, Ldy;
 
@@ -74,7 +74,7 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
                 for (int t = 0; t < 4; t++) rows[t] = Staged + (long)(t < tokens ? t0 + t : t0) * StagedStride;
                 TPanel.Run(Weights + (long)panel * PanelBytes, KPad, rows, tile);
                 IntegerEpilogue.Apply(tile, tokens, cols, ColumnSums + n0, TPanel.ColumnOffset,
-                    TokenSums + t0, TPanel.TokenOffset, WScales + n0, XScales == null ? null : XScales + t0,
+                    TokenSums + t0, TPanel.TokenOffset, ZeroPoints == null ? null : ZeroPoints + t0, WScales + n0, XScales == null ? null : XScales + t0,
                     Bias == null ? null : Bias + n0, Y == null ? null : Y + (long)t0 * Ldy + n0,
                     Acc == null ? null : Acc + (long)t0 * Ldy + n0, Ldy);
             }

@@ -36,15 +36,26 @@ public abstract class IntegerGemmKernel<TWeights> where TWeights : PackedInteger
     /// <param name="ldy">Row stride of y (at least N).</param>
     /// <param name="threads">Threads to use; 1 runs on the caller.</param>
     public void Multiply(TWeights weights, ReadOnlySpan<sbyte> x, int m, int ldx, ReadOnlySpan<float> xScales,
-        ReadOnlySpan<float> bias, Span<float> y, int ldy, int threads)
+        ReadOnlySpan<float> bias, Span<float> y, int ldy, int threads) =>
+        Multiply(weights, x, m, ldx, xScales, default, bias, y, ldy, threads);
+
+    /// <summary>
+    /// Float epilogue for asymmetric activations (<see cref="Int8Quantization.QuantizeAsymmetric"/>,
+    /// x ≈ xScale · (q − zeroPoint)): <c>y = (Σ w·q − zeroPoint[m] · Σ_k w[n, k]) · wScale[n] · xScale[m] + bias[n]</c>,
+    /// the zero-point term taken from the per-output weight sums computed at pack time (in int64,
+    /// then one conversion to float). An empty <paramref name="xZeroPoints"/> means symmetric.
+    /// </summary>
+    public void Multiply(TWeights weights, ReadOnlySpan<sbyte> x, int m, int ldx, ReadOnlySpan<float> xScales,
+        ReadOnlySpan<int> xZeroPoints, ReadOnlySpan<float> bias, Span<float> y, int ldy, int threads)
     {
         Validate(weights, x, m, ldx, threads);
         CheckOutput(xScales, 1, "xScales", m, m);
+        if (!xZeroPoints.IsEmpty) CheckOutput(xZeroPoints, 1, nameof(xZeroPoints), m, m);
         if (!bias.IsEmpty && bias.Length != weights.N)
             throw new ArgumentException($"bias has {bias.Length} values, expected {weights.N} (or none).", nameof(bias));
         CheckOutput(y, m, nameof(y), ldy, weights.N);
         if (m == 0) return;
-        Run(weights, x, m, ldx, xScales, bias, y, ldy, default, threads);
+        Run(weights, x, m, ldx, xScales, xZeroPoints, bias, y, ldy, default, threads);
     }
 
     /// <summary>
@@ -88,11 +99,11 @@ public abstract class IntegerGemmKernel<TWeights> where TWeights : PackedInteger
         Validate(weights, x, m, ldx, threads);
         CheckOutput(acc, m, nameof(acc), weights.N, weights.N);
         if (m == 0) return;
-        Run(weights, x, m, ldx, default, default, default, weights.N, acc, threads);
+        Run(weights, x, m, ldx, default, default, default, default, weights.N, acc, threads);
     }
 
     private protected abstract void Run(TWeights weights, ReadOnlySpan<sbyte> x, int m, int ldx,
-        ReadOnlySpan<float> xScales, ReadOnlySpan<float> bias, Span<float> y, int ldy, Span<int> acc, int threads);
+        ReadOnlySpan<float> xScales, ReadOnlySpan<int> xZeroPoints, ReadOnlySpan<float> bias, Span<float> y, int ldy, Span<int> acc, int threads);
 
     private static void Validate(TWeights weights, ReadOnlySpan<sbyte> x, int m, int ldx, int threads)
     {

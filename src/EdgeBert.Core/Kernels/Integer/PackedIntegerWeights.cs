@@ -45,7 +45,7 @@ public abstract class PackedIntegerWeights
     /// <summary>Per-output weight scale, padded with zeros to <c>Panels × 16</c>.</summary>
     internal float[] Scales { get; }
 
-    /// <summary>Σ_k w[n, k] per output (padded with zeros), for the VNNI +128 compensation.</summary>
+    /// <summary>Σ_k w[n, k] per output (padded with zeros): the VNNI +128 compensation and the activation zero-point term.</summary>
     internal int[] ColumnSums { get; }
 
     /// <summary>The panels, <see cref="PanelBytes"/> each.</summary>

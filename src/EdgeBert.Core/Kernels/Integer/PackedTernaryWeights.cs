@@ -22,8 +22,8 @@ public sealed class PackedTernaryWeights : PackedIntegerWeights
     /// <summary>Largest supported K: |Σ code·x| ≤ 2·128·K stays far inside int32.</summary>
     public const int MaxK = 1 << 22;
 
-    private PackedTernaryWeights(int n, int k, float[] scales, byte[] data, int panelBytes, bool isBinary)
-        : base(n, k, scales, new int[RoundUp(n, PanelWidth)], data, panelBytes)
+    private PackedTernaryWeights(int n, int k, float[] scales, int[] sums, byte[] data, int panelBytes, bool isBinary)
+        : base(n, k, scales, sums, data, panelBytes)
     {
         IsBinary = isBinary;
     }
@@ -134,9 +134,11 @@ public sealed class PackedTernaryWeights : PackedIntegerWeights
         var data = new byte[(long)panels * panelBytes];
         // Code 1 (w = 0) everywhere first, so padded K and padded outputs contribute nothing.
         data.AsSpan().Fill(0b01_01_01_01);
+        var sums = new int[panels * PanelWidth];
         for (int row = 0; row < n; row++)
         {
             int panel = row / PanelWidth, j = row % PanelWidth;
+            for (int kk = 0; kk < k; kk++) sums[row] += codes[(long)row * k + kk] - 1;
             for (int kk = 0; kk < k; kk++)
             {
                 int index = panel * panelBytes + kk / 16 * 64 + 4 * j + kk % 4;
@@ -144,7 +146,7 @@ public sealed class PackedTernaryWeights : PackedIntegerWeights
                 data[index] = (byte)((data[index] & ~(3 << shift)) | (codes[(long)row * k + kk] << shift));
             }
         }
-        return new PackedTernaryWeights(n, k, scales, data, panelBytes, isBinary);
+        return new PackedTernaryWeights(n, k, scales, sums, data, panelBytes, isBinary);
     }
 
     private static int WordStride(int k) => RoundUp((k + 63) / 64, 8);
