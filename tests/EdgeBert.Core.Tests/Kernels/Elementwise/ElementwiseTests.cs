@@ -44,6 +44,23 @@ public class GeluTests
     }
 
     [Test]
+    public void EveryLengthUpTo256MatchesScalarInAndOutOfPlace()
+    {
+        var rng = new Random(17);
+        for (int n = 0; n <= 256; n++)
+        {
+            float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 12 - 6)).ToArray();
+            var y = new float[n];
+            Gelu.Apply(x, y);
+            var inPlace = (float[])x.Clone();
+            Gelu.Apply(inPlace, inPlace);
+            Assert.That(inPlace, Is.EqualTo(y), $"in place, length {n} seed=17");
+            for (int i = 0; i < n; i++)
+                Assert.That(y[i], Is.EqualTo(Gelu.Of(x[i])).Within(2e-7 + 2e-7 * Math.Abs(y[i])), $"length {n} index {i} seed=17");
+        }
+    }
+
+    [Test]
     public void SweepMatchesSeriesReferenceAcrossChunks()
     {
         // 1201 values in [-6, 6]: crosses the 512-value chunking twice, odd tail.
