@@ -6,16 +6,16 @@ namespace EdgeBert.Kernels.Float;
 /// <summary>
 /// The cache-blocked SGEMM driver shared by every SIMD micro-kernel (Goto/BLIS loop order):
 /// N in blocks of <see cref="Nc"/>, K in slabs of <see cref="Kc"/> (B slab packed once per
-/// slab, all of op(A)'s rows packed per slab), then work items of <c>MC</c> rows × <c>NB</c>
+/// slab, all of op(A)'s rows packed per slab), then work items of at most <c>Mc</c> rows × <c>Nb</c>
 /// columns in which a B sliver (kc × Nr, L1-sized) meets every A sliver of the row block
 /// (L2-resident). Edge tiles run into a zeroed scratch tile and add only the valid part.
 /// </summary>
 internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : struct, ISgemmMicroKernel
 {
-    /// <summary>K slab length: a 256 × Nr B sliver is 16–32 KB, an L1's worth.</summary>
+
     internal const int Kc = 256;
 
-    /// <summary>Columns of B packed per block (bounds the packed B buffer at 2 MB).</summary>
+    /// <summary>Columns of B packed per block (bounds the packed B buffer at 4 MB; BERT-base N ≤ 3072 is one block).</summary>
     private const int Nc = 4096;
 
     private static int Mc => TMicro.Mr * 8;
@@ -192,7 +192,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>One MC × NB block of C: every (B sliver, A sliver) pair in it.</summary>
+    /// <summary>One block of C (balanced, at most Mc × Nb): every (B sliver, A sliver) pair in it.</summary>
     private struct TileWork : IAction
     {
         public float* APack;

@@ -70,6 +70,25 @@ public class SgemmTests
     }
 
     [Test]
+    public void ThreadCountDoesNotChangeABit()
+    {
+        // Each C element is summed by one work item in the same order whatever the thread count.
+        foreach (var isa in KernelIsaSelector.Supported)
+        {
+            var kernel = Sgemm.Create(isa);
+            var p = Problem.Create(false, true, 150, 400, 600, seed: 3, padStride: 0);
+            float[] one = p.C.ToArray(), three = p.C.ToArray();
+            kernel.Gemm(false, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0.5f, one, p.Ldc, 1);
+            kernel.Gemm(false, true, p.M, p.N, p.K, 1f, p.A, p.Lda, p.B, p.Ldb, 0.5f, three, p.Ldc, 3);
+            Assert.That(three, Is.EqualTo(one), $"{isa} Gemm m=150 n=400 k=600 seed=3");
+            var packed = kernel.Pack(p.B, p.N, p.K);
+            kernel.Linear(packed, p.A, p.M, [], one, 1);
+            kernel.Linear(packed, p.A, p.M, [], three, 3);
+            Assert.That(three, Is.EqualTo(one), $"{isa} Linear m=150 n=400 k=600 seed=3");
+        }
+    }
+
+    [Test]
     public void BetaZeroOverwritesNaNAndLeavesStridePaddingAlone()
     {
         foreach (var isa in KernelIsaSelector.Supported)
