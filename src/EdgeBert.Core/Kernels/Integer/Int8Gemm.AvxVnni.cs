@@ -20,7 +20,7 @@ internal readonly unsafe struct Int8AvxVnniPanel : IIntegerPanelKernel
     public static int ColumnOffset => 128;
     public static int TokenOffset => 0;
 
-    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => Int8ScalarPanel.StageBytes(x, k, kPad, dst, 0x80);
+    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => ActivationStaging.Bytes(x, k, kPad, dst, 0x80);
 
     public static void Run(byte* panel, int kPad, byte** rows, int* acc)
     {

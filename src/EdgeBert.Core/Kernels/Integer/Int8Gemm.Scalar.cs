@@ -10,7 +10,7 @@ internal readonly unsafe struct Int8ScalarPanel : IIntegerPanelKernel
     public static int ColumnOffset => 0;
     public static int TokenOffset => 0;
 
-    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => StageBytes(x, k, kPad, dst, 0);
+    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => ActivationStaging.Bytes(x, k, kPad, dst, 0);
 
     public static void Run(byte* panel, int kPad, byte** rows, int* acc)
     {
@@ -28,20 +28,5 @@ internal readonly unsafe struct Int8ScalarPanel : IIntegerPanelKernel
                 acc[t * 16 + j] = sum;
             }
         }
-    }
-
-    /// <summary>Copies k signed bytes, XOR-ing each with <paramref name="flip"/> (0x80 adds 128 as u8), and pads.</summary>
-    internal static void StageBytes(sbyte* x, int k, int kPad, byte* dst, byte flip)
-    {
-        for (int i = 0; i < k; i++) dst[i] = (byte)((byte)x[i] ^ flip);
-        for (int i = k; i < kPad; i++) dst[i] = flip;
-    }
-
-    /// <summary>Sign-extends k signed bytes to int16 and pads with zeros.</summary>
-    internal static void StageInt16(sbyte* x, int k, int kPad, byte* dst)
-    {
-        short* d = (short*)dst;
-        for (int i = 0; i < k; i++) d[i] = x[i];
-        for (int i = k; i < kPad; i++) d[i] = 0;
     }
 }

@@ -35,9 +35,7 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
             {
                 sbyte* row = px + (long)i * ldx;
                 TPanel.Stage(row, k, kPad, ps + (long)i * stagedStride);
-                int s = 0;
-                for (int kk = 0; kk < k; kk++) s += row[kk];
-                pSums[i] = s;
+                pSums[i] = TPanel.TokenOffset != 0 ? ActivationStaging.Sum(row, k) : 0;
             }
             int tokenBlocks = (m + TokensPerItem - 1) / TokensPerItem;
             var work = new PanelWork

@@ -18,7 +18,7 @@ internal readonly unsafe struct TernaryAdvSimdPanel : IIntegerPanelKernel
     public static int ColumnOffset => 0;
     public static int TokenOffset => 1;
 
-    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => Int8ScalarPanel.StageBytes(x, k, kPad, dst, 0);
+    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => ActivationStaging.Bytes(x, k, kPad, dst, 0);
 
     public static void Run(byte* panel, int kPad, byte** rows, int* acc)
     {

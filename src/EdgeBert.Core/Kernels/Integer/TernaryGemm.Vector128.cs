@@ -16,7 +16,7 @@ internal readonly unsafe struct TernaryVector128Panel : IIntegerPanelKernel
     public static int ColumnOffset => 0;
     public static int TokenOffset => 1;
 
-    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => Int8ScalarPanel.StageInt16(x, k, kPad, dst);
+    public static void Stage(sbyte* x, int k, int kPad, byte* dst) => ActivationStaging.Int16(x, k, kPad, dst);
 
     public static void Run(byte* panel, int kPad, byte** rows, int* acc)
     {
