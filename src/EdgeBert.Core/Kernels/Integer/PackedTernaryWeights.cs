@@ -62,17 +62,7 @@ public sealed class PackedTernaryWeights : PackedIntegerWeights
                 }
             }
         }
-        var codes = new byte[(long)n * k];
-        for (int row = 0; row < n; row++)
-        {
-            for (int kk = 0; kk < k; kk++)
-            {
-                int word = row * stride + kk / 64, bit = kk % 64;
-                bool nonzero = ((mask[word] >> bit) & 1) != 0, negative = ((sign[word] >> bit) & 1) != 0;
-                codes[(long)row * k + kk] = (byte)(nonzero ? (negative ? 0 : 2) : 1);
-            }
-        }
-        return Build(n, k, ExpandScales(scales, n, nameof(scales)), isBinary: false, codes);
+        return Build(n, k, ExpandScales(scales, n, nameof(scales)), isBinary: false, sign, mask, stride);
     }
 
     /// <summary>
@@ -90,15 +80,7 @@ public sealed class PackedTernaryWeights : PackedIntegerWeights
                 $"binary [{n}, {k}] needs {n} rows × {stride} words = {(long)n * stride} words, got {bits.Length}.", nameof(bits));
         }
         for (int row = 0; row < n; row++) CheckPadding(bits.Slice(row * stride, stride), k, row, "binary", nameof(bits));
-        var codes = new byte[(long)n * k];
-        for (int row = 0; row < n; row++)
-        {
-            for (int kk = 0; kk < k; kk++)
-            {
-                codes[(long)row * k + kk] = (byte)(((bits[row * stride + kk / 64] >> (kk % 64)) & 1) != 0 ? 0 : 2);
-            }
-        }
-        return Build(n, k, ExpandScales(scales, n, nameof(scales)), isBinary: true, codes);
+        return Build(n, k, ExpandScales(scales, n, nameof(scales)), isBinary: true, bits, default, stride);
     }
 
     /// <summary>
@@ -111,43 +93,72 @@ public sealed class PackedTernaryWeights : PackedIntegerWeights
         CheckShape(n, k, MaxK);
         if (values.Length != (long)n * k)
             throw new ArgumentException($"[{n}, {k}] needs {(long)n * k} values, got {values.Length}.", nameof(values));
-        var codes = new byte[values.Length];
+        int stride = WordStride(k);
+        var planes = new ulong[2L * n * stride];
+        Span<ulong> sign = planes.AsSpan(0, n * stride), mask = planes.AsSpan(n * stride);
         for (int i = 0; i < values.Length; i++)
         {
             if (values[i] is < -1 or > 1)
                 throw new ArgumentException($"Value {values[i]} at row {i / k}, k {i % k} is not ternary (−1, 0, 1).", nameof(values));
-            codes[i] = (byte)(values[i] + 1);
+            int row = i / k, kk = i % k;
+            ulong bit = 1UL << (kk % 64);
+            if (values[i] != 0) mask[row * stride + kk / 64] |= bit;
+            if (values[i] < 0) sign[row * stride + kk / 64] |= bit;
         }
-        return Build(n, k, ExpandScales(scales, n, nameof(scales)), isBinary: false, codes);
+        return Build(n, k, ExpandScales(scales, n, nameof(scales)), isBinary: false, sign, mask, stride);
     }
 
     /// <summary>Reads back w[row, k] ∈ {−1, 0, 1} (tests and diagnostics).</summary>
     internal int this[int row, int k] =>
         ((Data[row / PanelWidth * PanelBytes + k / 16 * 64 + 4 * (row % PanelWidth) + k % 4] >> (2 * (k % 16 / 4))) & 3) - 1;
 
-    /// <summary>Interleaves row-major codes [n, k] (w + 1) into panels.</summary>
-    private static PackedTernaryWeights Build(int n, int k, float[] scales, bool isBinary, byte[] codes)
+    /// <summary>
+    /// Interleaves canonical bit planes into panels, 16 K (one 64-byte block row) at a time:
+    /// code = 1 + nonzero − 2·negative, so padding (nonzero bit 0) becomes code 1 (w = 0).
+    /// An empty <paramref name="mask"/> means binary: every k &lt; K is nonzero.
+    /// </summary>
+    private static PackedTernaryWeights Build(int n, int k, float[] scales, bool isBinary,
+        ReadOnlySpan<ulong> sign, ReadOnlySpan<ulong> mask, int stride)
     {
         int kPad = RoundUp(k, KAlignment);
         int panels = (n + PanelWidth - 1) / PanelWidth;
         int panelBytes = kPad / 16 * 64;
         var data = new byte[(long)panels * panelBytes];
-        // Code 1 (w = 0) everywhere first, so padded K and padded outputs contribute nothing.
+        // Code 1 (w = 0) everywhere first, so padded outputs contribute nothing.
         data.AsSpan().Fill(0b01_01_01_01);
         var sums = new int[panels * PanelWidth];
         for (int row = 0; row < n; row++)
         {
             int panel = row / PanelWidth, j = row % PanelWidth;
-            for (int kk = 0; kk < k; kk++) sums[row] += codes[(long)row * k + kk] - 1;
-            for (int kk = 0; kk < k; kk++)
+            Span<byte> dst = data.AsSpan(panel * panelBytes, panelBytes);
+            ReadOnlySpan<ulong> s = sign.Slice(row * stride, stride);
+            int nonzero = 0, negative = 0;
+            for (int block = 0; block < kPad / 16; block++)
             {
-                int index = panel * panelBytes + kk / 16 * 64 + 4 * j + kk % 4;
-                int shift = 2 * (kk % 16 / 4);
-                data[index] = (byte)((data[index] & ~(3 << shift)) | (codes[(long)row * k + kk] << shift));
+                int k0 = 16 * block;
+                uint s16 = (uint)(s[k0 / 64] >> (k0 % 64)) & 0xFFFF;
+                uint m16 = mask.IsEmpty ? ValidBits(k0, k) : (uint)(mask[row * stride + k0 / 64] >> (k0 % 64)) & 0xFFFF;
+                nonzero += System.Numerics.BitOperations.PopCount(m16);
+                negative += System.Numerics.BitOperations.PopCount(s16);
+                for (int t = 0; t < 4; t++)
+                {
+                    int packed = 0;
+                    for (int q = 0; q < 4; q++)
+                    {
+                        int bit = 4 * q + t;
+                        int code = 1 + (int)((m16 >> bit) & 1) - 2 * (int)((s16 >> bit) & 1);
+                        packed |= code << (2 * q);
+                    }
+                    dst[block * 64 + 4 * j + t] = (byte)packed;
+                }
             }
+            sums[row] = nonzero - 2 * negative;
         }
         return new PackedTernaryWeights(n, k, scales, sums, data, panelBytes, isBinary);
     }
+
+    /// <summary>Bits of the 16-K block at k0 that lie below k.</summary>
+    private static uint ValidBits(int k0, int k) => k0 + 16 <= k ? 0xFFFFu : k0 >= k ? 0u : (1u << (k - k0)) - 1;
 
     private static int WordStride(int k) => RoundUp((k + 63) / 64, 8);
 
