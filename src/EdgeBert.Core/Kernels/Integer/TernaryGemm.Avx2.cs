@@ -45,24 +45,66 @@ internal readonly unsafe struct TernaryAvx2Panel : IIntegerPanelKernel
             {
                 Vector256<ushort> ra = Vector256.Load(w).AsUInt16(), rb = Vector256.Load(w + 32).AsUInt16();
                 int k0 = 16 * b;
-                for (int q = 0; q < 4; q++, k0 += 4)
-                {
-                    Vector256<byte> wa = ra.AsByte() & three, wb = rb.AsByte() & three;
-                    ra = Vector256.ShiftRightLogical(ra, 2);
-                    rb = Vector256.ShiftRightLogical(rb, 2);
-                    Vector256<sbyte> x = Vector256.Create(*(int*)(a0 + k0)).AsSByte();
-                    s0a += Avx2.MultiplyAddAdjacent(wa, x);
-                    s0b += Avx2.MultiplyAddAdjacent(wb, x);
-                    x = Vector256.Create(*(int*)(a1 + k0)).AsSByte();
-                    s1a += Avx2.MultiplyAddAdjacent(wa, x);
-                    s1b += Avx2.MultiplyAddAdjacent(wb, x);
-                    x = Vector256.Create(*(int*)(a2 + k0)).AsSByte();
-                    s2a += Avx2.MultiplyAddAdjacent(wa, x);
-                    s2b += Avx2.MultiplyAddAdjacent(wb, x);
-                    x = Vector256.Create(*(int*)(a3 + k0)).AsSByte();
-                    s3a += Avx2.MultiplyAddAdjacent(wa, x);
-                    s3b += Avx2.MultiplyAddAdjacent(wb, x);
-                }
+                // Unrolled over the four K groups of the block (q = 0..3), codes decoded just before use
+                // so only two code vectors are live (16 ymm registers without AVX-512).
+                Vector256<byte> wa, wb;
+                Vector256<sbyte> x;
+                wa = ra.AsByte() & three;
+                wb = rb.AsByte() & three;
+                x = Vector256.Create(*(int*)(a0 + k0)).AsSByte();
+                s0a += Avx2.MultiplyAddAdjacent(wa, x);
+                s0b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a1 + k0)).AsSByte();
+                s1a += Avx2.MultiplyAddAdjacent(wa, x);
+                s1b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a2 + k0)).AsSByte();
+                s2a += Avx2.MultiplyAddAdjacent(wa, x);
+                s2b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a3 + k0)).AsSByte();
+                s3a += Avx2.MultiplyAddAdjacent(wa, x);
+                s3b += Avx2.MultiplyAddAdjacent(wb, x);
+                wa = Vector256.ShiftRightLogical(ra, 2).AsByte() & three;
+                wb = Vector256.ShiftRightLogical(rb, 2).AsByte() & three;
+                x = Vector256.Create(*(int*)(a0 + k0 + 4)).AsSByte();
+                s0a += Avx2.MultiplyAddAdjacent(wa, x);
+                s0b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a1 + k0 + 4)).AsSByte();
+                s1a += Avx2.MultiplyAddAdjacent(wa, x);
+                s1b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a2 + k0 + 4)).AsSByte();
+                s2a += Avx2.MultiplyAddAdjacent(wa, x);
+                s2b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a3 + k0 + 4)).AsSByte();
+                s3a += Avx2.MultiplyAddAdjacent(wa, x);
+                s3b += Avx2.MultiplyAddAdjacent(wb, x);
+                wa = Vector256.ShiftRightLogical(ra, 4).AsByte() & three;
+                wb = Vector256.ShiftRightLogical(rb, 4).AsByte() & three;
+                x = Vector256.Create(*(int*)(a0 + k0 + 8)).AsSByte();
+                s0a += Avx2.MultiplyAddAdjacent(wa, x);
+                s0b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a1 + k0 + 8)).AsSByte();
+                s1a += Avx2.MultiplyAddAdjacent(wa, x);
+                s1b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a2 + k0 + 8)).AsSByte();
+                s2a += Avx2.MultiplyAddAdjacent(wa, x);
+                s2b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a3 + k0 + 8)).AsSByte();
+                s3a += Avx2.MultiplyAddAdjacent(wa, x);
+                s3b += Avx2.MultiplyAddAdjacent(wb, x);
+                wa = Vector256.ShiftRightLogical(ra, 6).AsByte() & three;
+                wb = Vector256.ShiftRightLogical(rb, 6).AsByte() & three;
+                x = Vector256.Create(*(int*)(a0 + k0 + 12)).AsSByte();
+                s0a += Avx2.MultiplyAddAdjacent(wa, x);
+                s0b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a1 + k0 + 12)).AsSByte();
+                s1a += Avx2.MultiplyAddAdjacent(wa, x);
+                s1b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a2 + k0 + 12)).AsSByte();
+                s2a += Avx2.MultiplyAddAdjacent(wa, x);
+                s2b += Avx2.MultiplyAddAdjacent(wb, x);
+                x = Vector256.Create(*(int*)(a3 + k0 + 12)).AsSByte();
+                s3a += Avx2.MultiplyAddAdjacent(wa, x);
+                s3b += Avx2.MultiplyAddAdjacent(wb, x);
             }
             // int16 lanes (2j, 2j+1) are output j's two k-pairs: vpmaddwd by 1 adds them into lane j.
             c0a += Avx2.MultiplyAddAdjacent(s0a, ones); c0b += Avx2.MultiplyAddAdjacent(s0b, ones);

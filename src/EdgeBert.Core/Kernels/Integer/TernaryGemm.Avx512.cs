@@ -37,15 +37,27 @@ internal readonly unsafe struct TernaryAvx512Panel : IIntegerPanelKernel
             {
                 Vector512<ushort> raw = Vector512.Load(w).AsUInt16();
                 int k0 = 16 * b;
-                for (int q = 0; q < 4; q++, k0 += 4)
-                {
-                    Vector512<byte> codes = raw.AsByte() & three;
-                    raw = Vector512.ShiftRightLogical(raw, 2);
-                    s0 += Avx512BW.MultiplyAddAdjacent(codes, Vector512.Create(*(int*)(a0 + k0)).AsSByte());
-                    s1 += Avx512BW.MultiplyAddAdjacent(codes, Vector512.Create(*(int*)(a1 + k0)).AsSByte());
-                    s2 += Avx512BW.MultiplyAddAdjacent(codes, Vector512.Create(*(int*)(a2 + k0)).AsSByte());
-                    s3 += Avx512BW.MultiplyAddAdjacent(codes, Vector512.Create(*(int*)(a3 + k0)).AsSByte());
-                }
+                // Unrolled over the four K groups of the block (q = 0..3): no loop counter in the hot path.
+                Vector512<byte> codes0 = raw.AsByte() & three;
+                Vector512<byte> codes1 = Vector512.ShiftRightLogical(raw, 2).AsByte() & three;
+                Vector512<byte> codes2 = Vector512.ShiftRightLogical(raw, 4).AsByte() & three;
+                Vector512<byte> codes3 = Vector512.ShiftRightLogical(raw, 6).AsByte() & three;
+                s0 += Avx512BW.MultiplyAddAdjacent(codes0, Vector512.Create(*(int*)(a0 + k0)).AsSByte());
+                s1 += Avx512BW.MultiplyAddAdjacent(codes0, Vector512.Create(*(int*)(a1 + k0)).AsSByte());
+                s2 += Avx512BW.MultiplyAddAdjacent(codes0, Vector512.Create(*(int*)(a2 + k0)).AsSByte());
+                s3 += Avx512BW.MultiplyAddAdjacent(codes0, Vector512.Create(*(int*)(a3 + k0)).AsSByte());
+                s0 += Avx512BW.MultiplyAddAdjacent(codes1, Vector512.Create(*(int*)(a0 + k0 + 4)).AsSByte());
+                s1 += Avx512BW.MultiplyAddAdjacent(codes1, Vector512.Create(*(int*)(a1 + k0 + 4)).AsSByte());
+                s2 += Avx512BW.MultiplyAddAdjacent(codes1, Vector512.Create(*(int*)(a2 + k0 + 4)).AsSByte());
+                s3 += Avx512BW.MultiplyAddAdjacent(codes1, Vector512.Create(*(int*)(a3 + k0 + 4)).AsSByte());
+                s0 += Avx512BW.MultiplyAddAdjacent(codes2, Vector512.Create(*(int*)(a0 + k0 + 8)).AsSByte());
+                s1 += Avx512BW.MultiplyAddAdjacent(codes2, Vector512.Create(*(int*)(a1 + k0 + 8)).AsSByte());
+                s2 += Avx512BW.MultiplyAddAdjacent(codes2, Vector512.Create(*(int*)(a2 + k0 + 8)).AsSByte());
+                s3 += Avx512BW.MultiplyAddAdjacent(codes2, Vector512.Create(*(int*)(a3 + k0 + 8)).AsSByte());
+                s0 += Avx512BW.MultiplyAddAdjacent(codes3, Vector512.Create(*(int*)(a0 + k0 + 12)).AsSByte());
+                s1 += Avx512BW.MultiplyAddAdjacent(codes3, Vector512.Create(*(int*)(a1 + k0 + 12)).AsSByte());
+                s2 += Avx512BW.MultiplyAddAdjacent(codes3, Vector512.Create(*(int*)(a2 + k0 + 12)).AsSByte());
+                s3 += Avx512BW.MultiplyAddAdjacent(codes3, Vector512.Create(*(int*)(a3 + k0 + 12)).AsSByte());
             }
             c0 += Avx512BW.MultiplyAddAdjacent(s0, ones);
             c1 += Avx512BW.MultiplyAddAdjacent(s1, ones);

@@ -32,25 +32,66 @@ internal readonly unsafe struct TernaryAvxVnniPanel : IIntegerPanelKernel
         {
             Vector256<ushort> ra = Vector256.Load(w).AsUInt16(), rb = Vector256.Load(w + 32).AsUInt16();
             int k0 = 16 * b;
-            for (int q = 0; q < 4; q++, k0 += 4)
-            {
-                Vector256<sbyte> wa = (ra.AsByte() & three).AsSByte(), wb = (rb.AsByte() & three).AsSByte();
-                ra = Vector256.ShiftRightLogical(ra, 2);
-                rb = Vector256.ShiftRightLogical(rb, 2);
-                // VPDPBUSD: u8 (first) × s8 (second). Codes are the u8 operand, activations the s8.
-                Vector256<sbyte> x = Vector256.Create(*(int*)(a0 + k0)).AsSByte();
-                c0a = AvxVnni.MultiplyWideningAndAdd(c0a, wa.AsByte(), x);
-                c0b = AvxVnni.MultiplyWideningAndAdd(c0b, wb.AsByte(), x);
-                x = Vector256.Create(*(int*)(a1 + k0)).AsSByte();
-                c1a = AvxVnni.MultiplyWideningAndAdd(c1a, wa.AsByte(), x);
-                c1b = AvxVnni.MultiplyWideningAndAdd(c1b, wb.AsByte(), x);
-                x = Vector256.Create(*(int*)(a2 + k0)).AsSByte();
-                c2a = AvxVnni.MultiplyWideningAndAdd(c2a, wa.AsByte(), x);
-                c2b = AvxVnni.MultiplyWideningAndAdd(c2b, wb.AsByte(), x);
-                x = Vector256.Create(*(int*)(a3 + k0)).AsSByte();
-                c3a = AvxVnni.MultiplyWideningAndAdd(c3a, wa.AsByte(), x);
-                c3b = AvxVnni.MultiplyWideningAndAdd(c3b, wb.AsByte(), x);
-            }
+            // Unrolled over the four K groups of the block (q = 0..3), codes decoded just before use
+            // so only two code vectors are live (16 ymm registers without AVX-512).
+            Vector256<byte> wa, wb;
+            Vector256<sbyte> x;
+            wa = ra.AsByte() & three;
+            wb = rb.AsByte() & three;
+            x = Vector256.Create(*(int*)(a0 + k0)).AsSByte();
+            c0a = AvxVnni.MultiplyWideningAndAdd(c0a, wa, x);
+            c0b = AvxVnni.MultiplyWideningAndAdd(c0b, wb, x);
+            x = Vector256.Create(*(int*)(a1 + k0)).AsSByte();
+            c1a = AvxVnni.MultiplyWideningAndAdd(c1a, wa, x);
+            c1b = AvxVnni.MultiplyWideningAndAdd(c1b, wb, x);
+            x = Vector256.Create(*(int*)(a2 + k0)).AsSByte();
+            c2a = AvxVnni.MultiplyWideningAndAdd(c2a, wa, x);
+            c2b = AvxVnni.MultiplyWideningAndAdd(c2b, wb, x);
+            x = Vector256.Create(*(int*)(a3 + k0)).AsSByte();
+            c3a = AvxVnni.MultiplyWideningAndAdd(c3a, wa, x);
+            c3b = AvxVnni.MultiplyWideningAndAdd(c3b, wb, x);
+            wa = Vector256.ShiftRightLogical(ra, 2).AsByte() & three;
+            wb = Vector256.ShiftRightLogical(rb, 2).AsByte() & three;
+            x = Vector256.Create(*(int*)(a0 + k0 + 4)).AsSByte();
+            c0a = AvxVnni.MultiplyWideningAndAdd(c0a, wa, x);
+            c0b = AvxVnni.MultiplyWideningAndAdd(c0b, wb, x);
+            x = Vector256.Create(*(int*)(a1 + k0 + 4)).AsSByte();
+            c1a = AvxVnni.MultiplyWideningAndAdd(c1a, wa, x);
+            c1b = AvxVnni.MultiplyWideningAndAdd(c1b, wb, x);
+            x = Vector256.Create(*(int*)(a2 + k0 + 4)).AsSByte();
+            c2a = AvxVnni.MultiplyWideningAndAdd(c2a, wa, x);
+            c2b = AvxVnni.MultiplyWideningAndAdd(c2b, wb, x);
+            x = Vector256.Create(*(int*)(a3 + k0 + 4)).AsSByte();
+            c3a = AvxVnni.MultiplyWideningAndAdd(c3a, wa, x);
+            c3b = AvxVnni.MultiplyWideningAndAdd(c3b, wb, x);
+            wa = Vector256.ShiftRightLogical(ra, 4).AsByte() & three;
+            wb = Vector256.ShiftRightLogical(rb, 4).AsByte() & three;
+            x = Vector256.Create(*(int*)(a0 + k0 + 8)).AsSByte();
+            c0a = AvxVnni.MultiplyWideningAndAdd(c0a, wa, x);
+            c0b = AvxVnni.MultiplyWideningAndAdd(c0b, wb, x);
+            x = Vector256.Create(*(int*)(a1 + k0 + 8)).AsSByte();
+            c1a = AvxVnni.MultiplyWideningAndAdd(c1a, wa, x);
+            c1b = AvxVnni.MultiplyWideningAndAdd(c1b, wb, x);
+            x = Vector256.Create(*(int*)(a2 + k0 + 8)).AsSByte();
+            c2a = AvxVnni.MultiplyWideningAndAdd(c2a, wa, x);
+            c2b = AvxVnni.MultiplyWideningAndAdd(c2b, wb, x);
+            x = Vector256.Create(*(int*)(a3 + k0 + 8)).AsSByte();
+            c3a = AvxVnni.MultiplyWideningAndAdd(c3a, wa, x);
+            c3b = AvxVnni.MultiplyWideningAndAdd(c3b, wb, x);
+            wa = Vector256.ShiftRightLogical(ra, 6).AsByte() & three;
+            wb = Vector256.ShiftRightLogical(rb, 6).AsByte() & three;
+            x = Vector256.Create(*(int*)(a0 + k0 + 12)).AsSByte();
+            c0a = AvxVnni.MultiplyWideningAndAdd(c0a, wa, x);
+            c0b = AvxVnni.MultiplyWideningAndAdd(c0b, wb, x);
+            x = Vector256.Create(*(int*)(a1 + k0 + 12)).AsSByte();
+            c1a = AvxVnni.MultiplyWideningAndAdd(c1a, wa, x);
+            c1b = AvxVnni.MultiplyWideningAndAdd(c1b, wb, x);
+            x = Vector256.Create(*(int*)(a2 + k0 + 12)).AsSByte();
+            c2a = AvxVnni.MultiplyWideningAndAdd(c2a, wa, x);
+            c2b = AvxVnni.MultiplyWideningAndAdd(c2b, wb, x);
+            x = Vector256.Create(*(int*)(a3 + k0 + 12)).AsSByte();
+            c3a = AvxVnni.MultiplyWideningAndAdd(c3a, wa, x);
+            c3b = AvxVnni.MultiplyWideningAndAdd(c3b, wb, x);
         }
         c0a.Store(acc); c0b.Store(acc + 8);
         c1a.Store(acc + 16); c1b.Store(acc + 24);
