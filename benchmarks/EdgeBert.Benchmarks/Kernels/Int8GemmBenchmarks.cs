@@ -40,16 +40,20 @@ public class Int8GemmBenchmarks
         _fp32 = Sgemm.Active.Pack(w.Select(v => (float)v).Where((_, i) => i % stride < _k).ToArray(), _n, _k);
     }
 
-    private void Run(KernelIsa isa, bool vnni) =>
-        Int8Gemm.Create(isa, vnni).Multiply(_weights!, _x, MacsPerSecondColumn.M, _k, _xScales, _bias, _y, _n, 1);
+    private void Run(KernelIsa isa, bool specialized) =>
+        Int8Gemm.Create(isa, specialized).Multiply(_weights!, _x, MacsPerSecondColumn.M, _k, _xScales, _bias, _y, _n, 1);
 
     /// <summary>Scalar reference (baseline).</summary>
     [Benchmark(Baseline = true)]
     public void Scalar() => Run(KernelIsa.Scalar, false);
 
-    /// <summary>Portable Vector128 (int16 widening).</summary>
+    /// <summary>Vector128 family as the registry builds it (x86: SSE4.1 <c>pmaddwd</c>).</summary>
     [Benchmark]
-    public void Vector128() => Run(KernelIsa.Vector128, false);
+    public void Vector128() => Run(KernelIsa.Vector128, true);
+
+    /// <summary>Portable Vector128 (int16 widening), the non-x86 fallback.</summary>
+    [Benchmark]
+    public void Vector128Portable() => Run(KernelIsa.Vector128, false);
 
     /// <summary>AVX2 <c>vpmaddwd</c> on sign-extended int16.</summary>
     [Benchmark]

@@ -38,16 +38,20 @@ public class TernaryGemmBenchmarks
         _fp32 = Sgemm.Active.Pack(values.Select(v => (float)v).ToArray(), _n, _k);
     }
 
-    private void Run(KernelIsa isa, bool vnni, PackedTernaryWeights weights) =>
-        TernaryGemm.Create(isa, vnni).Multiply(weights, _x, MacsPerSecondColumn.M, _k, _xScales, [], _y, _n, 1);
+    private void Run(KernelIsa isa, bool specialized, PackedTernaryWeights weights) =>
+        TernaryGemm.Create(isa, specialized).Multiply(weights, _x, MacsPerSecondColumn.M, _k, _xScales, [], _y, _n, 1);
 
     /// <summary>Scalar reference (baseline).</summary>
     [Benchmark(Baseline = true)]
     public void Scalar() => Run(KernelIsa.Scalar, false, _ternary!);
 
-    /// <summary>Portable Vector128.</summary>
+    /// <summary>Vector128 family as the registry builds it (x86: SSSE3 <c>pmaddubsw</c>).</summary>
     [Benchmark]
-    public void Vector128() => Run(KernelIsa.Vector128, false, _ternary!);
+    public void Vector128() => Run(KernelIsa.Vector128, true, _ternary!);
+
+    /// <summary>Portable Vector128 (int16 widening), the non-x86 fallback.</summary>
+    [Benchmark]
+    public void Vector128Portable() => Run(KernelIsa.Vector128, false, _ternary!);
 
     /// <summary>AVX2 <c>vpmaddubsw</c> with int16 sums flushed every 256 K.</summary>
     [Benchmark]

@@ -24,13 +24,16 @@ public static class Int8Gemm
     /// CPU has the dot-product extension and the portable Vector128 kernel otherwise.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
-    public static IntegerGemmKernel<PackedInt8Weights> Create(KernelIsa isa) => Create(isa, allowVnni: true);
+    public static IntegerGemmKernel<PackedInt8Weights> Create(KernelIsa isa) => Create(isa, preferSpecialized: true);
 
     private static KernelIsa PreferredIsa(KernelIsa active) =>
         active == KernelIsa.Avx512 && AvxVnni.IsSupported && KernelIsaSelector.IsSupported(KernelIsa.Avx2) ? KernelIsa.Avx2 : active;
 
-    /// <summary>As <see cref="Create(KernelIsa)"/>; <paramref name="allowVnni"/> = false forces the AVX2 <c>vpmaddwd</c> path (tests).</summary>
-    internal static IntegerGemmKernel<PackedInt8Weights> Create(KernelIsa isa, bool allowVnni)
+    /// <summary>
+    /// As <see cref="Create(KernelIsa)"/>; <paramref name="preferSpecialized"/> = false (tests) forces the
+    /// plain paths: the portable Vector128 kernel instead of the x86 SSE one, and the AVX2 <c>vpmaddwd</c> path.
+    /// </summary>
+    internal static IntegerGemmKernel<PackedInt8Weights> Create(KernelIsa isa, bool preferSpecialized)
     {
         if (!KernelIsaSelector.IsSupported(isa))
             throw new PlatformNotSupportedException($"Int8Gemm for {isa} cannot run on this CPU or runtime configuration.");
@@ -38,8 +41,9 @@ public static class Int8Gemm
         {
             KernelIsa.Scalar => new IntegerGemmDriver<Int8ScalarPanel, PackedInt8Weights>(),
             KernelIsa.AdvSimd when Int8AdvSimdPanel.IsSupported => new IntegerGemmDriver<Int8AdvSimdPanel, PackedInt8Weights>(),
+            KernelIsa.Vector128 when preferSpecialized && Int8SsePanel.IsSupported => new IntegerGemmDriver<Int8SsePanel, PackedInt8Weights>(),
             KernelIsa.Vector128 or KernelIsa.AdvSimd => new IntegerGemmDriver<Int8Vector128Panel, PackedInt8Weights>(),
-            KernelIsa.Avx2 when allowVnni && AvxVnni.IsSupported => new IntegerGemmDriver<Int8AvxVnniPanel, PackedInt8Weights>(),
+            KernelIsa.Avx2 when preferSpecialized && AvxVnni.IsSupported => new IntegerGemmDriver<Int8AvxVnniPanel, PackedInt8Weights>(),
             KernelIsa.Avx2 => new IntegerGemmDriver<Int8Avx2Panel, PackedInt8Weights>(),
             KernelIsa.Avx512 => new IntegerGemmDriver<Int8Avx512Panel, PackedInt8Weights>(),
             _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "Unknown instruction-set family."),

@@ -20,10 +20,13 @@ public static class TernaryGemm
     /// CPU has the dot-product extension and the portable Vector128 kernel otherwise.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
-    public static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa) => Create(isa, allowVnni: true);
+    public static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa) => Create(isa, preferSpecialized: true);
 
-    /// <summary>As <see cref="Create(KernelIsa)"/>; <paramref name="allowVnni"/> = false forces the AVX2 <c>vpmaddubsw</c> path (tests).</summary>
-    internal static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa, bool allowVnni)
+    /// <summary>
+    /// As <see cref="Create(KernelIsa)"/>; <paramref name="preferSpecialized"/> = false (tests) forces the
+    /// plain paths: the portable Vector128 kernel instead of the x86 SSE one, and the AVX2 <c>vpmaddubsw</c> path.
+    /// </summary>
+    internal static IntegerGemmKernel<PackedTernaryWeights> Create(KernelIsa isa, bool preferSpecialized)
     {
         if (!KernelIsaSelector.IsSupported(isa))
             throw new PlatformNotSupportedException($"TernaryGemm for {isa} cannot run on this CPU or runtime configuration.");
@@ -31,8 +34,9 @@ public static class TernaryGemm
         {
             KernelIsa.Scalar => new IntegerGemmDriver<TernaryScalarPanel, PackedTernaryWeights>(),
             KernelIsa.AdvSimd when TernaryAdvSimdPanel.IsSupported => new IntegerGemmDriver<TernaryAdvSimdPanel, PackedTernaryWeights>(),
+            KernelIsa.Vector128 when preferSpecialized && TernarySsePanel.IsSupported => new IntegerGemmDriver<TernarySsePanel, PackedTernaryWeights>(),
             KernelIsa.Vector128 or KernelIsa.AdvSimd => new IntegerGemmDriver<TernaryVector128Panel, PackedTernaryWeights>(),
-            KernelIsa.Avx2 when allowVnni && AvxVnni.IsSupported => new IntegerGemmDriver<TernaryAvxVnniPanel, PackedTernaryWeights>(),
+            KernelIsa.Avx2 when preferSpecialized && AvxVnni.IsSupported => new IntegerGemmDriver<TernaryAvxVnniPanel, PackedTernaryWeights>(),
             KernelIsa.Avx2 => new IntegerGemmDriver<TernaryAvx2Panel, PackedTernaryWeights>(),
             KernelIsa.Avx512 => new IntegerGemmDriver<TernaryAvx512Panel, PackedTernaryWeights>(),
             _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, "Unknown instruction-set family."),

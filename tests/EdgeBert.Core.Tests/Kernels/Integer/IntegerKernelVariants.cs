@@ -4,10 +4,10 @@ using EdgeBert.Kernels.Integer;
 
 namespace EdgeBert.Core.Tests.Kernels.Integer;
 
-/// <summary>Every integer GEMM implementation, by name, including the forced non-VNNI AVX2 paths.</summary>
+/// <summary>Every integer GEMM implementation, by name, including the forced portable Vector128 and non-VNNI AVX2 paths.</summary>
 internal static class IntegerKernelVariants
 {
-    public static readonly string[] Names = ["Scalar", "Vector128", "AdvSimd", "Avx2", "Avx2NoVnni", "Avx512"];
+    public static readonly string[] Names = ["Scalar", "Vector128", "Vector128Portable", "AdvSimd", "Avx2", "Avx2NoVnni", "Avx512"];
 
     public static IntegerGemmKernel<PackedInt8Weights> Int8(string name) => Pick(name, Int8Gemm.Create);
 
@@ -19,6 +19,7 @@ internal static class IntegerKernelVariants
         {
             "Scalar" => (KernelIsa.Scalar, true),
             "Vector128" => (KernelIsa.Vector128, true),
+            "Vector128Portable" => (KernelIsa.Vector128, false),
             "AdvSimd" => (KernelIsa.AdvSimd, true),
             "Avx2" => (KernelIsa.Avx2, true),
             "Avx2NoVnni" => (KernelIsa.Avx2, false),
