@@ -33,8 +33,8 @@ public sealed class PackedTernaryCodes : PackedIntegerWeights
 
     /// <summary>
     /// Packs canonical <c>ternary</c> weights: plane 0 (sign, 1 = negative) then plane 1
-    /// (nonzero mask), each n rows of <c>ceil(k/64)</c> words with the row stride rounded up
-    /// to 8 words; bit k%64 of word k/64. Scales: n per-row values or 1 per-tensor value.
+    /// (nonzero mask), each n rows of <c>ceil(k/64)</c> words
+    /// (<see cref="Packing.BinaryLayout.RowStrideWords"/>); bit k%64 of word k/64. Scales: n per-row values or 1 per-tensor value.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths, a sign bit on a zero, or non-zero padding.</exception>
     public static PackedTernaryCodes PackTernary(ReadOnlySpan<ulong> planes, int n, int k, ReadOnlySpan<float> scales)
@@ -67,7 +67,7 @@ public sealed class PackedTernaryCodes : PackedIntegerWeights
 
     /// <summary>
     /// Packs canonical <c>binary</c> weights (bit 1 = −1, 0 = +1; rows of <c>ceil(k/64)</c>
-    /// words, stride rounded up to 8 words) as codes {0, 2} for the W1A8 path.
+    /// words) as codes {0, 2} for the W1A8 path.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong lengths or non-zero padding.</exception>
     public static PackedTernaryCodes PackBinary(ReadOnlySpan<ulong> bits, int n, int k, ReadOnlySpan<float> scales)
