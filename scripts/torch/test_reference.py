@@ -409,6 +409,29 @@ class RandomModelTests(unittest.TestCase):
             ref.from_ebm(ebm.EbmModel("m", 1, 1, metadata, self.model.vocabulary, self.model.tensors))
 
 
+class PeerBenchmarkSmokeTests(unittest.TestCase):
+    """benchmarks/peers/bert_torch_bench.py on a tiny shape: it runs and reports both variants."""
+
+    def test_tiny_shape_both_variants(self):
+        bench = HERE.parent.parent / "benchmarks" / "peers" / "bert_torch_bench.py"
+        with tempfile.TemporaryDirectory() as directory:
+            out = Path(directory, "bench.json")
+            done = subprocess.run([sys.executable, str(bench), "--layers", "1", "--hidden", "32", "--heads", "2", "--ffn", "64",
+                                   "--vocab", "50", "--seq", "8", "--runs", "2", "--warmup", "1", "--json", str(out)],
+                                  capture_output=True, text=True, timeout=300)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            document = json.loads(out.read_text())
+        self.assertEqual([r["variant"] for r in document["results"]], ["fp32", "dynamic-int8"])
+        fp32, int8 = document["results"]
+        self.assertEqual((fp32["quantized_linear_layers"], int8["quantized_linear_layers"]), (0, 8))  # 6 per layer + pooler + classifier
+        self.assertEqual(len(int8["runs_ms"]), 2)
+        self.assertTrue(all(r["ms_per_sequence"]["median"] > 0 and r["peak_rss_mib"] > 0 for r in document["results"]))
+        self.assertEqual(fp32["max_abs_logit_diff_vs_fp32"], 0.0)
+        self.assertLess(int8["max_abs_logit_diff_vs_fp32"], 0.05)  # int8 weights and activations: close, not equal
+        self.assertEqual(document["shape"]["seq"], 8)
+        self.assertIn("BLAS", document["torch_config"])
+
+
 def main() -> int:
     args = sys.argv[1:]
     counts = None
