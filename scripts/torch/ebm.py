@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,6 +244,16 @@ _ARCHITECTURE_DEFAULTS = {
     "layerNormEps": 1e-12,
     "pooling": "pooler",
 }
+_TOKENIZER_DEFAULTS = {
+    "lowercase": True, "stripAccents": True, "tokenizeChineseChars": True, "maxLength": 128, "maxCharsPerWord": 100,
+    "continuationPrefix": "##", "unkToken": "[UNK]", "clsToken": "[CLS]", "sepToken": "[SEP]", "padToken": "[PAD]",
+    "maskToken": "[MASK]",
+}
+# Sane caps (EbmMetadataValidator.cs), so a corrupt number cannot ask for a huge allocation.
+_ARCHITECTURE_CAPS = {
+    "vocabSize": 4_000_000, "hiddenSize": 65_536, "layers": 1_024, "heads": 65_536, "ffnSize": 1 << 20,
+    "maxPositions": 1 << 20, "typeVocabSize": 1_024,
+}
 _LAYER_DEFAULTS = {"weightBits": 32, "activationBits": 32, "method": "none"}
 _ENUMS = {
     "activation": {"gelu", "relu"},
@@ -275,7 +286,7 @@ def _expected_shape(name: str, arch: dict[str, Any], labels: int) -> tuple[int, 
     if name in fixed:
         return fixed[name]
     parts = name.split(".")
-    if len(parts) < 4 or parts[0] != "layer" or not parts[1].isdigit() or int(parts[1]) >= arch["layers"]:
+    if len(parts) < 4 or parts[0] != "layer" or not re.fullmatch(r"[0-9]+", parts[1]) or int(parts[1]) >= arch["layers"]:
         return None
     rest = ".".join(parts[2:])
     layer_shapes = {
@@ -416,8 +427,24 @@ class _Reader:
         labels = metadata.setdefault("labels", [])
         if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
             raise self.fail("labels must be a list of non-empty strings", where)
-        metadata.setdefault("tokenizer", {})
-        metadata.setdefault("provenance", {})
+        tokenizer = metadata.setdefault("tokenizer", {})
+        if not isinstance(tokenizer, dict):
+            raise self.fail("tokenizer is not an object", where)
+        for key, default in _TOKENIZER_DEFAULTS.items():
+            value = tokenizer.setdefault(key, default)
+            if type(value) is not type(default):
+                raise self.fail(f"tokenizer.{key} is {value!r}, expected a {type(default).__name__}", where)
+        provenance = metadata.setdefault("provenance", {})
+        if not isinstance(provenance, dict):
+            raise self.fail("provenance is not an object", where)
+        provenance.setdefault("trainerVersion", "")
+        provenance.setdefault("method", "none")
+        if provenance["method"] not in _METHODS:
+            raise self.fail(f"provenance.method is {provenance['method']!r}, expected one of {sorted(_METHODS)}", where)
+        for key in ("teacherScore", "studentScore"):
+            score = provenance.get(key)
+            if score is not None and (not isinstance(score, (int, float)) or isinstance(score, bool) or not math.isfinite(score)):
+                raise self.fail(f"provenance.{key} is {score!r}, expected a finite number", where)
         return metadata
 
     def vocabulary(self, raw: memoryview, offset: int) -> list[str]:
@@ -447,13 +474,17 @@ class _Reader:
         return tokens
 
     def check_consistency(self, metadata: dict[str, Any], vocabulary: list[str]) -> None:
+        """The cross-field rules of docs/format.md, as EbmMetadataValidator.cs applies them."""
         where = "metadata section"
         arch = metadata["architecture"]
-        for key in ("vocabSize", "hiddenSize", "layers", "heads", "ffnSize", "maxPositions", "typeVocabSize"):
-            if arch[key] < 1:
-                raise self.fail(f"architecture.{key} is {arch[key]}, expected at least 1", where)
+        for key, cap in _ARCHITECTURE_CAPS.items():
+            upper = arch["hiddenSize"] if key == "heads" else cap
+            if not 1 <= arch[key] <= upper:
+                raise self.fail(f"architecture.{key} is {arch[key]}, expected 1..{upper}", where)
         if arch["hiddenSize"] % arch["heads"]:
             raise self.fail(f"architecture.heads {arch['heads']} does not divide hiddenSize {arch['hiddenSize']}", where)
+        if not 0 < arch["layerNormEps"] < 1:
+            raise self.fail(f"architecture.layerNormEps is {arch['layerNormEps']}, expected a number in (0, 1)", where)
         if len(metadata["layers"]) != arch["layers"]:
             raise self.fail(f"{len(metadata['layers'])} layer schemes for {arch['layers']} layers", where)
         if arch["vocabSize"] != len(vocabulary):
@@ -461,6 +492,17 @@ class _Reader:
         labels = metadata["labels"]
         if len(set(labels)) != len(labels):
             raise self.fail("labels are not unique", where)
+        tokenizer = metadata["tokenizer"]
+        if not 2 <= tokenizer["maxLength"] <= arch["maxPositions"]:
+            raise self.fail(f"tokenizer.maxLength is {tokenizer['maxLength']}, expected 2..{arch['maxPositions']}", where)
+        if not 1 <= tokenizer["maxCharsPerWord"] <= 1 << 16:
+            raise self.fail(f"tokenizer.maxCharsPerWord is {tokenizer['maxCharsPerWord']}, expected 1..65536", where)
+        if not tokenizer["continuationPrefix"]:
+            raise self.fail("tokenizer.continuationPrefix is empty", where)
+        known = set(vocabulary)
+        for key in ("unkToken", "clsToken", "sepToken", "padToken", "maskToken"):
+            if tokenizer[key] not in known:
+                raise self.fail(f"special token '{tokenizer[key]}' (tokenizer.{key}) is not in the vocabulary", where)
 
     # -- tensors --------------------------------------------------------------------------------
 

@@ -41,10 +41,18 @@ SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 def build_ebm(entries, metadata=None, vocabulary=None, format_version=1, data_hook=None) -> bytearray:
     """entries: (name, dtype code, scale kind code, shape, data bytes, scales)."""
+    # Complete metadata: the C# reader (System.Text.Json source generation) leaves members that
+    # are missing at default(T) instead of their declared defaults, so files meant for it spell all out.
     metadata = metadata or {
-        "architecture": {"vocabSize": 5, "hiddenSize": 4, "layers": 1, "heads": 1, "ffnSize": 8, "maxPositions": 8},
-        "layers": [{}],
+        "architecture": {"vocabSize": 5, "hiddenSize": 4, "layers": 1, "heads": 1, "ffnSize": 8, "maxPositions": 8,
+                         "typeVocabSize": 2, "activation": "gelu", "attention": "softmax", "layerNormEps": 1e-12,
+                         "pooling": "pooler"},
+        "layers": [{"weightBits": 32, "activationBits": 32, "method": "none"}],
         "labels": [],
+        "tokenizer": {"lowercase": True, "stripAccents": True, "tokenizeChineseChars": True, "maxLength": 8,
+                      "maxCharsPerWord": 100, "continuationPrefix": "##", "unkToken": "[UNK]", "clsToken": "[CLS]",
+                      "sepToken": "[SEP]", "padToken": "[PAD]", "maskToken": "[MASK]"},
+        "provenance": {"trainerVersion": "test", "method": "none"},
     }
     vocabulary = vocabulary or SPECIALS
     pad = lambda n, a: (n + a - 1) // a * a  # noqa: E731
@@ -222,6 +230,19 @@ class StrictnessTests(unittest.TestCase):
         meta = {"architecture": {"vocabSize": 5, "hiddenSize": 4, "layers": 1, "heads": 1, "ffnSize": 8, "maxPositions": 8,
                                  "activation": "swish"}, "layers": [{}]}
         self.assert_rejected(build_ebm([], metadata=meta), "architecture.activation is 'swish'")
+        arch = {"vocabSize": 5, "hiddenSize": 4, "layers": 1, "heads": 1, "ffnSize": 8, "maxPositions": 8}
+        self.assert_rejected(build_ebm([], metadata={"architecture": arch, "layers": [{}]}),
+                             r"tokenizer.maxLength is 128, expected 2..8")
+        self.assert_rejected(build_ebm([], metadata={"architecture": arch, "layers": [{}], "tokenizer": {"maxLength": 8, "clsToken": "<s>"}}),
+                             r"special token '<s>' \(tokenizer.clsToken\) is not in the vocabulary")
+        self.assert_rejected(build_ebm([], metadata={"architecture": {**arch, "layers": 2000}, "layers": [{}], "tokenizer": {"maxLength": 8}}),
+                             r"architecture.layers is 2000, expected 1..1024")
+        self.assert_rejected(build_ebm([], metadata={"architecture": arch, "layers": [{}, {}], "tokenizer": {"maxLength": 8}}),
+                             "2 layer schemes for 1 layers")
+        self.assert_rejected(build_ebm([], metadata={"architecture": arch, "layers": [{"weightBits": 3}], "tokenizer": {"maxLength": 8}}),
+                             r"layers\[0\].weightBits is 3")
+        self.assert_rejected(build_ebm([], metadata={"architecture": arch, "layers": [{}], "tokenizer": {"maxLength": 8},
+                                                     "labels": ["a", "a"]}), "labels are not unique")
 
     def test_vocabulary_defects(self):
         self.assert_rejected(build_ebm([], vocabulary=["[PAD]", "[UNK]", "[UNK]", "[SEP]", "[MASK]"]), "'\\[UNK\\]' appears twice")
