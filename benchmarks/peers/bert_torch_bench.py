@@ -78,6 +78,19 @@ def current_rss_mib() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def release_free_heap() -> None:
+    """Gives freed heap back to the OS (glibc malloc_trim), so the RSS after the runs is the
+    variant's steady state and not the FP32 weights quantize_dynamic has just replaced."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc: the RSS then also counts freed memory
+
+
 def child(args) -> dict:
     """Builds, optionally quantizes and times one variant; returns its measurements."""
     import resource
@@ -105,7 +118,8 @@ def child(args) -> dict:
         engines = torch.backends.quantized.supported_engines
         engine = next(e for e in ("fbgemm", "x86", "onednn", "qnnpack") if e in engines)
         torch.backends.quantized.engine = engine
-        model = torch.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
+        model = torch.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8, inplace=True)
+    release_free_heap()
     generator = torch.Generator().manual_seed(args.seed + 1)
     ids = torch.randint(0, args.vocab, (args.batch, args.seq), generator=generator)
     type_ids = torch.zeros_like(ids)

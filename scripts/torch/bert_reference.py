@@ -17,11 +17,13 @@ for weight-only quantization, so layers that quantize activations (activationBit
 Bi-Attention are refused rather than silently approximated.
 
 CLI (exit 0 on success, 2 on bad input with a one-line message on stderr):
-  bert_reference.py logits --model M.ebm --input ids.json --output logits.json [--float64]
+  bert_reference.py logits --model M.ebm --input ids.json --output logits.json [--float64] [--hidden]
   bert_reference.py info --model M.ebm
 ids.json: [{"ids": [2, 17, 3], "type_ids": [0, 0, 0]}, ...]  (type_ids optional: zeros)
 logits.json: {"model": ..., "dtype": "float32"|"float64", "labels": [...],
               "logits": [[...one row per input sequence...], ...]}
+             with --hidden also "pooled": [[H floats] per sequence] and
+             "hidden": [[[H floats] per token] per sequence] (last encoder layer, after its LayerNorm)
 """
 
 from __future__ import annotations
@@ -147,9 +149,9 @@ class BertClassifier(nn.Module):
         self.pooler = nn.Linear(c.hidden_size, c.hidden_size)
         self.classifier = nn.Linear(c.hidden_size, len(c.labels)) if c.labels else None
 
-    def forward(self, ids: torch.Tensor, type_ids: torch.Tensor | None = None,
-                attention_mask: torch.Tensor | None = None) -> torch.Tensor:
-        """ids, type_ids, attention_mask: [B, M] → logits [B, C] (pooled [B, H] without labels)."""
+    def encode(self, ids: torch.Tensor, type_ids: torch.Tensor | None = None,
+               attention_mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """ids, type_ids, attention_mask [B, M] → (last hidden states [B, M, H], pooled [B, H])."""
         if type_ids is None:
             type_ids = torch.zeros_like(ids)
         if attention_mask is None:
@@ -165,7 +167,16 @@ class BertClassifier(nn.Module):
             pooled = x[:, 0]
         else:
             pooled = torch.tanh(self.pooler(x[:, 0]))
+        return x, pooled
+
+    def head(self, pooled: torch.Tensor) -> torch.Tensor:
+        """Logits [B, C] from the pooled vector; the pooled vector itself without labels."""
         return self.classifier(pooled) if self.classifier is not None else pooled
+
+    def forward(self, ids: torch.Tensor, type_ids: torch.Tensor | None = None,
+                attention_mask: torch.Tensor | None = None) -> torch.Tensor:
+        """ids, type_ids, attention_mask: [B, M] → logits [B, C] (pooled [B, H] without labels)."""
+        return self.head(self.encode(ids, type_ids, attention_mask)[1])
 
 
 def ebm_state_dict_names(c: BertConfig) -> dict[str, str]:
@@ -245,11 +256,21 @@ def parse_sequences(document: Any, c: BertConfig) -> list[tuple[list[int], list[
 
 def run_logits(network: BertClassifier, sequences: list[tuple[list[int], list[int]]]) -> list[list[float]]:
     """Each sequence alone (batch 1, no padding), so the mask is all ones as in the runtime."""
+    return [row["logits"] for row in run_sequences(network, sequences, hidden=False)]
+
+
+def run_sequences(network: BertClassifier, sequences: list[tuple[list[int], list[int]]],
+                  hidden: bool) -> list[dict[str, Any]]:
+    """Logits per sequence, with the pooled vector and last hidden states [M][H] when hidden."""
     rows = []
     with torch.no_grad():
         for ids, type_ids in sequences:
-            out = network(torch.tensor([ids]), torch.tensor([type_ids]))
-            rows.append([float(v) for v in out[0].tolist()])
+            states, pooled = network.encode(torch.tensor([ids]), torch.tensor([type_ids]))
+            row: dict[str, Any] = {"logits": [float(v) for v in network.head(pooled)[0].tolist()]}
+            if hidden:
+                row["pooled"] = [float(v) for v in pooled[0].tolist()]
+                row["hidden"] = [[float(v) for v in token] for token in states[0].tolist()]
+            rows.append(row)
     return rows
 
 
@@ -261,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logits.add_argument("--input", required=True, help="JSON list of {ids, type_ids}")
     logits.add_argument("--output", required=True, help="JSON file to write (- for stdout)")
     logits.add_argument("--float64", action="store_true", help="compute in float64 instead of float32")
+    logits.add_argument("--hidden", action="store_true",
+                        help="also write each sequence's pooled vector and last-layer hidden states")
     info = commands.add_parser("info", help="print metadata and the tensor directory")
     info.add_argument("--model", required=True)
     args = parser.parse_args(argv)
@@ -276,12 +299,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         network = from_ebm(model, dtype)
         with open(args.input, encoding="utf-8") as f:
             sequences = parse_sequences(json.load(f), network.config)
-        result = {
+        rows = run_sequences(network, sequences, args.hidden)
+        result: dict[str, Any] = {
             "model": str(args.model),
             "dtype": "float64" if args.float64 else "float32",
             "labels": network.config.labels,
-            "logits": run_logits(network, sequences),
+            "logits": [row["logits"] for row in rows],
         }
+        if args.hidden:
+            result["pooled"] = [row["pooled"] for row in rows]
+            result["hidden"] = [row["hidden"] for row in rows]
     except (EbmFormatError, ValueError, OSError) as error:  # json.JSONDecodeError is a ValueError
         print(f"bert_reference: {error}", file=sys.stderr)
         return 2

@@ -397,6 +397,28 @@ class RandomModelTests(unittest.TestCase):
                 expected = ref.run_logits(network, [(s["ids"], s.get("type_ids", [0] * len(s["ids"]))) for s in sequences])
                 self.assertEqual(result["logits"], expected)
 
+    def test_cli_hidden_output_is_consistent_with_the_head(self):
+        # pooled = tanh(W·h[CLS] + b) and logits = C·pooled + c, recomputed in numpy from the file.
+        with tempfile.TemporaryDirectory() as directory:
+            ids_path = Path(directory, "ids.json")
+            ids_path.write_text(json.dumps([{"ids": [2, 40, 41, 3]}, {"ids": [2, 3]}]))
+            done = subprocess.run([sys.executable, str(HERE / "bert_reference.py"), "logits", "--model", RANDOM_MODEL,
+                                   "--input", str(ids_path), "--output", "-", "--float64", "--hidden"],
+                                  capture_output=True, text=True, timeout=120)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        result = json.loads(done.stdout)
+        f = lambda name: self.model.f32(name).astype(np.float64)  # noqa: E731
+        for n, length in enumerate((4, 2)):
+            hidden = np.array(result["hidden"][n])
+            self.assertEqual(hidden.shape, (length, RANDOM_OPTIONS["hidden"]))
+            # Each row leaves a LayerNorm with gamma 1, beta 0: mean 0, variance 1.
+            np.testing.assert_allclose(hidden.mean(1), 0.0, atol=1e-9, err_msg=f"sequence {n}")
+            np.testing.assert_allclose(hidden.var(1), 1.0, atol=1e-6, err_msg=f"sequence {n}")
+            pooled = np.tanh(f("pooler.weight") @ hidden[0] + f("pooler.bias"))
+            np.testing.assert_allclose(result["pooled"][n], pooled, rtol=0, atol=1e-12, err_msg=f"sequence {n}")
+            logits = f("classifier.weight") @ pooled + f("classifier.bias")
+            np.testing.assert_allclose(result["logits"][n], logits, rtol=0, atol=1e-12, err_msg=f"sequence {n}")
+
     def test_cli_rejects_bad_input_with_a_message(self):
         cases = [
             ([{"ids": [2, 100000]}], "ids value 100000 is outside"),
@@ -445,6 +467,7 @@ class PeerBenchmarkSmokeTests(unittest.TestCase):
         self.assertEqual([r["variant"] for r in document["results"]], ["fp32", "dynamic-int8"])
         fp32, int8 = document["results"]
         self.assertEqual((fp32["quantized_linear_layers"], int8["quantized_linear_layers"]), (0, 8))  # 6 per layer + pooler + classifier
+        self.assertGreater(int8["rss_after_runs_mib"], 0)
         self.assertEqual(len(int8["runs_ms"]), 2)
         self.assertTrue(all(r["ms_per_sequence"]["median"] > 0 and r["peak_rss_mib"] > 0 for r in document["results"]))
         self.assertEqual(fp32["max_abs_logit_diff_vs_fp32"], 0.0)
