@@ -392,7 +392,7 @@ class _Reader:
         where = f"metadata section (byte {offset})"
         try:
             metadata = json.loads(bytes(raw).decode("utf-8", errors="strict"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise self.fail(f"metadata JSON is malformed: {error}", where) from error
         if not isinstance(metadata, dict):
             raise self.fail("metadata JSON is not an object", where)
@@ -404,7 +404,7 @@ class _Reader:
                 raise self.fail(f"architecture.{key} is missing or not an integer", where)
         for key, default in _ARCHITECTURE_DEFAULTS.items():
             value = arch.setdefault(key, default)
-            if key in _ENUMS and value not in _ENUMS[key]:
+            if key in _ENUMS and (not isinstance(value, str) or value not in _ENUMS[key]):
                 raise self.fail(f"architecture.{key} is '{value}', expected one of {sorted(_ENUMS[key])}", where)
         if not _is_int(arch["typeVocabSize"]):
             raise self.fail("architecture.typeVocabSize is not an integer", where)
@@ -420,9 +420,9 @@ class _Reader:
             for key, default in _LAYER_DEFAULTS.items():
                 layer.setdefault(key, default)
             for key in ("weightBits", "activationBits"):
-                if layer[key] not in _ALLOWED_BITS or not _is_int(layer[key]):
+                if not _is_int(layer[key]) or layer[key] not in _ALLOWED_BITS:
                     raise self.fail(f"layers[{i}].{key} is {layer[key]!r}, expected one of {sorted(_ALLOWED_BITS)}", where)
-            if layer["method"] not in _METHODS:
+            if not isinstance(layer["method"], str) or layer["method"] not in _METHODS:
                 raise self.fail(f"layers[{i}].method is {layer['method']!r}, expected one of {sorted(_METHODS)}", where)
         labels = metadata.setdefault("labels", [])
         if not isinstance(labels, list) or not all(isinstance(x, str) and x for x in labels):
@@ -439,7 +439,7 @@ class _Reader:
             raise self.fail("provenance is not an object", where)
         provenance.setdefault("trainerVersion", "")
         provenance.setdefault("method", "none")
-        if provenance["method"] not in _METHODS:
+        if not isinstance(provenance["method"], str) or provenance["method"] not in _METHODS:
             raise self.fail(f"provenance.method is {provenance['method']!r}, expected one of {sorted(_METHODS)}", where)
         for key in ("teacherScore", "studentScore"):
             score = provenance.get(key)

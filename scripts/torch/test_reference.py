@@ -39,11 +39,10 @@ SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 # written by hand in each test.
 
 
-def build_ebm(entries, metadata=None, vocabulary=None, format_version=1, data_hook=None) -> bytearray:
-    """entries: (name, dtype code, scale kind code, shape, data bytes, scales)."""
+def default_metadata() -> dict:
     # Complete metadata: the C# reader (System.Text.Json source generation) leaves members that
     # are missing at default(T) instead of their declared defaults, so files meant for it spell all out.
-    metadata = metadata or {
+    return {
         "architecture": {"vocabSize": 5, "hiddenSize": 4, "layers": 1, "heads": 1, "ffnSize": 8, "maxPositions": 8,
                          "typeVocabSize": 2, "activation": "gelu", "attention": "softmax", "layerNormEps": 1e-12,
                          "pooling": "pooler"},
@@ -54,6 +53,11 @@ def build_ebm(entries, metadata=None, vocabulary=None, format_version=1, data_ho
                       "sepToken": "[SEP]", "padToken": "[PAD]", "maskToken": "[MASK]"},
         "provenance": {"trainerVersion": "test", "method": "none"},
     }
+
+
+def build_ebm(entries, metadata=None, vocabulary=None, format_version=1, data_hook=None) -> bytearray:
+    """entries: (name, dtype code, scale kind code, shape, data bytes, scales)."""
+    metadata = metadata or default_metadata()
     vocabulary = vocabulary or SPECIALS
     pad = lambda n, a: (n + a - 1) // a * a  # noqa: E731
     meta = json.dumps(metadata).encode()
@@ -250,6 +254,77 @@ class StrictnessTests(unittest.TestCase):
     def test_architecture_shape_checked_for_known_names(self):
         self.assert_rejected(build_ebm([("embeddings.ln.gamma", 1, 0, (5,), bytes(20), [])]),
                              r"shape \[5\] does not match the architecture, which needs \[4\]")
+
+
+def reseal_all(file: bytearray) -> None:
+    """Recomputes the section checksums (where the header's ranges fit the file) and the header's."""
+    if len(file) < 128:
+        return
+    offsets = struct.unpack_from("<6Q", file, 24)
+    for i in range(3):
+        offset, length = offsets[2 * i], offsets[2 * i + 1]
+        if offset + length <= len(file):
+            struct.pack_into("<I", file, 88 + 4 * i, ebm.crc32c(bytes(file[offset:offset + length])))
+    reseal_header(file)
+
+
+class MutationTests(unittest.TestCase):
+    """Like the C# fuzz test: every mutated file loads or raises EbmFormatError, nothing else."""
+
+    def base_file(self) -> bytearray:
+        words = words_bytes([[1 | 1 << 63, 1 | 1 << 5], [0, 3]])
+        return build_ebm([("w.bin", 4, 2, (2, 70), words, [0.5, 2.0]),
+                          ("w.ter", 5, 1, (2, 3), words_bytes([[0b100], [0b010], [0b101], [0b110]]), [0.25]),
+                          ("q", 3, 2, (1, 5), bytes(64), [1.0]),
+                          ("embeddings.ln.gamma", 1, 0, (4,), np.ones(4, dtype="<f4").tobytes(), [])])
+
+    def load_or_format_error(self, data: bytearray, what: str) -> bool:
+        try:
+            model = ebm.load_ebm(bytes(data), source="m.ebm")
+            for t in model.tensors.values():
+                t.values()
+            return True
+        except ebm.EbmFormatError as error:
+            self.assertTrue(str(error).startswith("m.ebm: "), what)
+            return False
+        except Exception as error:  # noqa: BLE001 - the point of the test
+            self.fail(f"{what}: {type(error).__name__}: {error}")
+
+    def test_random_byte_flips_with_and_without_resealing(self):
+        base = self.base_file()
+        self.assertTrue(self.load_or_format_error(base, "unmutated"))
+        rng = np.random.default_rng(2024)
+        rejected = 0
+        for trial in range(600):
+            data = bytearray(base)
+            for _ in range(int(rng.integers(1, 4))):
+                at = int(rng.integers(0, len(data)))
+                data[at] ^= int(rng.integers(1, 256))
+            if trial % 2:
+                reseal_all(data)
+            rejected += not self.load_or_format_error(data, f"seed 2024, trial {trial}")
+        self.assertGreater(rejected, 300)
+
+    def test_metadata_values_of_the_wrong_type(self):
+        base_meta = default_metadata()
+        paths = [("architecture", "hiddenSize"), ("architecture", "activation"), ("architecture", "layerNormEps"),
+                 ("layers",), ("labels",), ("tokenizer", "maxLength"), ("tokenizer", "clsToken"), ("provenance", "method"),
+                 ("provenance", "studentScore"), ("architecture",), ("tokenizer",)]
+        loaded = []
+        for path in paths:
+            for value in (None, [], {}, "x", -1, 1.5, True, float("inf"), [[[]]]):
+                meta = json.loads(json.dumps(base_meta))
+                target = meta
+                for key in path[:-1]:
+                    target = target[key]
+                target[path[-1]] = value
+                text = json.dumps(meta)  # inf → Infinity, which Python's json accepts: still finite-checked
+                data = bytearray(build_ebm([], metadata=json.loads(text)))
+                if self.load_or_format_error(data, f"{'.'.join(path)} = {value!r}"):
+                    loaded.append((".".join(path), value))
+        # Only these are valid: no labels (an encoder-only model) and any finite or absent score.
+        self.assertEqual(loaded, [("labels", []), ("provenance.studentScore", None), ("provenance.studentScore", -1),
+                                  ("provenance.studentScore", 1.5)])
 
 
 class ReferenceNetworkTests(unittest.TestCase):
