@@ -25,6 +25,7 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bert_reference as ref  # noqa: E402
+import compare_logits  # noqa: E402
 import ebm  # noqa: E402
 
 RANDOM_MODEL = os.environ.get("EDGEBERT_TEST_EBM")
@@ -525,6 +526,39 @@ class RandomModelTests(unittest.TestCase):
         metadata["layers"][1]["activationBits"] = 8
         with self.assertRaisesRegex(ValueError, "layer 1 quantizes activations to 8 bits"):
             ref.from_ebm(ebm.EbmModel("m", 1, 1, metadata, self.model.vocabulary, self.model.tensors))
+
+
+class CompareLogitsTests(unittest.TestCase):
+    def run_compare(self, expected, actual, *flags):
+        with tempfile.TemporaryDirectory() as directory:
+            e, a = Path(directory, "e.json"), Path(directory, "a.json")
+            e.write_text(json.dumps(expected))
+            a.write_text(json.dumps(actual))
+            done = subprocess.run([sys.executable, str(HERE / "compare_logits.py"), "--expected", str(e), "--actual", str(a), *flags],
+                                  capture_output=True, text=True, timeout=60)
+        return done.returncode, done.stdout + done.stderr
+
+    def test_within_and_outside_tolerance(self):
+        reference = {"logits": [[0.5, -0.25], [1.0, 2.0]], "dtype": "float32"}
+        code, out = self.run_compare(reference, [[0.50009, -0.25], [1.0, 1.99995]])
+        self.assertEqual(code, 0, out)
+        self.assertIn("largest |difference| 9e-05", out)
+        code, out = self.run_compare(reference, [[0.5, -0.25], [1.0, 2.0002]])
+        self.assertEqual(code, 1, out)
+        self.assertIn("row 1, logit 1: expected 2.0, actual 2.0002", out)
+        self.assertEqual(self.run_compare(reference, [[0.5, -0.25], [1.0, 2.0002]], "--rtol", "1e-3")[0], 0)
+        self.assertEqual(self.run_compare([[1.0]], [[float("nan")]])[0], 1)
+
+    def test_mismatched_or_unreadable_files(self):
+        for actual, message in (([[0.5, -0.25]], "2 expected rows but 1 actual"), ([[0.5], [1.0, 2.0]], "row 0: 2 expected values"),
+                                ({"x": 1}, "expected a list of logits rows"), ([["a", 1]], "row 0 holds something other")):
+            code, out = self.run_compare([[0.5, -0.25], [1.0, 2.0]], actual)
+            self.assertEqual(code, 2, out)
+            self.assertIn(message, out)
+
+    def test_compare_function(self):
+        worst, problems = compare_logits.compare([[1.0, 2.0]], [[1.0, 2.5]], atol=0.1, rtol=0.0)
+        self.assertEqual((worst, len(problems)), (0.5, 1))
 
 
 class PeerBenchmarkSmokeTests(unittest.TestCase):
