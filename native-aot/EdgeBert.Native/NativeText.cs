@@ -32,7 +32,8 @@ public static class NativeText
         var chars = Array.Empty<char>();
         try
         {
-            return new string(chars, 0, Decode(utf8, ref chars));
+            int length = Decode(utf8, ref chars);
+            return new string(chars, 0, length);
         }
         catch (NativeException e)
         {
