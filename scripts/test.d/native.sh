@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# C ABI step: publishes libedgebert.so (native-aot/build.sh: lib, include, pkg-config, C example),
+# writes a small random model, builds and runs the C tests (tests/native), then runs the
+# multithreaded C test under valgrind memcheck (leaks, invalid accesses). Writes "PASSED FAILED"
+# (C test cases, plus one for the valgrind run and one for the example) into $EDGEBERT_COUNTS.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+counts="${EDGEBERT_COUNTS:-/dev/null}"
+prefix="$PWD/artifacts/native"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "native: $*" >&2; echo "0 1" > "$counts"; exit 1; }
+
+EDGEBERT_NATIVE_PREFIX="$prefix" native-aot/build.sh || fail "native-aot/build.sh failed"
+make -s -C tests/native PREFIX="$prefix" || fail "building the C tests failed"
+
+# test.sh has just built the solution, so the trainer is reused when present.
+build=()
+[ -f src/EdgeBert.Trainer/bin/Release/net9.0/edgebert-train.dll ] && build=(--no-build)
+model="$work/native.ebm"
+dotnet run --project src/EdgeBert.Trainer -c Release "${build[@]}" -- random-model --out "$model" \
+  --layers 2 --hidden 32 --heads 2 --ffn 64 --max-positions 32 --labels neg,neu,pos --seed 7 > /dev/null ||
+  fail "edgebert-train random-model failed"
+
+status=0
+tests/native/build/test_edgebert "$model" --counts "$work/c.counts" || status=1
+[ -s "$work/c.counts" ] || fail "test_edgebert wrote no counts (crashed?)"
+read -r passed failed < "$work/c.counts"
+
+# The example must run end to end (it needs classify, so it only can once the encoder is in).
+if grep -q "^#define HAVE_ENCODER 1" tests/native/test_edgebert.c; then
+  if "$prefix/bin/edgebert-classify" "$model" "a fine film" "a dull film" > "$work/example.out"; then
+    passed=$((passed + 1))
+  else
+    echo "native: edgebert-classify failed" >&2; failed=$((failed + 1)); status=1
+  fi
+fi
+
+# Valgrind: NativeAOT's GC reserves 256 GiB of address space at start-up, which valgrind refuses,
+# so the region range is cut to 1 GiB (hex, as all DOTNET_ GC settings). The suppressions cover
+# only the runtime's permanent allocations; see tests/native/valgrind.supp.
+if command -v valgrind > /dev/null; then
+  if DOTNET_GCRegionRange=40000000 valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,possible \
+       --error-exitcode=99 --suppressions=tests/native/valgrind.supp \
+       tests/native/build/test_edgebert "$model" --only threads > "$work/valgrind.out" 2>&1; then
+    passed=$((passed + 1))
+  else
+    cat "$work/valgrind.out" >&2
+    echo "native: valgrind found errors or leaks in the threads test" >&2
+    failed=$((failed + 1)); status=1
+  fi
+elif [ "${CI:-}" = "true" ]; then
+  echo "native: valgrind is not installed (CI installs it); failing" >&2
+  failed=$((failed + 1)); status=1
+else
+  echo "native: valgrind SKIPPED (not installed)"
+fi
+
+echo "$passed $failed" > "$counts"
+echo "native: $passed passed, $failed failed"
+exit $status
