@@ -32,6 +32,19 @@ tests/native/build/test_edgebert "$model" --counts "$work/c.counts" || status=1
 [ -s "$work/c.counts" ] || fail "test_edgebert wrote no counts (crashed?)"
 read -r passed failed < "$work/c.counts"
 
+# The installed pkg-config file must point at the tree it sits in.
+if command -v pkg-config > /dev/null; then
+  flags="$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs edgebert)"
+  if [ "$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --variable=includedir edgebert)" -ef "$prefix/include" ] &&
+     [[ "$flags" == *-ledgebert* ]]; then
+    passed=$((passed + 1))
+  else
+    echo "native: edgebert.pc gives '$flags', not $prefix" >&2; failed=$((failed + 1)); status=1
+  fi
+else
+  echo "native: pkg-config check SKIPPED (pkg-config not installed)"
+fi
+
 # The C example needs classify, which the library has only with the encoder (HAVE_ENCODER in
 # tests/native/test_edgebert.c says which); without it the C tests check classify reports
 # EDGEBERT_UNSUPPORTED instead.
