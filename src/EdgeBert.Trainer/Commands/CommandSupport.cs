@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeBert.Trainer.Data;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
@@ -8,7 +7,8 @@ namespace EdgeBert.Trainer.Commands;
 internal static class CommandSupport
 {
     /// <summary>
-    /// Runs <paramref name="action"/>; bad input (missing files, malformed data, invalid options)
+    /// Runs <paramref name="action"/>; bad input (missing files, malformed data or checkpoints —
+    /// <see cref="InvalidDataException"/> is not an <see cref="IOException"/> —, invalid options)
     /// prints one red <c>error:</c> line and exits 1 instead of a stack trace.
     /// </summary>
     public static int Guard(IAnsiConsole ui, Func<int> action)
@@ -17,7 +17,7 @@ internal static class CommandSupport
         {
             return action();
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException or DataFormatException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException or InvalidOperationException)
         {
             ui.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return Program.ExitBadInput;
