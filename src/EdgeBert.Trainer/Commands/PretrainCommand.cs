@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace EdgeBert.Trainer.Commands;
 
 /// <summary>
-/// <c>edgebert-train pretrain --corpus data/corpus (--vocab vocab.txt | --init model-dir) --out run/</c>:
+/// <c>edgebert-train pretrain --corpus PATH... (--vocab vocab.txt | --init model-dir) --out run/</c>:
 /// masked-language-model pretraining on a text corpus packed into full-length sequences. A small
 /// share of the sequences is held out as dev; <c>run/best</c> is the lowest dev loss.
 /// </summary>
@@ -18,7 +18,12 @@ public static class PretrainCommand
     /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
     public static Command Create(IAnsiConsole? console = null)
     {
-        var corpus = CommandSupport.Required<string>("--corpus", "Text corpus: a .txt file or a directory of them.");
+        var corpus = new Option<string[]>("--corpus")
+        {
+            Description = "Text corpus: .txt files or directories (their *.txt files, recursively).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var vocab = new Option<string?>("--vocab") { Description = "vocab.txt of a new model." };
         var init = new Option<string?>("--init") { Description = "Continue pretraining this model directory." };
         var maskProbability = CommandSupport.Option("--mask-prob", "Share of tokens predicted (80% [MASK], 10% random, 10% kept).", 0.15f);
@@ -52,7 +57,7 @@ public static class PretrainCommand
                     ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm."]);
                 }
 
-                var sequences = ExampleEncoder.PackCorpus(TextCorpusReader.Read(parse.GetValue(corpus)!), ExampleEncoder.Tokenizer(vocabulary, config), config.MaxSequenceLength);
+                var sequences = ExampleEncoder.PackCorpus(parse.GetValue(corpus)!.SelectMany(path => TextCorpusReader.Read(path)), ExampleEncoder.Tokenizer(vocabulary, config), config.MaxSequenceLength);
                 int devCount = sequences.Count >= 20 ? (int)Math.Round(sequences.Count * dev) : 0;
                 // The held-out sequences are the corpus's last ones: no overlap with training text.
                 var trainSet = sequences.Take(sequences.Count - devCount).ToList();
