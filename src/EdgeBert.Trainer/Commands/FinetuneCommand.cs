@@ -58,7 +58,14 @@ public static class FinetuneCommand
                 if (initDir is not null)
                 {
                     string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
-                    ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm.", "classifier."]);
+                    var tensors = SafeTensors.Read(weights);
+                    if (!ModelDirectory.ReadConfig(initDir).Labels.SequenceEqual(labelList))
+                    {
+                        // Other labels (or none): the classifier starts fresh, as in HF's from_pretrained with a new head.
+                        foreach (string name in tensors.Keys.Where(n => n.StartsWith("classifier.", StringComparison.Ordinal)).ToList()) tensors.Remove(name);
+                    }
+
+                    ModelDirectory.LoadWeights(model, tensors, weights, ["mlm.", "classifier."]);
                 }
 
                 BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);

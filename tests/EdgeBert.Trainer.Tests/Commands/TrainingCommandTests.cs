@@ -98,6 +98,12 @@ public class TrainingCommandTests
         Assert.That(output, Does.Contain("labels [ham,spam]"));
         (exit, output) = Run(EvalCommand.Create, "--model", model, "--data", train);
         Assert.That(exit, Is.EqualTo(0), output);
+
+        // Fine-tuning the imported model on three labels replaces its two-label classifier.
+        string three = dir.Write("three.jsonl", Tiny.JsonLines(Tiny.Examples.Select((e, i) => e with { Label = (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture) })));
+        (exit, output) = Run(FinetuneCommand.Create, "--train", three, "--init", model, "--out", Path.Combine(dir.Path, "ft3"), "--max-steps", "1", "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(ModelDirectory.ReadConfig(Path.Combine(dir.Path, "ft3", "best")).Labels, Is.EqualTo(new[] { "0", "1", "2" }));
     }
 
     [Test]
