@@ -12,9 +12,9 @@
  * Thread safety: a model is immutable after loading and may be shared by any number of threads;
  * create one session per thread (a session holds scratch buffers and must not be used by two
  * threads at once). All functions are safe to call concurrently on distinct sessions.
- * edgebert_last_error() is thread-local. Do not free a model while another thread is inside
- * edgebert_model_load/create with it; freeing a model that still has sessions is allowed: its
- * memory is released when the last session is freed.
+ * edgebert_last_error() is thread-local. Freeing a model that still has sessions is allowed, even
+ * while they run on other threads: its memory is released when the last session is freed (a
+ * session created from it after the free fails with EDGEBERT_INVALID_HANDLE).
  *
  * Ownership: every object that a create or load function returns through an out pointer belongs to
  * the caller, who releases it with the matching *_free function (which accepts NULL). Pointers
