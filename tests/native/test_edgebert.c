@@ -402,6 +402,43 @@ static void test_classify(void) {
     int nonzero = 0;
     for (int i = 0; i < info.hidden_size; i++) nonzero += embedding[i] != 0.0f;
     CHECK(nonzero > 0, "embedding is all zero");
+
+    /* Session parameters reach inference: max_length cuts, truncate 0 refuses, pooling changes embed. */
+    edgebert_session_params p = edgebert_session_default_params();
+    p.max_length = 4;
+    edgebert_session *cut = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &cut));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(cut, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
+    CHECK(c.token_count == 4 && c.truncated == 1, "max_length 4: %d tokens, truncated %d", c.token_count, c.truncated);
+    edgebert_session_free(cut);
+    p = edgebert_session_default_params();
+    p.truncate = 0;
+    edgebert_session *strict = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &strict));
+    char *long_text = malloc((size_t)info.max_length * 8 + 1);
+    for (int i = 0; i < info.max_length * 8; i++) long_text[i] = (i % 2) ? ' ' : 'a';
+    long_text[info.max_length * 8] = '\0';
+    CHECK_STATUS(EDGEBERT_INPUT_TOO_LONG, edgebert_session_classify(strict, long_text, EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
+    CHECK_STATUS(EDGEBERT_INPUT_TOO_LONG, edgebert_session_embed(strict, long_text, EDGEBERT_NUL_TERMINATED, embedding, needed, NULL, NULL));
+    free(long_text);
+    edgebert_session_free(strict);
+    float *cls = calloc((size_t)info.hidden_size, sizeof *cls), *mean = calloc((size_t)info.hidden_size, sizeof *mean);
+    p = edgebert_session_default_params();
+    p.pooling = EDGEBERT_POOLING_CLS;
+    edgebert_session *s_cls = NULL, *s_mean = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &s_cls));
+    p.pooling = EDGEBERT_POOLING_MEAN;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &s_mean));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_embed(s_cls, texts[0], EDGEBERT_NUL_TERMINATED, cls, (size_t)info.hidden_size, NULL, NULL));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_embed(s_mean, texts[0], EDGEBERT_NUL_TERMINATED, mean, (size_t)info.hidden_size, NULL, NULL));
+    CHECK(memcmp(cls, mean, (size_t)info.hidden_size * sizeof *cls) != 0, "[CLS] and mean pooling gave the same vector");
+    CHECK(info.pooling != EDGEBERT_POOLING_POOLER || memcmp(cls, embedding, (size_t)info.hidden_size * sizeof *cls) != 0,
+          "pooler and [CLS] pooling gave the same vector");
+    edgebert_session_free(s_cls);
+    edgebert_session_free(s_mean);
+    free(cls);
+    free(mean);
+
     free(embedding);
     free(batch_logits);
     free(logits);
