@@ -2,9 +2,9 @@
 # C ABI step: publishes libedgebert.so (native-aot/build.sh: lib, include, pkg-config, C example),
 # writes a small random model, builds and runs the C tests (tests/native), then runs the
 # C tests again under valgrind memcheck (leaks, invalid accesses; the threads test included: 4
-# threads, one model, a session each). Writes "PASSED FAILED"
-# (C test cases, plus one for the C example's parity with the C# API and one for the valgrind run)
-# into $EDGEBERT_COUNTS.
+# threads, one model, a session each). Writes "PASSED FAILED" into $EDGEBERT_COUNTS: the C test
+# cases, plus one each for the pkg-config file, the C example's parity with the C# API, and the
+# valgrind run.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 counts="${EDGEBERT_COUNTS:-/dev/null}"
