@@ -8,17 +8,25 @@ namespace EdgeBert.Encoder;
 /// </summary>
 internal static class RowOps
 {
-    /// <summary>y = (x − mean) / sqrt(var + eps) · gamma + beta over each row of width <paramref name="width"/>, in place.</summary>
+    /// <summary>
+    /// y = (x − mean) / sqrt(var + eps) · gamma + beta over each row of width <paramref name="width"/>,
+    /// in place. Statistics and the normalisation are evaluated in float64 and rounded once, so
+    /// the result is the correctly rounded value, independent of vector width and summation
+    /// order: a quantizer or sign() right after a LayerNorm then sees the same input on every
+    /// machine and in the trainer (docs/inference.md). A row is only H values; the cost is small.
+    /// </summary>
     public static void LayerNorm(Span<float> rows, int tokens, int width, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float eps)
     {
         for (int m = 0; m < tokens; m++)
         {
             Span<float> x = rows.Slice(m * width, width);
-            float mean = TensorPrimitives.Sum(x) / width;
-            TensorPrimitives.Subtract(x, mean, x);
-            float variance = TensorPrimitives.SumOfSquares(x) / width;
-            TensorPrimitives.Multiply(x, 1f / MathF.Sqrt(variance + eps), x);
-            TensorPrimitives.FusedMultiplyAdd(x, gamma, beta, x);
+            double mean = 0, variance = 0;
+            for (int i = 0; i < x.Length; i++) mean += x[i];
+            mean /= width;
+            for (int i = 0; i < x.Length; i++) variance += (x[i] - mean) * (x[i] - mean);
+            variance /= width;
+            double inverse = 1.0 / Math.Sqrt(variance + eps);
+            for (int i = 0; i < x.Length; i++) x[i] = (float)((x[i] - mean) * inverse * gamma[i] + beta[i]);
         }
     }
 
