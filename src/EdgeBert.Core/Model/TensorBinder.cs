@@ -35,7 +35,7 @@ internal sealed class TensorBinder(EbmFile file, KernelIsa isa)
     public float[] F32(string name, params int[] shape)
     {
         var info = Require(name, shape);
-        RequireDType(info, "f32", EbmDType.F32);
+        RequireDType(info, "this tensor", EbmDType.F32);
         return File.GetF32(name).ToArray();
     }
 
