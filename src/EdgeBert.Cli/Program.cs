@@ -26,6 +26,7 @@ public static class Program
         {
             InfoCommand.Create(),
             InspectCommand.Create(),
+            ClassifyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
