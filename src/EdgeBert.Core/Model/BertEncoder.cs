@@ -9,7 +9,8 @@ namespace EdgeBert.Encoder;
 /// <summary>
 /// The fixed BERT encoder (ARCHITECTURE.md "Encoder"): embeddings, L × [attention, FFN] with
 /// residuals and post-LayerNorm, pooler and FP32 classifier, configured from metadata; the
-/// quantization rules are in docs/inference.md. Immutable after load and shared by sessions.
+/// quantization rules are in docs/inference.md. Immutable after load and shared by sessions;
+/// reads the word embedding from the file it was built from, which must stay open while it is used.
 /// </summary>
 internal sealed class BertEncoder
 {
@@ -29,7 +30,7 @@ internal sealed class BertEncoder
 
         var word = binder.Require("embeddings.word", Architecture.VocabSize, h);
         binder.RequireDType(word, "the word embedding", EbmDType.F32, EbmDType.Ternary, EbmDType.Binary);
-        _word = EmbeddingTable.FromFile(file, word);
+        _word = new EmbeddingTable(file, word);
         _position = binder.F32("embeddings.position", Architecture.MaxPositions, h);
         _tokenType = binder.F32("embeddings.token_type", Architecture.TypeVocabSize, h);
         _embeddingGamma = binder.F32("embeddings.ln.gamma", h);

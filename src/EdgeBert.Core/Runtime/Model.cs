@@ -7,15 +7,18 @@ namespace EdgeBert.Runtime;
 
 /// <summary>
 /// A loaded model: the file is memory-mapped and validated, weights are packed once for the
-/// kernels, and the result is immutable, so one instance serves any number of
-/// <see cref="Session"/>s on any threads (as a whisper.cpp context).
+/// kernels (the word embedding is read in place from the mapping), and the result is immutable,
+/// so one instance serves any number of <see cref="Session"/>s on any threads (as a whisper.cpp
+/// context).
 /// </summary>
 public sealed class Model : IDisposable
 {
+    private readonly EbmFile _file;
     private bool _disposed;
 
     private Model(EbmFile file, ModelOptions options)
     {
+        _file = file;
         Isa = options.Isa ?? KernelIsaSelector.Active;
         if (!KernelIsaSelector.IsSupported(Isa))
         {
@@ -32,16 +35,29 @@ public sealed class Model : IDisposable
     /// <exception cref="ModelFormatException">The file is invalid or does not fit the encoder (missing tensor, wrong shape or dtype, unsupported scheme).</exception>
     public static Model Load(string path, ModelOptions? options = null)
     {
-        using var file = EbmFile.Open(path, options?.VerifyChecksums ?? true);
-        return new Model(file, options ?? new ModelOptions());
+        var file = EbmFile.Open(path, options?.VerifyChecksums ?? true);
+        return Create(file, options);
     }
 
     /// <summary>Loads a model from bytes in memory (the C ABI's load-from-memory).</summary>
     /// <exception cref="ModelFormatException">As <see cref="Load(string, ModelOptions?)"/>.</exception>
     public static Model Load(ReadOnlyMemory<byte> bytes, ModelOptions? options = null)
     {
-        using var file = EbmFile.Load(bytes, verifyChecksums: options?.VerifyChecksums ?? true);
-        return new Model(file, options ?? new ModelOptions());
+        var file = EbmFile.Load(bytes, verifyChecksums: options?.VerifyChecksums ?? true);
+        return Create(file, options);
+    }
+
+    private static Model Create(EbmFile file, ModelOptions? options)
+    {
+        try
+        {
+            return new Model(file, options ?? new ModelOptions());
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Where the model came from (a path or "&lt;memory&gt;").</summary>
@@ -86,6 +102,13 @@ public sealed class Model : IDisposable
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
-    /// <summary>Marks the model unusable; packed weights are managed memory, freed by the GC.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>
+    /// Unmaps the file (the word embedding is read from it in place). Sessions then throw
+    /// <see cref="ObjectDisposedException"/>; do not dispose while a session is running.
+    /// </summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _file.Dispose();
+    }
 }
