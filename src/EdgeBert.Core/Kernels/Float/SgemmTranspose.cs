@@ -1,0 +1,66 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeBert.Kernels.Float;
+
+/// <summary>
+/// Block transpose for packing a transposed B (a linear layer's [N, K] weight) into K-major
+/// slivers: 8 × 8 tiles through AVX registers where available, plain copies elsewhere. Scalar
+/// element-by-element transposition was the bulk of <c>Sgemm.Gemm</c>'s time at M = 128.
+/// </summary>
+internal static unsafe class SgemmTranspose
+{
+    /// <summary>
+    /// <c>dst[p·dstStride + j] = rows[j][p]</c> for j &lt; cols, p &lt; kc, where <c>rows[j]</c>
+    /// is a source row pointer.
+    /// </summary>
+    public static void Pack(float** rows, int cols, int kc, float* dst, int dstStride)
+    {
+        int j0 = 0;
+        if (Avx.IsSupported)
+        {
+            for (; j0 + 8 <= cols; j0 += 8)
+            {
+                int p = 0;
+                for (; p + 8 <= kc; p += 8) Transpose8x8(rows + j0, p, dst + (long)p * dstStride + j0, dstStride);
+                for (; p < kc; p++)
+                {
+                    for (int j = 0; j < 8; j++) dst[(long)p * dstStride + j0 + j] = rows[j0 + j][p];
+                }
+            }
+        }
+        for (int p = 0; p < kc; p++)
+        {
+            float* d = dst + (long)p * dstStride;
+            for (int j = j0; j < cols; j++) d[j] = rows[j][p];
+        }
+    }
+
+    /// <summary>The classic unpack / shuffle / lane-permute 8 × 8 transpose.</summary>
+    private static void Transpose8x8(float** rows, int p, float* dst, int dstStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(rows[0] + p), r1 = Avx.LoadVector256(rows[1] + p);
+        Vector256<float> r2 = Avx.LoadVector256(rows[2] + p), r3 = Avx.LoadVector256(rows[3] + p);
+        Vector256<float> r4 = Avx.LoadVector256(rows[4] + p), r5 = Avx.LoadVector256(rows[5] + p);
+        Vector256<float> r6 = Avx.LoadVector256(rows[6] + p), r7 = Avx.LoadVector256(rows[7] + p);
+
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+
+        Avx.Store(dst + 0L * dstStride, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + 1L * dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2L * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3L * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4L * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5L * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6L * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7L * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+}

@@ -1,0 +1,126 @@
+using System.Numerics.Tensors;
+using CommunityToolkit.HighPerformance.Buffers;
+
+namespace EdgeBert.Kernels.Integer;
+
+/// <summary>
+/// Activation quantization helpers (float rows → int8, one scale per row = per token),
+/// vectorised through <see cref="TensorPrimitives"/>. Rounding is to nearest, ties to even.
+/// </summary>
+public static class Int8Quantization
+{
+    /// <summary>
+    /// Symmetric absmax quantization per row: <c>scale = absmax / 127</c>,
+    /// <c>q = round(x · (127 / absmax))</c> in [−127, 127]; an all-zero row gets scale 0 and q = 0.
+    /// With a <paramref name="clip"/> c (TernaryBERT's clip_val), x is first clipped to [−c, c],
+    /// i.e. absmax becomes min(absmax, c) and q saturates at ±127. This is the activation format of
+    /// the W8A8 and W2A8 GEMMs. For a per-tensor scale, pass the contiguous tensor as one row.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row holds NaN or infinity, a buffer is too short, or clip ≤ 0.</exception>
+    public static void QuantizeSymmetric(ReadOnlySpan<float> x, int rows, int cols, int ldx,
+        Span<sbyte> q, int ldq, Span<float> scales, float clip = float.PositiveInfinity)
+    {
+        Check(x.Length, rows, cols, ldx, q.Length, ldq, scales.Length, "scales");
+        if (!(clip > 0f)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "The clip value must be positive.");
+        using SpanOwner<float> scratch = SpanOwner<float>.Allocate(cols);
+        Span<float> tmp = scratch.Span;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = x.Slice(r * ldx, cols);
+            Span<sbyte> dst = q.Slice(r * ldq, cols);
+            float absMax = cols == 0 ? 0f : Math.Abs(TensorPrimitives.MaxMagnitude(row));
+            ThrowIfNotFinite(absMax, r);
+            absMax = Math.Min(absMax, clip);
+            if (absMax == 0f)
+            {
+                scales[r] = 0f;
+                dst.Clear();
+                continue;
+            }
+            scales[r] = absMax / 127f;
+            TensorPrimitives.Multiply(row, 127f / absMax, tmp);
+            TensorPrimitives.Round(tmp, tmp);
+            // Only clipped values leave [−127, 127]; keep the range symmetric (−128 never appears).
+            TensorPrimitives.Max(tmp, -127f, tmp);
+            TensorPrimitives.ConvertSaturating<float, sbyte>(tmp, dst);
+        }
+    }
+
+    /// <summary>
+    /// Asymmetric min-max quantization per row over the range [min(x, 0), max(x, 0)] (so 0 is
+    /// exact): <c>scale = (max − min) / 255</c>, <c>zeroPoint = clamp(round(−128 − min / scale))</c>,
+    /// <c>q = clamp(round(x / scale) + zeroPoint, −128, 127)</c>, <c>x ≈ scale · (q − zeroPoint)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A row holds NaN or infinity, or a buffer is too short.</exception>
+    public static void QuantizeAsymmetric(ReadOnlySpan<float> x, int rows, int cols, int ldx,
+        Span<sbyte> q, int ldq, Span<float> scales, Span<int> zeroPoints)
+    {
+        Check(x.Length, rows, cols, ldx, q.Length, ldq, scales.Length, "scales");
+        if (zeroPoints.Length < rows)
+            throw new ArgumentException($"zeroPoints has {zeroPoints.Length} values, expected {rows}.", nameof(zeroPoints));
+        using SpanOwner<float> scratch = SpanOwner<float>.Allocate(cols);
+        Span<float> tmp = scratch.Span;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> row = x.Slice(r * ldx, cols);
+            Span<sbyte> dst = q.Slice(r * ldq, cols);
+            float min = cols == 0 ? 0f : Math.Min(0f, TensorPrimitives.Min(row));
+            float max = cols == 0 ? 0f : Math.Max(0f, TensorPrimitives.Max(row));
+            ThrowIfNotFinite(max - min, r);
+            if (max == min)
+            {
+                scales[r] = 0f;
+                zeroPoints[r] = 0;
+                dst.Clear();
+                continue;
+            }
+            float scale = (max - min) / 255f;
+            int zeroPoint = (int)Math.Clamp(MathF.Round(-128f - min / scale), -128f, 127f);
+            scales[r] = scale;
+            zeroPoints[r] = zeroPoint;
+            TensorPrimitives.Divide(row, scale, tmp);
+            TensorPrimitives.Round(tmp, tmp);
+            TensorPrimitives.Add(tmp, zeroPoint, tmp);
+            TensorPrimitives.ConvertSaturating<float, sbyte>(tmp, dst);
+        }
+    }
+
+    /// <summary>
+    /// <c>x = scale · (q − zeroPoint)</c> per row; pass an empty <paramref name="zeroPoints"/> for symmetric data.
+    /// </summary>
+    public static void Dequantize(ReadOnlySpan<sbyte> q, int rows, int cols, int ldq,
+        ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPoints, Span<float> x, int ldx)
+    {
+        Check(x.Length, rows, cols, ldx, q.Length, ldq, scales.Length, "scales");
+        if (!zeroPoints.IsEmpty && zeroPoints.Length < rows)
+            throw new ArgumentException($"zeroPoints has {zeroPoints.Length} values, expected {rows} (or none).", nameof(zeroPoints));
+        for (int r = 0; r < rows; r++)
+        {
+            Span<float> dst = x.Slice(r * ldx, cols);
+            TensorPrimitives.ConvertChecked<sbyte, float>(q.Slice(r * ldq, cols), dst);
+            if (!zeroPoints.IsEmpty) TensorPrimitives.Subtract(dst, (float)zeroPoints[r], dst);
+            TensorPrimitives.Multiply(dst, scales[r], dst);
+        }
+    }
+
+    private static void ThrowIfNotFinite(float value, int row)
+    {
+        if (!float.IsFinite(value))
+            throw new ArgumentException($"Row {row} holds NaN or infinity and cannot be quantized.", "x");
+    }
+
+    private static void Check(int xLength, int rows, int cols, int ldx, int qLength, int ldq, int scalesLength, string scalesName)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        if (ldx < cols) throw new ArgumentOutOfRangeException(nameof(ldx), ldx, $"Row stride of x must be at least {cols}.");
+        if (ldq < cols) throw new ArgumentOutOfRangeException(nameof(ldq), ldq, $"Row stride of q must be at least {cols}.");
+        if (rows == 0) return;
+        if (xLength < (long)(rows - 1) * ldx + cols)
+            throw new ArgumentException($"x has {xLength} values, [{rows}, {cols}] with stride {ldx} needs {(long)(rows - 1) * ldx + cols}.", "x");
+        if (qLength < (long)(rows - 1) * ldq + cols)
+            throw new ArgumentException($"q has {qLength} values, [{rows}, {cols}] with stride {ldq} needs {(long)(rows - 1) * ldq + cols}.", "q");
+        if (scalesLength < rows)
+            throw new ArgumentException($"{scalesName} has {scalesLength} values, expected {rows}.", scalesName);
+    }
+}

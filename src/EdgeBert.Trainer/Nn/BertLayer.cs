@@ -1,0 +1,68 @@
+using EdgeBert.Trainer.Autograd;
+
+namespace EdgeBert.Trainer.Nn;
+
+/// <summary>A BERT layer's output with the attention internals distillation losses use.</summary>
+/// <param name="Hidden">The layer output [B, L, H].</param>
+/// <param name="AttentionScores">Unmasked scaled scores [B, heads, L, L].</param>
+/// <param name="AttentionProbabilities">Masked softmax [B, heads, L, L].</param>
+public sealed record BertLayerOutput(Tensor Hidden, Tensor AttentionScores, Tensor AttentionProbabilities);
+
+/// <summary>
+/// A post-LN transformer layer as HF's BertLayer: attention → dropout → add &amp; LayerNorm →
+/// FFN (GELU) → dropout → add &amp; LayerNorm. Parameters are named
+/// <c>attention.{query|key|value|output}.{weight|bias}</c>, <c>attention.ln.{gamma|beta}</c>,
+/// <c>ffn.{in|out}.{weight|bias}</c>, <c>ffn.ln.{gamma|beta}</c>.
+/// </summary>
+public sealed class BertLayer : Module
+{
+    private readonly Random rng;
+
+    /// <summary>A layer with the given sizes; <paramref name="rng"/> initialises weights and drives dropout.</summary>
+    /// <exception cref="ArgumentException">A size or probability is invalid.</exception>
+    public BertLayer(int hidden, int heads, int ffn, Random rng, float hiddenDropout = 0.1f, float attentionDropout = 0.1f, float layerNormEps = 1e-12f)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!(hiddenDropout >= 0f && hiddenDropout < 1f)) throw new ArgumentOutOfRangeException(nameof(hiddenDropout));
+        this.rng = rng;
+        HiddenDropout = hiddenDropout;
+        Attention = new MultiHeadSelfAttention(hidden, heads, rng, attentionDropout);
+        AttentionNorm = new LayerNorm(hidden, layerNormEps);
+        Ffn = new FeedForward(hidden, ffn, rng);
+        FfnNorm = new LayerNorm(hidden, layerNormEps);
+    }
+
+    /// <summary>Dropout probability after attention and after the FFN (training only).</summary>
+    public float HiddenDropout { get; }
+
+    /// <summary>Self-attention.</summary>
+    public MultiHeadSelfAttention Attention { get; }
+
+    /// <summary>The LayerNorm after attention (<c>attention.ln</c>).</summary>
+    public LayerNorm AttentionNorm { get; }
+
+    /// <summary>The feed-forward block.</summary>
+    public FeedForward Ffn { get; }
+
+    /// <summary>The LayerNorm after the FFN (<c>ffn.ln</c>).</summary>
+    public LayerNorm FfnNorm { get; }
+
+    /// <summary>Applies the layer to x [B, L, H] with an additive mask [B, 1, 1, L] or null.</summary>
+    public BertLayerOutput Forward(Tensor x, Tensor? mask)
+    {
+        AttentionResult attention = Attention.Forward(x, mask);
+        Tensor h = AttentionNorm.Forward(Ops.Add(x, Ops.Dropout(attention.Output, HiddenDropout, rng, Training)));
+        Tensor f = Ffn.Forward(h);
+        Tensor output = FfnNorm.Forward(Ops.Add(h, Ops.Dropout(f, HiddenDropout, rng, Training)));
+        return new BertLayerOutput(output, attention.Scores, attention.Probabilities);
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, Module Child)> NamedChildren()
+    {
+        yield return ("attention", Attention);
+        yield return ("attention.ln", AttentionNorm);
+        yield return ("ffn", Ffn);
+        yield return ("ffn.ln", FfnNorm);
+    }
+}

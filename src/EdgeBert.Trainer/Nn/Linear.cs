@@ -1,0 +1,47 @@
+using EdgeBert.Trainer.Autograd;
+
+namespace EdgeBert.Trainer.Nn;
+
+/// <summary>
+/// y = x·Wᵀ + b with W [out, in] (the model file's layout). Optional hooks transform the weight
+/// and the input before the product: quantizers with straight-through backward plug in here.
+/// </summary>
+public sealed class Linear : Module
+{
+    /// <summary>A layer with weights drawn from N(0, <paramref name="initStd"/>²) (BERT's 0.02) and zero bias.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A feature count is less than 1.</exception>
+    public Linear(int inFeatures, int outFeatures, Random rng, bool bias = true, float initStd = 0.02f)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inFeatures, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outFeatures, 1);
+        Weight = Tensor.RandomNormal([outFeatures, inFeatures], rng, 0f, initStd, requiresGrad: true);
+        Bias = bias ? Tensor.Zeros([outFeatures], requiresGrad: true) : null;
+    }
+
+    /// <summary>The weight [out, in].</summary>
+    public Tensor Weight { get; set; }
+
+    /// <summary>The bias [out], or null.</summary>
+    public Tensor? Bias { get; set; }
+
+    /// <summary>Applied to the weight before each product (e.g. a ternary quantizer); null for none.</summary>
+    public Func<Tensor, Tensor>? WeightTransform { get; set; }
+
+    /// <summary>Applied to the input before each product (e.g. an activation quantizer); null for none.</summary>
+    public Func<Tensor, Tensor>? InputTransform { get; set; }
+
+    /// <summary>Applies the layer to x [..., in].</summary>
+    public Tensor Forward(Tensor x)
+    {
+        Tensor input = InputTransform is null ? x : InputTransform(x);
+        Tensor weight = WeightTransform is null ? Weight : WeightTransform(Weight);
+        return Ops.Linear(input, weight, Bias);
+    }
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, Tensor Parameter)> OwnParameters()
+    {
+        yield return ("weight", Weight);
+        if (Bias is not null) yield return ("bias", Bias);
+    }
+}

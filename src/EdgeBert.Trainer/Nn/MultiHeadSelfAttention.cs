@@ -1,0 +1,96 @@
+using EdgeBert.Trainer.Autograd;
+
+namespace EdgeBert.Trainer.Nn;
+
+/// <summary>What self-attention produced; the scores and probabilities feed attention distillation.</summary>
+/// <param name="Output">The projected context [B, L, H] (before dropout and the residual).</param>
+/// <param name="Scores">Scaled scores q·kᵀ/√d [B, heads, L, L], without the mask.</param>
+/// <param name="Probabilities">softmax(scores + mask) [B, heads, L, L], before attention dropout.</param>
+public sealed record AttentionResult(Tensor Output, Tensor Scores, Tensor Probabilities);
+
+/// <summary>
+/// BERT self-attention: query, key and value projections, scaled dot-product attention per head
+/// with an additive padding mask, dropout on the probabilities, and the output projection
+/// (HF's BertSelfAttention plus BertSelfOutput's dense layer).
+/// </summary>
+public sealed class MultiHeadSelfAttention : Module
+{
+    private readonly Random rng;
+
+    /// <summary>Attention over <paramref name="hidden"/> features split into <paramref name="heads"/> heads.</summary>
+    /// <exception cref="ArgumentException">hidden is not divisible by heads, or dropout is outside [0, 1).</exception>
+    public MultiHeadSelfAttention(int hidden, int heads, Random rng, float attentionDropout = 0.1f)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
+        if (hidden < 1 || hidden % heads != 0) throw new ArgumentException($"hidden {hidden} is not divisible by {heads} heads.", nameof(hidden));
+        if (!(attentionDropout >= 0f && attentionDropout < 1f)) throw new ArgumentOutOfRangeException(nameof(attentionDropout));
+        this.rng = rng;
+        Heads = heads;
+        AttentionDropout = attentionDropout;
+        Query = new Linear(hidden, hidden, rng);
+        Key = new Linear(hidden, hidden, rng);
+        Value = new Linear(hidden, hidden, rng);
+        Output = new Linear(hidden, hidden, rng);
+    }
+
+    /// <summary>The number of heads.</summary>
+    public int Heads { get; }
+
+    /// <summary>Dropout probability on the attention probabilities (training only).</summary>
+    public float AttentionDropout { get; }
+
+    /// <summary>The query projection.</summary>
+    public Linear Query { get; }
+
+    /// <summary>The key projection.</summary>
+    public Linear Key { get; }
+
+    /// <summary>The value projection.</summary>
+    public Linear Value { get; }
+
+    /// <summary>The output projection.</summary>
+    public Linear Output { get; }
+
+    /// <summary>Applied to the query heads [B, heads, L, d] before the scores (e.g. BiBERT's sign); null for none.</summary>
+    public Func<Tensor, Tensor>? QueryTransform { get; set; }
+
+    /// <summary>Applied to the key heads [B, heads, L, d] before the scores; null for none.</summary>
+    public Func<Tensor, Tensor>? KeyTransform { get; set; }
+
+    /// <summary>Applied to the value heads [B, heads, L, d] before the context product; null for none.</summary>
+    public Func<Tensor, Tensor>? ValueTransform { get; set; }
+
+    /// <summary>
+    /// Turns (scores, additive mask or null) into attention weights; null means
+    /// <see cref="Ops.Softmax"/>. BiBERT's Bi-Attention (bool(A) with an STE) plugs in here.
+    /// </summary>
+    public Func<Tensor, Tensor?, Tensor>? AttentionFunction { get; set; }
+
+    /// <summary>Attends over x [B, L, H]; <paramref name="mask"/> is additive [B, 1, 1, L] (see <see cref="AttentionMask"/>) or null.</summary>
+    public AttentionResult Forward(Tensor x, Tensor? mask)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3) throw new ArgumentException($"Self-attention needs [B, L, H], got {x}.", nameof(x));
+        Tensor q = Apply(QueryTransform, Ops.SplitHeads(Query.Forward(x), Heads));
+        Tensor k = Apply(KeyTransform, Ops.SplitHeads(Key.Forward(x), Heads));
+        Tensor v = Apply(ValueTransform, Ops.SplitHeads(Value.Forward(x), Heads));
+        int headDim = x.Dim(2) / Heads;
+        Tensor scores = Ops.Scale(Ops.MatMul(q, k, transposeB: true), 1f / MathF.Sqrt(headDim));
+        Tensor probabilities = AttentionFunction is null ? Ops.Softmax(scores, mask) : AttentionFunction(scores, mask);
+        Tensor dropped = Ops.Dropout(probabilities, AttentionDropout, rng, Training);
+        Tensor context = Ops.MergeHeads(Ops.MatMul(dropped, v));
+        return new AttentionResult(Output.Forward(context), scores, probabilities);
+    }
+
+    private static Tensor Apply(Func<Tensor, Tensor>? transform, Tensor t) => transform is null ? t : transform(t);
+
+    /// <inheritdoc />
+    protected override IEnumerable<(string Name, Module Child)> NamedChildren()
+    {
+        yield return ("query", Query);
+        yield return ("key", Key);
+        yield return ("value", Value);
+        yield return ("output", Output);
+    }
+}

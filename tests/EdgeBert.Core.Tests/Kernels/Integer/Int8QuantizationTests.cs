@@ -1,0 +1,63 @@
+using EdgeBert.Kernels.Integer;
+
+namespace EdgeBert.Core.Tests.Kernels.Integer;
+
+[Category("Kernels")]
+public class Int8QuantizationTests
+{
+    [Test]
+    public void SymmetricMatchesScalarFormulaAndRoundTrips()
+    {
+        var rng = new Random(21);
+        int rows = 5, cols = 300, ldq = 303;
+        float[] x = Enumerable.Range(0, rows * cols).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
+        for (int j = 0; j < cols; j++) x[2 * cols + j] = 0; // an all-zero row
+        var q = new sbyte[rows * ldq];
+        var scales = new float[rows];
+        Int8Quantization.QuantizeSymmetric(x, rows, cols, cols, q, ldq, scales);
+        for (int r = 0; r < rows; r++)
+        {
+            float absMax = 0;
+            for (int j = 0; j < cols; j++) absMax = Math.Max(absMax, Math.Abs(x[r * cols + j]));
+            Assert.That(scales[r], Is.EqualTo(absMax / 127f), $"scale row {r}");
+            for (int j = 0; j < cols; j++)
+            {
+                int e = absMax == 0 ? 0 : (int)MathF.Round(x[r * cols + j] * (127f / absMax));
+                Assert.That(q[r * ldq + j], Is.EqualTo(e), $"q ({r},{j}) seed=21");
+                Assert.That(Math.Abs(q[r * ldq + j] * scales[r] - x[r * cols + j]), Is.LessThanOrEqualTo(scales[r] * 0.5001 + 1e-7));
+            }
+        }
+        var back = new float[rows * cols];
+        Int8Quantization.Dequantize(q, rows, cols, ldq, scales, [], back, cols);
+        Assert.That(back[7], Is.EqualTo(q[7] * scales[0]));
+    }
+
+    [Test]
+    public void AsymmetricRoundTripsWithinHalfAStep()
+    {
+        var rng = new Random(22);
+        int rows = 3, cols = 200;
+        float[] x = Enumerable.Range(0, rows * cols).Select(i => (float)(rng.NextDouble() * 5 + (i < cols ? 1 : -2))).ToArray();
+        var q = new sbyte[rows * cols];
+        var scales = new float[rows];
+        var zp = new int[rows];
+        Int8Quantization.QuantizeAsymmetric(x, rows, cols, cols, q, cols, scales, zp);
+        var back = new float[rows * cols];
+        Int8Quantization.Dequantize(q, rows, cols, cols, scales, zp, back, cols);
+        for (int i = 0; i < x.Length; i++)
+            Assert.That(back[i], Is.EqualTo(x[i]).Within(scales[i / cols] * 0.5001 + 1e-6), $"asymmetric {i} seed=22");
+        Assert.That(zp[0], Is.EqualTo(-128), "an all-positive row uses the range [0, max]");
+    }
+
+    [Test]
+    public void NonFiniteRowIsAClearError()
+    {
+        var ex = Assert.Throws<ArgumentException>(() =>
+            Int8Quantization.QuantizeSymmetric([1f, float.NaN, 2f, 3f], 2, 2, 2, new sbyte[4], 2, new float[2]));
+        Assert.That(ex!.Message, Does.Contain("Row 0"));
+        Assert.Throws<ArgumentException>(() =>
+            Int8Quantization.QuantizeAsymmetric([1f, 2f, float.PositiveInfinity, 3f], 2, 2, 2, new sbyte[4], 2, new float[2], new int[2]));
+        Assert.Throws<ArgumentException>(() =>
+            Int8Quantization.QuantizeSymmetric([1f, 2f], 1, 2, 2, new sbyte[1], 2, new float[1]));
+    }
+}
