@@ -1,19 +1,16 @@
 using CommunityToolkit.HighPerformance;
-using EdgeBert.Encoder.Quantization;
 using EdgeBert.Kernels.Binary;
 using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Encoder;
 
 /// <summary>
-/// W1A8, W1A4 and W1A1: binary weights packed once at load. A1 packs sign(x) (bit 1 = negative)
-/// and runs xnor-popcount; A4 and A8 run the bit-serial kernel on unsigned codes with a
-/// per-token zero point (A8: the symmetric code q + 128 with zero point 128, so the product is
-/// the same exact integer sum as W8A8's).
+/// W1A4 and W1A1: binary weights packed once at load. A1 packs sign(x) (bit 1 = negative) and
+/// runs xnor-popcount; A4 runs the bit-serial kernel on unsigned 4-bit codes with a per-token
+/// zero point. (W1A8 runs on the integer GEMM: <see cref="IntegerLinear{TWeights}"/>.)
 /// </summary>
 internal sealed class BinaryLinear : QuantizedLinear
 {
-    private const int A8ZeroPoint = 128;
     private readonly float[] _bias;
     private readonly BinaryGemm _binary;
     private readonly BitSerialGemm _bitSerial;
@@ -50,6 +47,7 @@ internal sealed class BinaryLinear : QuantizedLinear
             }
             case LinearScheme.W1A4:
             {
+                // Asymmetric min-max codes with a zero point, one scale per token (BitPlanePacking.Quantize).
                 Span<byte> codes = scratch.UnsignedCodes.AsSpan(0, tokens * K);
                 for (int m = 0; m < tokens; m++)
                 {
@@ -59,18 +57,7 @@ internal sealed class BinaryLinear : QuantizedLinear
                 break;
             }
             default:
-            {
-                Span<byte> codes = scratch.UnsignedCodes.AsSpan(0, tokens * K);
-                Span<sbyte> signed = scratch.Codes.AsSpan(0, tokens * K);
-                for (int m = 0; m < tokens; m++)
-                {
-                    scratch.Scales[m] = ActivationQuantizer.QuantizeSymmetric(x.Slice(m * K, K), signed.Slice(m * K, K));
-                    scratch.ZeroPoints[m] = A8ZeroPoint;
-                }
-                for (int i = 0; i < codes.Length; i++) codes[i] = (byte)(signed[i] + A8ZeroPoint);
-                MultiplyCodes(codes, tokens, 8, output, scratch, threads);
-                break;
-            }
+                throw new InvalidOperationException($"{Name}: {Scheme} does not run on the popcount kernels.");
         }
     }
 

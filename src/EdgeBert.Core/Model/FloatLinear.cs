@@ -1,19 +1,14 @@
-using System.Numerics.Tensors;
+using EdgeBert.Kernels.Float;
 
 namespace EdgeBert.Encoder;
 
-/// <summary>FP32 linear. Interim: a dot product per output (TensorPrimitives) until the SGEMM of branch kint is merged.</summary>
-internal sealed class FloatLinear(string name, float[] weight, float[] bias, int n, int k)
-    : QuantizedLinear(name, LinearScheme.Fp32, n, k)
+/// <summary>FP32 linear on the blocked SGEMM, weights packed once at load.</summary>
+internal sealed class FloatLinear(string name, SgemmKernel sgemm, PackedSgemmWeights weights, float[] bias)
+    : QuantizedLinear(name, LinearScheme.Fp32, weights.N, weights.K)
 {
     public override void Forward(ReadOnlySpan<float> x, int tokens, Span<float> y, LinearScratch scratch, int threads)
     {
         ThrowIfBad(x, tokens, y);
-        for (int m = 0; m < tokens; m++)
-        {
-            ReadOnlySpan<float> row = x.Slice(m * K, K);
-            Span<float> output = y.Slice(m * N, N);
-            for (int j = 0; j < N; j++) output[j] = TensorPrimitives.Dot(row, weight.AsSpan(j * K, K)) + bias[j];
-        }
+        sgemm.Linear(weights, x.Slice(0, tokens * K), tokens, bias, y.Slice(0, tokens * N), threads);
     }
 }

@@ -1,6 +1,9 @@
+using System.Runtime.InteropServices;
 using EdgeBert.Format;
 using EdgeBert.Kernels;
 using EdgeBert.Kernels.Binary;
+using EdgeBert.Kernels.Float;
+using EdgeBert.Kernels.Integer;
 using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Encoder;
@@ -14,6 +17,9 @@ internal sealed class TensorBinder(EbmFile file, KernelIsa isa)
 {
     private readonly BinaryGemm _binary = BinaryGemm.Create(isa);
     private readonly BitSerialGemm _bitSerial = BitSerialGemm.Create(isa);
+    private readonly SgemmKernel _sgemm = Sgemm.Create(isa);
+    private readonly IntegerGemmKernel<PackedInt8Weights> _int8 = Int8Gemm.Create(isa);
+    private readonly IntegerGemmKernel<PackedTernaryCodes> _ternary = TernaryGemm.Create(isa);
 
     public EbmFile File { get; } = file;
 
@@ -55,43 +61,17 @@ internal sealed class TensorBinder(EbmFile file, KernelIsa isa)
         var info = Require(prefix + ".weight", n, k);
         float[] bias = F32(prefix + ".bias", n);
         RequireDType(info, $"scheme {LinearSchemes.Name(scheme)}", LinearSchemes.WeightDType(scheme));
-        float[] Scales()
+        ReadOnlySpan<float> scales = info.Scales;
+        return scheme switch
         {
-            ReadOnlySpan<float> s = info.Scales;
-            return s.Length == 1 ? Enumerable.Repeat(s[0], n).ToArray() : s.ToArray();
-        }
-        switch (scheme)
-        {
-            case LinearScheme.Fp32:
-                return new FloatLinear(prefix, File.GetF32(info.Name).ToArray(), bias, n, k);
-            case LinearScheme.W8A8:
-            {
-                ReadOnlySpan<sbyte> stored = File.GetI8(info.Name);
-                int stride = EbmLayout.I8RowStride(k);
-                var weights = new sbyte[n * k];
-                for (int r = 0; r < n; r++) stored.Slice(r * stride, k).CopyTo(weights.AsSpan(r * k, k));
-                return new IntegerLinear(prefix, scheme, weights, Scales(), bias, n, k);
-            }
-            case LinearScheme.W2A8:
-            {
-                var planes = File.GetTernary(info.Name);
-                var weights = new sbyte[n * k];
-                int stride = BinaryLayout.RowStrideWords(k);
-                for (int r = 0; r < n; r++)
-                {
-                    for (int c = 0; c < k; c++)
-                    {
-                        int word = r * stride + (c >> 6), bit = c & 63;
-                        if ((planes.Nonzero[word] >> bit & 1) != 0) weights[r * k + c] = (planes.Sign[word] >> bit & 1) != 0 ? (sbyte)-1 : (sbyte)1;
-                    }
-                }
-                return new IntegerLinear(prefix, scheme, weights, Scales(), bias, n, k);
-            }
-            default:
-            {
-                var packed = PackedBinaryWeights.FromCanonical(File.GetBinary(info.Name), n, k, info.Scales);
-                return new BinaryLinear(prefix, scheme, packed, bias, _binary, _bitSerial);
-            }
-        }
+            LinearScheme.Fp32 => new FloatLinear(prefix, _sgemm, _sgemm.Pack(File.GetF32(info.Name), n, k), bias),
+            LinearScheme.W8A8 => new IntegerLinear<PackedInt8Weights>(prefix, scheme, _int8, PackedInt8Weights.Pack(File.GetI8(info.Name), n, k, scales), bias),
+            LinearScheme.W2A8 => new IntegerLinear<PackedTernaryCodes>(prefix, scheme, _ternary,
+                PackedTernaryCodes.PackTernary(MemoryMarshal.Cast<byte, ulong>(File.GetBytes(info)), n, k, scales), bias),
+            // W1A8 runs on the 2-bit code GEMM (VNNI / maddubs); W1A4 and W1A1 on the popcount kernels.
+            LinearScheme.W1A8 => new IntegerLinear<PackedTernaryCodes>(prefix, scheme, _ternary,
+                PackedTernaryCodes.PackBinary(File.GetBinary(info.Name), n, k, scales), bias),
+            _ => new BinaryLinear(prefix, scheme, PackedBinaryWeights.FromCanonical(File.GetBinary(info.Name), n, k, scales), bias, _binary, _bitSerial),
+        };
     }
 }

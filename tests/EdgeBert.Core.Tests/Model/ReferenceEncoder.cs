@@ -180,10 +180,11 @@ internal sealed class ReferenceEncoder
             {
                 float absMax = 0;
                 foreach (float v in row) absMax = Math.Max(absMax, Math.Abs(v));
+                scale = absMax / 127f;
+                float step = 127f / absMax;
                 if (absMax > 0)
                 {
-                    scale = absMax / 127f;
-                    for (int kk = 0; kk < K; kk++) a[kk] = Math.Clamp((int)Math.Round(row[kk] / scale, MidpointRounding.ToEven), -127, 127);
+                    for (int kk = 0; kk < K; kk++) a[kk] = Math.Clamp((int)Math.Round(row[kk] * step, MidpointRounding.ToEven), -127, 127);
                 }
             }
             else
@@ -202,10 +203,8 @@ internal sealed class ReferenceEncoder
             {
                 long dot = 0;
                 for (int kk = 0; kk < K; kk++) dot += (long)(int)lin.W[n * K + kk] * (a[kk] - zero);
-                // The runtime's float epilogue order: weight scale, activation scale, dot, then bias.
-                y[m * N + n] = lin.Scheme is LinearScheme.W8A8 or LinearScheme.W2A8
-                    ? scale * lin.Scale[n] * dot + lin.Bias[n]
-                    : lin.Scale[n] * scale * dot + lin.Bias[n];
+                // The float epilogue: (weight scale · activation scale) · dot, then the bias.
+                y[m * N + n] = (float)dot * (lin.Scale[n] * scale) + lin.Bias[n];
             }
         }
         return y;

@@ -1,8 +1,11 @@
+using EdgeBert.Kernels.Integer;
+
 namespace EdgeBert.Encoder.Quantization;
 
 /// <summary>
-/// Symmetric int8 quantization of weight rows (W8A8): scale = max|w_row| / 127,
-/// q = round(w / scale) (ties to even), value = scale · q. A row of zeros gets scale 1.
+/// Symmetric int8 quantization of weight rows (W8A8), the same rule as the A8 activations
+/// (<see cref="Int8Quantization.QuantizeSymmetric"/>): scale = max|w_row| / 127,
+/// q = round(w · (127 / max|w_row|)) (ties to even), value = scale · q. A row of zeros gets scale 0.
 /// </summary>
 public static class Int8RowQuantizer
 {
@@ -17,9 +20,6 @@ public static class Int8RowQuantizer
         if (rowStride < columns) throw new ArgumentOutOfRangeException(nameof(rowStride), $"Row stride {rowStride} is below {columns} columns.");
         if (values.Length < (long)rows * rowStride) throw new ArgumentException($"Values span has {values.Length} bytes for {rows} rows of {rowStride}.", nameof(values));
         if (scales.Length < rows) throw new ArgumentException($"Scales span has {scales.Length} entries for {rows} rows.", nameof(scales));
-        for (int r = 0; r < rows; r++)
-        {
-            scales[r] = ActivationQuantizer.QuantizeSymmetric(weights.Slice(r * columns, columns), values.Slice(r * rowStride, columns));
-        }
+        Int8Quantization.QuantizeSymmetric(weights, rows, columns, columns, values, rowStride, scales);
     }
 }

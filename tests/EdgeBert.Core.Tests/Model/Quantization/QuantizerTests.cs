@@ -42,28 +42,19 @@ public class QuantizerTests
     }
 
     [Test]
-    public void Int8_rows_use_absmax_over_127_and_round_half_to_even()
+    public void Int8_rows_use_absmax_over_127_and_zero_rows_get_scale_zero()
     {
-        float[] w = [1.27f, -0.635f, 0.0f, 0.005f, 0f, 0f];
-        var q = new sbyte[2 * 64];
-        var scales = new float[2];
-        Int8RowQuantizer.QuantizeRows(w, 2, 3, q, 64, scales);
+        float[] w = [1.27f, -0.635f, 0.0f, 0.005f, 0f, 0f, 0f, 0f, 0f];
+        var q = new sbyte[3 * 64];
+        var scales = new float[3];
+        Int8RowQuantizer.QuantizeRows(w, 3, 3, q, 64, scales);
         Assert.That(scales[0], Is.EqualTo(0.01f).Within(1e-9));
         Assert.That(q[..3], Is.EqualTo(new sbyte[] { 127, -64, 0 }).Or.EqualTo(new sbyte[] { 127, -63, 0 }));
         Assert.That(scales[1], Is.EqualTo(0.005f / 127).Within(1e-12));
         Assert.That(q[64], Is.EqualTo(127));
         Assert.That(q[3..64], Is.All.Zero, "padding stays zero");
-    }
-
-    [Test]
-    public void A8_is_symmetric_per_token_and_zero_rows_get_scale_one()
-    {
-        var codes = new sbyte[4];
-        float scale = ActivationQuantizer.QuantizeSymmetric([-2f, 1f, 0.5f, 2f], codes);
-        Assert.That(scale, Is.EqualTo(2f / 127));
-        Assert.That(codes, Is.EqualTo(new sbyte[] { -127, 64, 32, 127 }));
-        Assert.That(ActivationQuantizer.QuantizeSymmetric(new float[4], codes), Is.EqualTo(1f));
-        Assert.That(codes, Is.All.Zero);
+        Assert.That(scales[2], Is.Zero);
+        Assert.That(q[128..], Is.All.Zero);
     }
 
     [Test]
@@ -73,6 +64,5 @@ public class QuantizerTests
         Assert.That(() => TernaryQuantizer.Ternarize([1f, 2f], new sbyte[1]), Throws.ArgumentException);
         Assert.That(() => BinaryQuantizer.BinarizeRows([1f, 2f, 3f], 2, 2, new bool[4], new float[2]), Throws.ArgumentException.With.Message.Contains("[2, 2]"));
         Assert.That(() => Int8RowQuantizer.QuantizeRows([1f, 2f], 1, 2, new sbyte[2], 1, new float[1]), Throws.InstanceOf<ArgumentOutOfRangeException>());
-        Assert.That(() => ActivationQuantizer.QuantizeSymmetric([float.PositiveInfinity], new sbyte[1]), Throws.ArgumentException);
     }
 }
