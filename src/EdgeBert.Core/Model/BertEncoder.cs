@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using CommunityToolkit.HighPerformance;
 using EdgeBert.Format;
 using EdgeBert.Kernels;
+using EdgeBert.Kernels.Elementwise;
 using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Encoder;
@@ -130,7 +131,7 @@ internal sealed class BertEncoder
             TensorPrimitives.Add(row, _position.AsSpan(t * h, h), row);
             TensorPrimitives.Add(row, _tokenType.AsSpan(type * h, h), row);
         }
-        RowOps.LayerNorm(hidden, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps);
+        Normalization.LayerNorm(hidden, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps);
     }
 
     private void RunLayer(EncoderLayer layer, int tokens, EncoderScratch s, int threads, IEncoderTrace? trace)
@@ -172,15 +173,15 @@ internal sealed class BertEncoder
         }
         layer.Output.Forward(context, tokens, sum, lin, threads);
         TensorPrimitives.Add(sum, hidden, hidden);
-        RowOps.LayerNorm(hidden, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps);
+        Normalization.LayerNorm(hidden, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps);
 
         Span<float> ffn = s.Ffn.AsSpan(0, tokens * f);
         layer.FfnIn.Forward(hidden, tokens, ffn, lin, threads);
-        if (Architecture.Activation == FfnActivation.Relu) RowOps.Relu(ffn);
-        else RowOps.Gelu(ffn);
+        if (Architecture.Activation == FfnActivation.Relu) Activations.Relu(ffn, ffn);
+        else Gelu.Apply(ffn, ffn);
         layer.FfnOut.Forward(ffn, tokens, sum, lin, threads);
         TensorPrimitives.Add(sum, hidden, hidden);
-        RowOps.LayerNorm(hidden, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps);
+        Normalization.LayerNorm(hidden, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps);
     }
 
     private static void SignsOf(QuantizedLinear linear, ReadOnlySpan<float> x, int tokens, Span<float> y, Span<ulong> signs, LinearScratch lin, int threads)
@@ -207,7 +208,7 @@ internal sealed class BertEncoder
                 break;
             default:
                 _pooler!.Forward(s.Hidden.AsSpan(0, h), 1, s.PoolerOutput, s.Linear, threads);
-                TensorPrimitives.Tanh(s.PoolerOutput, pooled);
+                Activations.Tanh(s.PoolerOutput, pooled);
                 break;
         }
     }
