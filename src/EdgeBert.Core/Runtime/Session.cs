@@ -59,6 +59,30 @@ public sealed class Session
         return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
     }
 
+    /// <summary>Classifies a sentence pair ([CLS] text [SEP] pair [SEP], token types 0 then 1), as GLUE pair tasks.</summary>
+    /// <exception cref="InputTooLongException">The pair is too long and the session fails on over-long input.</exception>
+    public Classification ClassifyPair(ReadOnlySpan<char> text, ReadOnlySpan<char> pair, Span<float> logits = default)
+    {
+        int tokens = _tokenizer.EncodePair(text, pair, _ids, _typeIds, out bool truncated);
+        return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
+    }
+
+    /// <summary>Classifies UTF-8 text (the C ABI's input); invalid UTF-8 throws <see cref="ArgumentException"/> naming the byte offset.</summary>
+    /// <exception cref="InputTooLongException">The text is too long and the session fails on over-long input.</exception>
+    public Classification ClassifyUtf8(ReadOnlySpan<byte> text, Span<float> logits = default)
+    {
+        int tokens = _tokenizer.EncodeUtf8(text, _ids, _typeIds, out bool truncated);
+        return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
+    }
+
+    /// <summary>The sequence embedding of UTF-8 text; see <see cref="Embed(ReadOnlySpan{char}, Span{float})"/>.</summary>
+    public EncodeResult EmbedUtf8(ReadOnlySpan<byte> text, Span<float> embedding)
+    {
+        ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
+        int tokens = _tokenizer.EncodeUtf8(text, _ids, _typeIds, out bool truncated);
+        return EmbedTokens(tokens, truncated, embedding);
+    }
+
     /// <summary>
     /// Classifies several texts, each at its own length (no padding to the longest).
     /// <paramref name="logits"/> is empty or [texts, labels].
@@ -89,6 +113,11 @@ public sealed class Session
     {
         ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
         int tokens = TokenizeInto(text, out bool truncated);
+        return EmbedTokens(tokens, truncated, embedding);
+    }
+
+    private EncodeResult EmbedTokens(int tokens, bool truncated, Span<float> embedding)
+    {
         Run(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens));
         _encoder.Pool(tokens, _scratch, Threads);
         _scratch.Pooled.CopyTo(embedding);

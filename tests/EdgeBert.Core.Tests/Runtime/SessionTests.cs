@@ -161,4 +161,31 @@ public class SessionTests
         Assert.That(() => session.Classify("hello"), Throws.InvalidOperationException.With.Message.Contains("no labels"));
         Assert.That(session.Embed("hello", new float[model.HiddenSize]).TokenCount, Is.EqualTo(3));
     }
+
+    [Test]
+    public void Utf8_and_pair_inputs_match_their_string_and_token_forms()
+    {
+        using var model = Load();
+        var session = model.CreateSession();
+        var a = new float[3];
+        var b = new float[3];
+        session.Classify("free money here", a);
+        session.ClassifyUtf8("free money here"u8, b);
+        Assert.That(b, Is.EqualTo(a));
+        var e1 = new float[model.HiddenSize];
+        var e2 = new float[model.HiddenSize];
+        session.Embed("hello", e1);
+        session.EmbedUtf8("hello"u8, e2);
+        Assert.That(e2, Is.EqualTo(e1));
+        Assert.That(() => session.ClassifyUtf8([0x66, 0xFF, 0x66]), Throws.ArgumentException);
+
+        var pair = session.ClassifyPair("free money", "click here", a);
+        // [CLS] free money [SEP] click here [SEP], types 0 0 0 0 1 1 1.
+        int[] ids = [2, 14, 15, 3, 16, 17, 3];
+        session.ClassifyTokens(ids, [0, 0, 0, 0, 1, 1, 1], b);
+        Assert.That(pair.TokenCount, Is.EqualTo(7));
+        Assert.That(b, Is.EqualTo(a));
+        session.ClassifyTokens(ids, default, b);
+        Assert.That(b, Is.Not.EqualTo(a), "token types reach the encoder");
+    }
 }
