@@ -3,6 +3,7 @@ using CommunityToolkit.HighPerformance;
 using EdgeBert.Format;
 using EdgeBert.Kernels;
 using EdgeBert.Kernels.Elementwise;
+using EdgeBert.Kernels.Float;
 using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Encoder;
@@ -20,10 +21,12 @@ internal sealed class BertEncoder
     private readonly EncoderLayer[] _layers;
     private readonly QuantizedLinear? _pooler;
     private readonly float[]? _classifierWeight, _classifierBias;
+    private readonly SgemmKernel _sgemm;
 
     public BertEncoder(EbmFile file, KernelIsa isa)
     {
         var binder = new TensorBinder(file, isa);
+        _sgemm = Sgemm.Create(isa);
         var meta = file.Metadata;
         Architecture = meta.Architecture;
         int h = Hidden, f = Architecture.FfnSize;
@@ -169,7 +172,7 @@ internal sealed class BertEncoder
             layer.Query.Forward(hidden, tokens, s.Query, lin, threads);
             layer.Key.Forward(hidden, tokens, s.Key, lin, threads);
             layer.Value.Forward(hidden, tokens, s.Value, lin, threads);
-            SoftmaxAttention.Compute(s.Query, s.Key, s.Value, tokens, h, Architecture.Heads, s.Scores, context);
+            SoftmaxAttention.Compute(_sgemm, s.Query, s.Key, s.Value, tokens, h, Architecture.Heads, s.Scores, context, threads);
         }
         layer.Output.Forward(context, tokens, sum, lin, threads);
         TensorPrimitives.Add(sum, hidden, hidden);

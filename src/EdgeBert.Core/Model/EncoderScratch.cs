@@ -16,7 +16,7 @@ internal sealed class EncoderScratch
         Context = new float[th];
         Sum = new float[th];
         Ffn = new float[maxTokens * ffn];
-        Scores = new float[maxTokens];
+        Scores = new float[maxTokens * maxTokens];
         InputSigns = new ulong[signWords];
         QuerySigns = new ulong[signWords];
         KeySigns = new ulong[signWords];
