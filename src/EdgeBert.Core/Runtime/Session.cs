@@ -116,13 +116,27 @@ public sealed class Session
         return EmbedTokens(tokens, truncated, embedding);
     }
 
-    private EncodeResult EmbedTokens(int tokens, bool truncated, Span<float> embedding)
+    /// <summary>The sequence embedding of a tokenized sequence (ids include [CLS] and [SEP]; empty type ids mean all 0).</summary>
+    public EncodeResult EmbedTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> embedding)
     {
-        Run(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens));
-        _encoder.Pool(tokens, _scratch, Threads);
+        ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
+        Run(ids, typeIds);
+        _encoder.Pool(ids.Length, _scratch, Threads);
         _scratch.Pooled.CopyTo(embedding);
-        return new EncodeResult(tokens, truncated);
+        return new EncodeResult(ids.Length, false);
     }
+
+    /// <summary>The last hidden states [ids.Length, H] of a tokenized sequence (the trainer's parity checks).</summary>
+    public EncodeResult EncodeTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hiddenStates)
+    {
+        ThrowIfShort(hiddenStates.Length, ids.Length * Model.HiddenSize, nameof(hiddenStates));
+        Run(ids, typeIds);
+        _scratch.Hidden.AsSpan(0, ids.Length * Model.HiddenSize).CopyTo(hiddenStates);
+        return new EncodeResult(ids.Length, false);
+    }
+
+    private EncodeResult EmbedTokens(int tokens, bool truncated, Span<float> embedding) =>
+        EmbedTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), embedding) with { Truncated = truncated };
 
     /// <summary>
     /// The last hidden states [tokens, <see cref="Model.HiddenSize"/>] of one text into

@@ -79,6 +79,20 @@ public class EncoderParityTests
                 {
                     Assert.That(trace.Recorded[name], Is.EqualTo(bits), $"{name} of {where}");
                 }
+                var hidden = new float[length * spec.Hidden];
+                session.EncodeTokens(ids, default, hidden);
+                for (int i = 0; i < hidden.Length; i++)
+                {
+                    Assert.That(hidden[i], Is.EqualTo(reference.Hidden[i]).Within(1e-4 * Math.Max(Math.Abs(reference.Hidden[i]), 1.0)),
+                        $"hidden state {i / spec.Hidden}, {i % spec.Hidden} of {where}");
+                }
+                var pooled = new float[spec.Hidden];
+                session.EmbedTokens(ids, default, pooled);
+                for (int i = 0; i < pooled.Length; i++)
+                {
+                    Assert.That(pooled[i], Is.EqualTo(reference.Pooled[i]).Within(1e-4 * Math.Max(Math.Abs(reference.Pooled[i]), 1.0)),
+                        $"pooled {i} of {where}");
+                }
                 expectedLabel ??= result.Label;
                 Assert.That(result.Label, Is.EqualTo(expectedLabel), $"label of {where}");
             }
