@@ -51,9 +51,9 @@ internal sealed class BinaryLinear : QuantizedLinear
                 Span<byte> codes = scratch.UnsignedCodes.AsSpan(0, tokens * K);
                 for (int m = 0; m < tokens; m++)
                 {
-                    BitPlanePacking.Quantize(x.Slice(m * K, K), 4, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
+                    BitPlanePacking.Quantize(x.Slice(m * K, K), LinearScratch.PlaneBits, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
                 }
-                MultiplyCodes(codes, tokens, 4, output, scratch, threads);
+                MultiplyCodes(codes, tokens, LinearScratch.PlaneBits, output, scratch, threads);
                 break;
             }
             default:

@@ -8,6 +8,9 @@ namespace EdgeBert.Encoder;
 /// </summary>
 internal sealed class LinearScratch
 {
+    /// <summary>Bit planes the bit-serial path needs: A4 is its only user (W1A8 runs on the integer GEMM).</summary>
+    public const int PlaneBits = 4;
+
     public LinearScratch(int maxTokens, int maxWidth)
     {
         MaxTokens = maxTokens;
@@ -16,7 +19,7 @@ internal sealed class LinearScratch
         UnsignedCodes = new byte[(long)maxTokens * maxWidth];
         Scales = new float[maxTokens];
         ZeroPoints = new int[maxTokens];
-        Planes = new ulong[BitPlanePacking.MatrixWords(maxTokens, maxWidth, BitPlanePacking.MaxBits)];
+        Planes = new ulong[BitPlanePacking.MatrixWords(maxTokens, maxWidth, PlaneBits)];
         Signs = new ulong[BinaryLayout.MatrixWords(maxTokens, maxWidth)];
     }
 
@@ -27,7 +30,7 @@ internal sealed class LinearScratch
     /// <summary>Signed A8 codes, [tokens, K] row-major.</summary>
     public sbyte[] Codes { get; }
 
-    /// <summary>Unsigned codes for the bit-serial kernels.</summary>
+    /// <summary>Unsigned A4 codes for the bit-serial kernel.</summary>
     public byte[] UnsignedCodes { get; }
 
     /// <summary>Per-token activation scales.</summary>
