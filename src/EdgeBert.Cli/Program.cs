@@ -26,6 +26,7 @@ public static class Program
         {
             InfoCommand.Create(),
             InspectCommand.Create(),
+            BenchCommand.Create(),
             ClassifyCommand.Create(),
         };
         var parsed = root.Parse(args);
