@@ -100,4 +100,44 @@ public class ClassifyCommandTests
         Assert.That(CliRunner.Run("classify", "--model", encoderOnly, "--threads", "0", "x").Exit, Is.EqualTo(1));
         Assert.That(CliRunner.Run("classify", "x").Exit, Is.EqualTo(2), "--model is required");
     }
+
+    [Test]
+    public void Ids_file_and_json_output_match_the_text_report()
+    {
+        string path = WriteModel(["ham", "spam"]);
+        string ids = Path.Combine(_dir, "ids.json");
+        // [CLS] free money [SEP] = "free money"; the second sequence is a pair with token types.
+        File.WriteAllText(ids, """[{"ids": [2, 5, 6, 3]}, {"ids": [2, 7, 3, 8, 3], "type_ids": [0, 0, 0, 1, 1]}]""");
+        var (exit, output, error) = CliRunner.Run("classify", "--model", path, "--ids", ids);
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output.Split('\n')[0], Is.EqualTo(CliRunner.Run("classify", "--model", path, "free money").Out.Split('\n')[0]));
+
+        string json = Path.Combine(_dir, "out.json");
+        (exit, _, error) = CliRunner.Run("classify", "--model", path, "--ids", ids, "--json", json, "--hidden");
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+        var root = document.RootElement;
+        Assert.That(root.GetProperty("labels").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("logits").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("logits")[0].GetArrayLength(), Is.EqualTo(2));
+        Assert.That(root.GetProperty("pooled")[1].GetArrayLength(), Is.EqualTo(16));
+        Assert.That(root.GetProperty("hidden")[1].GetArrayLength(), Is.EqualTo(5), "one row per token");
+        Assert.That(root.GetProperty("hidden")[1][4].GetArrayLength(), Is.EqualTo(16));
+    }
+
+    [Test]
+    public void Bad_ids_files_exit_with_one()
+    {
+        string path = WriteModel(["ham", "spam"]);
+        string ids = Path.Combine(_dir, "ids.json");
+        foreach (string content in new[] { "{}", "[{\"x\": 1}]", "[{\"ids\": [2, 99, 3]}]", "[{\"ids\": [2, 3], \"type_ids\": [0]}]", "not json", "[{\"ids\": [\"a\"]}]", "[{\"ids\": [2.5]}]", "[{\"ids\": []}]" })
+        {
+            File.WriteAllText(ids, content);
+            var (exit, _, error) = CliRunner.Run("classify", "--model", path, "--ids", ids);
+            Assert.That(exit, Is.EqualTo(1), content);
+            Assert.That(error, Does.StartWith("edgebert: error:"), content);
+        }
+        Assert.That(CliRunner.Run("classify", "--model", path).Exit, Is.EqualTo(1), "neither texts nor --ids");
+        Assert.That(CliRunner.Run("classify", "--model", path, "--ids", ids, "text").Exit, Is.EqualTo(1), "both");
+    }
 }
