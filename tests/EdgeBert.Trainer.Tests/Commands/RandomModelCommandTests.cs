@@ -107,7 +107,7 @@ public class RandomModelCommandTests
                 Assert.That(a.Activation, Is.EqualTo(FfnActivation.Relu));
                 Assert.That(a.Attention, Is.EqualTo(scheme == "w1a1" ? AttentionKind.BiAttention : AttentionKind.Softmax));
             }
-            using var model = Model.Load(path);
+            using var model = EdgeBert.Runtime.Model.Load(path);
             Assert.That(model.Schemes, Is.All.EqualTo(LinearSchemes.TryParse(scheme, out var s) ? s : throw new AssertionException(scheme)));
             var result = model.CreateSession().Classify("free money, click here");
             Assert.That(result.LabelName, Is.EqualTo("ham").Or.EqualTo("spam"));
