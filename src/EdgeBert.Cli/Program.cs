@@ -27,6 +27,7 @@ public static class Program
             InfoCommand.Create(),
             InspectCommand.Create(),
             BenchCommand.Create(),
+            ClassifyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
