@@ -1,4 +1,5 @@
 using EdgeBert.Format;
+using EdgeBert.Runtime;
 using EdgeBert.Text;
 
 namespace EdgeBert.Native;
@@ -11,14 +12,11 @@ namespace EdgeBert.Native;
 /// </summary>
 public sealed class NativeModel
 {
-    private readonly EbmFile _file;
     private int _references = 1;
 
-    private NativeModel(EbmFile file)
+    private NativeModel(Model model)
     {
-        _file = file;
-        Metadata = file.Metadata;
-        Vocabulary = WordPieceVocabulary.FromLines(file.Vocabulary);
+        Runtime = model;
     }
 
     /// <summary>Memory-maps and validates the model at <paramref name="path"/>.</summary>
@@ -26,7 +24,7 @@ public sealed class NativeModel
     public static NativeModel Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return Create(EbmFile.Open(path));
+        return new NativeModel(Model.Load(path));
     }
 
     /// <summary>Validates a model held in memory; the bytes are copied, so the caller may free them on return.</summary>
@@ -34,33 +32,23 @@ public sealed class NativeModel
     public static NativeModel Load(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty) throw new ArgumentException("The model buffer is empty.", nameof(bytes));
-        return Create(EbmFile.Load(bytes.ToArray()));
+        return new NativeModel(Model.Load(bytes.ToArray()));
     }
 
-    private static NativeModel Create(EbmFile file)
-    {
-        try
-        {
-            return new NativeModel(file);
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
-    }
+    /// <summary>The runtime model (encoder, packed weights) that sessions run.</summary>
+    internal Model Runtime { get; }
 
     /// <summary>The file's validated metadata.</summary>
-    public EbmMetadata Metadata { get; }
+    public EbmMetadata Metadata => Runtime.Metadata;
 
     /// <summary>The tokenizer vocabulary.</summary>
-    public WordPieceVocabulary Vocabulary { get; }
+    public WordPieceVocabulary Vocabulary => Runtime.Vocabulary;
 
     /// <summary>Class labels in logit order.</summary>
     public IReadOnlyList<string> Labels => Metadata.Labels;
 
-    /// <summary>Longest sequence in tokens, [CLS] and [SEP] included (as the runtime's Model.MaxLength).</summary>
-    public int MaxLength => Math.Min(Metadata.Tokenizer.MaxLength, Metadata.Architecture.MaxPositions);
+    /// <summary>Longest sequence in tokens, [CLS] and [SEP] included .</summary>
+    public int MaxLength => Runtime.MaxLength;
 
     /// <summary>Whether the model has been released by its handle and all its sessions.</summary>
     public bool IsReleased => Volatile.Read(ref _references) <= 0;
@@ -124,6 +112,6 @@ public sealed class NativeModel
     /// <summary>Drops a reference (the handle's or a session's); the last one unmaps the file.</summary>
     public void Release()
     {
-        if (Interlocked.Decrement(ref _references) == 0) _file.Dispose();
+        if (Interlocked.Decrement(ref _references) == 0) Runtime.Dispose();
     }
 }

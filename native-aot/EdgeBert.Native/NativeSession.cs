@@ -11,6 +11,7 @@ public sealed partial class NativeSession
     private readonly BertTokenizer _tokenizer;
     private readonly int[] _ids, _typeIds;
     private char[] _chars = new char[256];
+    private int _charCount;
     private bool _freed;
 
     /// <summary>A session over <paramref name="model"/> (takes a reference on it until <see cref="Free"/>).</summary>
@@ -27,9 +28,9 @@ public sealed partial class NativeSession
         _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(MaxLength, Truncate));
         _ids = new int[MaxLength];
         _typeIds = new int[MaxLength];
-        model.AddReference();
         Model = model;
-        InitializeInference();
+        _runtime = CreateRuntimeSession();
+        model.AddReference();
     }
 
     /// <summary>The model this session runs.</summary>
@@ -81,12 +82,12 @@ public sealed partial class NativeSession
         return count;
     }
 
-    /// <summary>Tokenizes into the session's own buffers; returns the token count.</summary>
+    /// <summary>Decodes into the session's chars (kept for the runtime) and tokenizes into its ids; returns the token count.</summary>
     private int TokenizeInternal(ReadOnlySpan<byte> utf8, out bool truncated)
     {
         ThrowIfFreed();
-        int chars = NativeText.Decode(utf8, ref _chars);
-        return _tokenizer.Encode(_chars.AsSpan(0, chars), _ids, _typeIds, out truncated);
+        _charCount = NativeText.Decode(utf8, ref _chars);
+        return _tokenizer.Encode(_chars.AsSpan(0, _charCount), _ids, _typeIds, out truncated);
     }
 
     private void ThrowIfFreed() => ObjectDisposedException.ThrowIf(_freed, this);
