@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# CI step: the README's build command publishes the NativeAOT CLI and a sample model, and the
+# native binary works on it. Writes "PASSED FAILED" to $EDGEBERT_COUNTS.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+passed=0; failed=0
+check() { # name, command...
+  local name="$1"; shift
+  if out=$("$@" 2>&1); then passed=$((passed + 1)); echo "ok   $name"
+  else failed=$((failed + 1)); echo "FAIL $name"; echo "$out" | tail -20; fi
+}
+check "scripts/build.sh publishes the native CLI" scripts/build.sh
+check "native binary is an ELF executable" bash -c 'file artifacts/bin/edgebert | grep -q ELF || head -c4 artifacts/bin/edgebert | grep -q ELF'
+check "edgebert info" bash -c 'artifacts/bin/edgebert info | grep -q "kernel isa:"'
+check "edgebert inspect on the sample model" bash -c 'artifacts/bin/edgebert inspect artifacts/sample.ebm | grep -q "compression"'
+check "edgebert inspect on a missing file exits 1" bash -c 'artifacts/bin/edgebert inspect /nonexistent.ebm; test $? -eq 1'
+check "edgebert bench --kernels (smoke, not a timing)" bash -c 'artifacts/bin/edgebert bench --kernels --tokens 4 --budget-ms 1 | grep -q "^w1a1 "'
+echo "$passed $failed" > "${EDGEBERT_COUNTS:-/dev/null}"
+[ "$failed" -eq 0 ]
