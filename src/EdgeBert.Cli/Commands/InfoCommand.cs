@@ -39,6 +39,7 @@ internal static class InfoCommand
         o.WriteLine("kernels:");
         foreach (var (scheme, kernel) in Kernels()) o.WriteLine($"  {scheme,-6} {kernel}");
         o.WriteLine($"cpu features: {string.Join(" ", CpuFeatures().Select(f => $"{f.Name}{(f.Supported ? "+" : "-")}"))}");
+        if (CpuUpgradeHint.ForThisMachine() is { } hint) o.WriteLine(hint);
     }
 
     /// <summary>The implementation each scheme's GEMM resolves to in this process.</summary>
