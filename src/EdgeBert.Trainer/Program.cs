@@ -26,6 +26,12 @@ public static class Program
             RandomModelCommand.Create(),
             DataCommands.CreateImportSpamAssassin(),
             VocabCommand.Create(),
+            PretrainCommand.Create(),
+            FinetuneCommand.Create(),
+            EvalCommand.Create(),
+            ExportCommand.Create(),
+            ImportCommand.Create(),
+            BenchCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

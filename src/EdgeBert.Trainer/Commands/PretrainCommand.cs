@@ -1,0 +1,84 @@
+using System.CommandLine;
+using EdgeBert.Text;
+using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Data.Corpus;
+using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Training;
+using Spectre.Console;
+
+namespace EdgeBert.Trainer.Commands;
+
+/// <summary>
+/// <c>edgebert-train pretrain --corpus PATH... (--vocab vocab.txt | --init model-dir) --out run/</c>:
+/// masked-language-model pretraining on a text corpus packed into full-length sequences. A small
+/// share of the sequences is held out as dev; <c>run/best</c> is the lowest dev loss.
+/// </summary>
+public static class PretrainCommand
+{
+    /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
+    public static Command Create(IAnsiConsole? console = null)
+    {
+        var corpus = new Option<string[]>("--corpus")
+        {
+            Description = "Text corpus: .txt files or directories (their *.txt files, recursively).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var vocab = new Option<string?>("--vocab") { Description = "vocab.txt of a new model." };
+        var init = new Option<string?>("--init") { Description = "Continue pretraining this model directory." };
+        var maskProbability = CommandSupport.Option("--mask-prob", "Share of tokens predicted (80% [MASK], 10% random, 10% kept).", 0.15f);
+        var wholeWord = new Option<bool>("--whole-word") { Description = "Mask whole words (a token and its ## pieces) together." };
+        var devFraction = CommandSupport.Option("--dev-fraction", "Share of sequences held out for dev loss.", 0.05);
+        var sizes = new ModelSizeOptions();
+        var run = new TrainingRunOptions(defaultLearningRate: 1e-4f, defaultEpochs: 1, defaultBatchSize: 16);
+        var command = new Command("pretrain", "Masked-language-model pretraining on a text corpus.")
+        {
+            corpus, vocab, init, maskProbability, wholeWord, devFraction,
+        };
+        sizes.AddTo(command);
+        run.AddTo(command);
+        command.SetAction(parse =>
+        {
+            IAnsiConsole ui = console ?? AnsiConsole.Console;
+            return CommandSupport.Guard(ui, () =>
+            {
+                TrainingOptions options = run.Build(parse);
+                string? initDir = parse.GetValue(init);
+                string? vocabPath = parse.GetValue(vocab);
+                if ((initDir is null) == (vocabPath is null)) throw new ArgumentException("give exactly one of --vocab (new model) or --init (model directory).");
+                double dev = parse.GetValue(devFraction);
+                if (!(dev >= 0 && dev < 1)) throw new ArgumentException($"--dev-fraction must lie in [0, 1) (got {dev}).");
+                WordPieceVocabulary vocabulary = initDir is null ? WordPieceVocabulary.Load(vocabPath!) : ModelDirectory.ReadVocabulary(initDir);
+                BertConfig config = initDir is null ? sizes.Config(parse, vocabulary.Count, []) : ModelDirectory.ReadConfig(initDir);
+                var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
+                if (initDir is not null)
+                {
+                    string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
+                    ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm."]);
+                }
+
+                var sequences = ExampleEncoder.PackCorpus(parse.GetValue(corpus)!.SelectMany(path => TextCorpusReader.Read(path)), ExampleEncoder.Tokenizer(vocabulary, config), config.MaxSequenceLength);
+                int devCount = sequences.Count >= 20 ? (int)Math.Round(sequences.Count * dev) : 0;
+                // The held-out sequences are the corpus's last ones: no overlap with training text.
+                var trainSet = sequences.Take(sequences.Count - devCount).ToList();
+                var devSet = sequences.Skip(sequences.Count - devCount).ToList();
+                var masker = new MlmMasker(vocabulary, parse.GetValue(maskProbability), parse.GetValue(wholeWord));
+                var task = new MlmTask(trainSet, devSet, masker, parse.GetValue(run.BatchSize), options.Seed, vocabulary.PaddingId ?? 0);
+                var loop = new TrainingLoop(model, vocabulary.Tokens, task, options);
+                ui.MarkupLine(Markup.Escape($"pretrain: {trainSet.Count} train / {devSet.Count} dev sequences of ≤ {config.MaxSequenceLength} tokens, " +
+                    $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {loop.TotalSteps} updates, seed {options.Seed}"));
+                TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "pretrain");
+                if (result.Interrupted)
+                {
+                    ui.MarkupLine(Markup.Escape($"stopped after step {result.Steps}; continue with the same options and --resume."));
+                    return Program.ExitOk;
+                }
+
+                if (!Directory.Exists(loop.BestDirectory!)) ModelDirectory.Save(loop.BestDirectory!, model, vocabulary.Tokens);
+                ui.MarkupLine(Markup.Escape($"pretrained model: {loop.BestDirectory} (fine-tune with --init)"));
+                return Program.ExitOk;
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,164 @@
+using EdgeBert.Format;
+using EdgeBert.Trainer.Autograd;
+using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Commands;
+using EdgeBert.Trainer.Tests.Data;
+using EdgeBert.Trainer.Tests.Data.Commands;
+using EdgeBert.Trainer.Tests.Interop;
+using EdgeBert.Trainer.Tests.Training;
+
+namespace EdgeBert.Trainer.Tests.Commands;
+
+/// <summary>pretrain, finetune, eval, export, import and bench end to end on tiny models.</summary>
+public class TrainingCommandTests
+{
+    private static readonly string[] TinySize = ["--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"];
+
+    private int savedThreads;
+    private TempDirectory dir = null!;
+    private string vocab = "", train = "";
+
+    [SetUp]
+    public void SetUp()
+    {
+        savedThreads = TrainerThreads.Count;
+        dir = new TempDirectory();
+        vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
+        train = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
+    }
+
+    [TearDown]
+    public void TearDown()
+    {
+        TrainerThreads.Count = savedThreads;
+        dir.Dispose();
+    }
+
+    /// <summary>A command's exit code and console output.</summary>
+    public sealed record CommandRun(int Exit, string Output);
+
+    private static CommandRun Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
+    {
+        var console = new CommandTestConsole();
+        int exit = CommandTestConsole.Run(create(console.Console), args);
+        return new CommandRun(exit, console.Output);
+    }
+
+    [Test]
+    public void Finetune_Eval_Export_EndToEnd()
+    {
+        string run = Path.Combine(dir.Path, "run");
+        (int exit, string output) = Run(FinetuneCommand.Create,
+            ["--train", train, "--dev", train, "--test", train, "--vocab", vocab, "--out", run, "--epochs", "30", "--batch-size", "4", "--lr", "1e-2", "--dropout", "0", "--task", "tiny", .. TinySize]);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("test (8 examples)").And.Contain("best model"));
+        ModelScores scores = ModelDirectory.ReadScores(Path.Combine(run, "best"))!;
+        Assert.That(scores.Test["accuracy"], Is.EqualTo(1.0), output);
+        Assert.That(scores.Task, Is.EqualTo("tiny"));
+        Assert.That(File.Exists(Path.Combine(run, "metrics.jsonl")));
+
+        (exit, output) = Run(EvalCommand.Create, "--model", Path.Combine(run, "best"), "--data", train, "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("accuracy").And.Contain("1.0000").And.Contain("mcc"));
+
+        string ebm = Path.Combine(dir.Path, "out", "tiny.ebm");
+        (exit, output) = Run(ExportCommand.Create, "--model", Path.Combine(run, "best"), "--out", ebm);
+        Assert.That(exit, Is.EqualTo(0), output);
+        using EbmFile file = EbmFile.Open(ebm);
+        Assert.That(file.Metadata.Provenance.StudentScore, Is.EqualTo(1.0));
+        Assert.That(file.Metadata.Provenance.Task, Is.EqualTo("tiny"));
+    }
+
+    [Test]
+    public void Pretrain_ThenFinetuneFromIt_AndResume()
+    {
+        string corpus = dir.Write("corpus/a.txt", string.Join("\n\n", Enumerable.Repeat("the whale and the ship. call me ishmael. free money now.", 40)));
+        string run = Path.Combine(dir.Path, "pre");
+        string[] common = ["--corpus", corpus, "--vocab", vocab, "--out", run, "--max-steps", "6", "--batch-size", "4", "--whole-word", .. TinySize];
+        (int exit, string output) = Run(PretrainCommand.Create, [.. common, "--stop-after", "3"]);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("stopped after step 3"));
+        (exit, output) = Run(PretrainCommand.Create, [.. common, "--resume"]);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(File.ReadLines(Path.Combine(run, "metrics.jsonl")).Count(l => l.Contains("\"step\"") && l.Contains("\"event\":\"step\"")), Is.EqualTo(6));
+
+        (exit, output) = Run(FinetuneCommand.Create, "--train", train, "--init", Path.Combine(run, "best"), "--out", Path.Combine(dir.Path, "ft"), "--max-steps", "2", "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(ModelDirectory.ReadConfig(Path.Combine(dir.Path, "ft", "best")).Labels, Is.EqualTo(new[] { "ham", "spam" }));
+    }
+
+    [Test]
+    public void Import_WritesAModelDirectoryThatEvaluates()
+    {
+        string hf = Path.Combine(dir.Path, "hf");
+        HuggingFaceImporterTests.WriteHfCheckpoint(hf);
+        string model = Path.Combine(dir.Path, "imported");
+        (int exit, string output) = Run(ImportCommand.Create, "--hf", hf, "--out", model);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("labels [ham,spam]"));
+        (exit, output) = Run(EvalCommand.Create, "--model", model, "--data", train);
+        Assert.That(exit, Is.EqualTo(0), output);
+
+        // Fine-tuning the imported model on three labels replaces its two-label classifier.
+        string three = dir.Write("three.jsonl", Tiny.JsonLines(Tiny.Examples.Select((e, i) => e with { Label = (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture) })));
+        (exit, output) = Run(FinetuneCommand.Create, "--train", three, "--init", model, "--out", Path.Combine(dir.Path, "ft3"), "--max-steps", "1", "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(ModelDirectory.ReadConfig(Path.Combine(dir.Path, "ft3", "best")).Labels, Is.EqualTo(new[] { "0", "1", "2" }));
+    }
+
+    [Test]
+    public void Bench_RunsATinyConfiguration()
+    {
+        (int exit, string output) = Run(BenchCommand.Create,
+            "--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "8", "--batch-size", "2", "--steps", "1", "--warmup-steps", "0", "--vocab-size", "50", "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("tokens/s").And.Contain("peak RSS"));
+    }
+
+    [Test]
+    public void Finetune_BadInput_ExitsOneWithAClearMessage()
+    {
+        string run = Path.Combine(dir.Path, "run");
+        Assert.That(Run(FinetuneCommand.Create, "--train", Path.Combine(dir.Path, "missing.jsonl"), "--vocab", vocab, "--out", run),
+            Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("missing.jsonl"));
+        Assert.That(Run(FinetuneCommand.Create, "--train", train, "--vocab", vocab, "--init", run, "--out", run),
+            Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("exactly one of --vocab"));
+        Assert.That(Run(FinetuneCommand.Create, "--train", train, "--vocab", vocab, "--out", run, "--heads", "3"),
+            Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("heads 3 must divide hidden 256"));
+        Assert.That(Run(FinetuneCommand.Create, "--train", train, "--vocab", vocab, "--out", run, "--threads", "0"),
+            Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("--threads"));
+        Assert.That(Run(FinetuneCommand.Create, "--train", train, "--vocab", vocab, "--out", run, "--labels", "ham,eggs"),
+            Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("label 'spam' is not one of"));
+        string bad = dir.Write("bad.jsonl", "{\"text\": 1}\n");
+        Assert.That(Run(FinetuneCommand.Create, "--train", bad, "--vocab", vocab, "--out", run), Has.Property("Exit").EqualTo(1));
+        Assert.That(Run(FinetuneCommand.Create, "--vocab", vocab, "--out", run).Exit, Is.Not.EqualTo(0), "--train is required");
+    }
+
+    [Test]
+    public void OtherCommands_BadInput_ExitOne()
+    {
+        string nowhere = Path.Combine(dir.Path, "nowhere");
+        Assert.That(Run(EvalCommand.Create, "--model", nowhere, "--data", train), Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("no config.json"));
+        Assert.That(Run(ExportCommand.Create, "--model", nowhere, "--out", Path.Combine(dir.Path, "x.ebm")), Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("no config.json"));
+        Assert.That(Run(ImportCommand.Create, "--hf", nowhere, "--out", Path.Combine(dir.Path, "m")), Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("no such directory"));
+        Assert.That(Run(PretrainCommand.Create, "--corpus", nowhere, "--vocab", vocab, "--out", Path.Combine(dir.Path, "p")), Has.Property("Exit").EqualTo(1));
+        Assert.That(Run(BenchCommand.Create, "--steps", "0"), Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("--steps"));
+        string corrupt = Path.Combine(dir.Path, "corrupt");
+        Directory.CreateDirectory(corrupt);
+        File.WriteAllText(Path.Combine(corrupt, "config.json"), "{ not json");
+        Assert.That(Run(ExportCommand.Create, "--model", corrupt, "--out", Path.Combine(dir.Path, "x.ebm")), Has.Property("Exit").EqualTo(1).And.Property("Output").Contains("config.json"));
+    }
+
+    [Test]
+    public void Program_RegistersTheTrainingCommands()
+    {
+        var output = new StringWriter();
+        Assert.That(Program.Run(["--help"], output, new StringWriter()), Is.EqualTo(0));
+        foreach (string name in new[] { "pretrain", "finetune", "eval", "export", "import", "bench" })
+        {
+            Assert.That(output.ToString(), Does.Contain(name), name);
+        }
+
+        Assert.That(Program.Run(["finetune", "--bogus"], new StringWriter(), new StringWriter()), Is.EqualTo(Program.ExitUsage));
+    }
+}
