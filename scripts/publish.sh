@@ -88,7 +88,7 @@ publish_one() {
   if [ "$rid" = linux-x64 ] && [ "$(uname -m)" = x86_64 ]; then
     local missing
     if missing="$(this_cpu_runs "$target")"; then
-      "$out/edgebert" info | sed -n '2,3p;/^cpu features/p' | sed 's/^/  /'
+      "$out/edgebert" info | sed -n '2,3p;/^cpu features/p;/^note:/p' | sed 's/^/  /'
     else
       echo "  not smoke-run: this CPU lacks $missing, which $target requires (the binary would refuse to start)"
     fi

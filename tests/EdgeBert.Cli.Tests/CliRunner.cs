@@ -11,13 +11,11 @@ internal static class CliRunner
         DefaultModel = () => null,
     };
 
-    internal static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exit = Program.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    /// <summary>
+    /// Runs with <see cref="NoInput"/>: the test host's real stdin may be a pipe that never
+    /// closes, and the real embedded model depends on the build.
+    /// </summary>
+    internal static (int Exit, string Out, string Err) Run(params string[] args) => RunWith(null, null, args);
 
     /// <summary>Runs with <paramref name="stdin"/> piped in (null: a terminal) and <paramref name="defaultModel"/> as the embedded model.</summary>
     internal static (int Exit, string Out, string Err) RunWith(byte[]? stdin, byte[]? defaultModel, params string[] args)
