@@ -73,7 +73,7 @@ internal static class TokenizeCommand
         return new BertTokenizer(WordPieceVocabulary.FromLines(file.Vocabulary), options);
     }
 
-    private static void Write(BertTokenizer tokenizer, IReadOnlyList<string> texts, bool json, TextWriter output)
+    private static void Write(BertTokenizer tokenizer, IEnumerable<string> texts, bool json, TextWriter output)
     {
         foreach (string text in texts)
         {
