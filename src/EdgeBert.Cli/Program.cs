@@ -37,6 +37,7 @@ public static class Program
             InspectCommand.Create(),
             TokenizeCommand.Create(environment),
             BenchCommand.Create(),
+            ClassifyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -5,6 +5,9 @@ namespace EdgeBert.Format;
 /// <summary>
 /// The typed metadata of an <c>.ebm</c> model, stored as UTF-8 JSON (camelCase names, see
 /// docs/format.md). Immutable once built; the reader validates it before returning it.
+/// Every non-nullable member is [JsonRequired] in the file: the source-generated deserializer
+/// gives an absent init-only member default(T), not its initializer's value, so a silently
+/// wrong value (lowercase = false, layerNormEps = 0) is turned into a clear format error.
 /// </summary>
 public sealed record EbmMetadata
 {
@@ -15,12 +18,15 @@ public sealed record EbmMetadata
     public required IReadOnlyList<LayerScheme> Layers { get; init; }
 
     /// <summary>Class labels of the classifier head, in logit order; empty for an encoder-only model.</summary>
+    [JsonRequired]
     public IReadOnlyList<string> Labels { get; init; } = [];
 
     /// <summary>How text is normalised and split before WordPiece.</summary>
+    [JsonRequired]
     public TokenizerOptions Tokenizer { get; init; } = new();
 
     /// <summary>Where the model came from.</summary>
+    [JsonRequired]
     public Provenance Provenance { get; init; } = new();
 }
 
@@ -46,18 +52,23 @@ public sealed record BertArchitecture
     public required int MaxPositions { get; init; }
 
     /// <summary>Token-type (segment) vocabulary T.</summary>
+    [JsonRequired]
     public int TypeVocabSize { get; init; } = 2;
 
     /// <summary>FFN activation.</summary>
+    [JsonRequired]
     public FfnActivation Activation { get; init; } = FfnActivation.Gelu;
 
     /// <summary>Attention variant.</summary>
+    [JsonRequired]
     public AttentionKind Attention { get; init; } = AttentionKind.Softmax;
 
     /// <summary>LayerNorm epsilon.</summary>
+    [JsonRequired]
     public float LayerNormEps { get; init; } = 1e-12f;
 
     /// <summary>How the sequence is reduced to one vector for the head.</summary>
+    [JsonRequired]
     public PoolingKind Pooling { get; init; } = PoolingKind.Pooler;
 }
 
@@ -121,12 +132,15 @@ public enum QuantMethod
 public sealed record LayerScheme
 {
     /// <summary>Bits per weight: 1 (binary), 2 (ternary), 4, 8, 16 or 32.</summary>
+    [JsonRequired]
     public int WeightBits { get; init; } = 32;
 
     /// <summary>Bits per activation entering the layer's linear layers: 1, 2, 4, 8, 16 or 32.</summary>
+    [JsonRequired]
     public int ActivationBits { get; init; } = 32;
 
     /// <summary>The quantization method used for this layer.</summary>
+    [JsonRequired]
     public QuantMethod Method { get; init; } = QuantMethod.None;
 
     /// <summary>Bit widths a scheme may name.</summary>
@@ -137,36 +151,47 @@ public sealed record LayerScheme
 public sealed record TokenizerOptions
 {
     /// <summary>Lower-case the input.</summary>
+    [JsonRequired]
     public bool Lowercase { get; init; } = true;
 
     /// <summary>Remove accents (NFD, drop combining marks).</summary>
+    [JsonRequired]
     public bool StripAccents { get; init; } = true;
 
     /// <summary>Put spaces around CJK ideographs so each becomes a word.</summary>
+    [JsonRequired]
     public bool TokenizeChineseChars { get; init; } = true;
 
     /// <summary>Longest encoded sequence in tokens, [CLS] and [SEP] included; at most MaxPositions.</summary>
+    [JsonRequired]
     public int MaxLength { get; init; } = 128;
 
     /// <summary>Words longer than this many characters become the unknown token.</summary>
+    [JsonRequired]
     public int MaxCharsPerWord { get; init; } = 100;
 
     /// <summary>Prefix of WordPiece continuation pieces.</summary>
+    [JsonRequired]
     public string ContinuationPrefix { get; init; } = "##";
 
     /// <summary>Unknown token.</summary>
+    [JsonRequired]
     public string UnkToken { get; init; } = "[UNK]";
 
     /// <summary>Classification (start) token.</summary>
+    [JsonRequired]
     public string ClsToken { get; init; } = "[CLS]";
 
     /// <summary>Separator token.</summary>
+    [JsonRequired]
     public string SepToken { get; init; } = "[SEP]";
 
     /// <summary>Padding token.</summary>
+    [JsonRequired]
     public string PadToken { get; init; } = "[PAD]";
 
     /// <summary>Mask token (masked language modelling).</summary>
+    [JsonRequired]
     public string MaskToken { get; init; } = "[MASK]";
 }
 
@@ -174,9 +199,11 @@ public sealed record TokenizerOptions
 public sealed record Provenance
 {
     /// <summary>Version of the trainer that wrote the file.</summary>
+    [JsonRequired]
     public string TrainerVersion { get; init; } = "";
 
     /// <summary>Overall quantization method.</summary>
+    [JsonRequired]
     public QuantMethod Method { get; init; } = QuantMethod.None;
 
     /// <summary>Task or data set the head was trained on (e.g. "spam-assassin"), if any.</summary>

@@ -1,12 +1,17 @@
 using System.CommandLine;
+using EdgeBert.Encoder;
+using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 
 namespace EdgeBert.Trainer.Commands;
 
 /// <summary>
-/// <c>edgebert-train random-model</c>: writes a valid FP32 BERT model with random weights
+/// <c>edgebert-train random-model</c>: writes a valid BERT model with random weights
 /// (N(0, 0.02) like BERT's initialiser, LayerNorm gamma 1 and beta 0) and a small generated
-/// vocabulary, so the runtime and the CLI can be exercised before a trained model exists.
+/// vocabulary, so the runtime, benchmarks and the CLI can be exercised before a trained model
+/// exists. <c>--scheme</c> quantizes every layer's linears (and the pooler) with the runtime's
+/// rules (<see cref="LinearExporter"/>: TWN ternary, BiBERT binary, int8 per row); <c>w1a1</c>
+/// also selects Bi-Attention and a binary word embedding, as BiBERT. The classifier stays FP32.
 /// The same options and seed give the same bytes.
 /// </summary>
 public static class RandomModelCommand
@@ -34,6 +39,12 @@ public static class RandomModelCommand
 
         /// <summary>Seed of the weight generator.</summary>
         public int Seed { get; init; } = 1;
+
+        /// <summary>Scheme of every layer (and the pooler).</summary>
+        public LinearScheme Scheme { get; init; } = LinearScheme.Fp32;
+
+        /// <summary>FFN activation.</summary>
+        public FfnActivation Activation { get; init; } = FfnActivation.Gelu;
     }
 
     internal static Command Create()
@@ -46,9 +57,17 @@ public static class RandomModelCommand
         var positions = new Option<int>("--max-positions") { Description = "Position embeddings (longest input).", DefaultValueFactory = _ => 128 };
         var labels = new Option<string>("--labels") { Description = "Comma-separated class labels.", DefaultValueFactory = _ => "ham,spam" };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
+        var scheme = new Option<string>("--scheme")
+        {
+            Description = "Quantization of every layer: fp32, w8a8, w2a8, w1a8, w1a4 or w1a1 (w1a1 adds Bi-Attention and a binary word embedding).",
+            DefaultValueFactory = _ => "fp32",
+        };
+        scheme.AcceptOnlyFromAmong([.. LinearSchemes.All.Select(LinearSchemes.Name)]);
+        var activation = new Option<string>("--activation") { Description = "FFN activation: gelu or relu.", DefaultValueFactory = _ => "gelu" };
+        activation.AcceptOnlyFromAmong("gelu", "relu");
         var command = new Command("random-model", "Write a valid FP32 model with random weights (for testing the runtime).")
         {
-            output, layers, hidden, heads, ffn, positions, labels, seed,
+            output, layers, hidden, heads, ffn, positions, labels, seed, scheme, activation,
         };
         command.SetAction(parseResult =>
         {
@@ -61,6 +80,8 @@ public static class RandomModelCommand
                 MaxPositions = parseResult.GetValue(positions),
                 Labels = parseResult.GetValue(labels)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 Seed = parseResult.GetValue(seed),
+                Scheme = LinearSchemes.TryParse(parseResult.GetValue(scheme), out var parsed) ? parsed : LinearScheme.Fp32,
+                Activation = parseResult.GetValue(activation) == "relu" ? FfnActivation.Relu : FfnActivation.Gelu,
             };
             string path = parseResult.GetValue(output)!;
             var writer = Build(options);
@@ -69,6 +90,7 @@ public static class RandomModelCommand
             writer.WriteTo(path);
             parseResult.InvocationConfiguration.Output.WriteLine(
                 $"wrote {path}: {options.Layers} layers, hidden {options.Hidden}, heads {options.Heads}, ffn {options.Ffn}, " +
+                $"scheme {LinearSchemes.Name(options.Scheme)}, {options.Activation.ToString().ToLowerInvariant()}, " +
                 $"{Vocabulary().Count} tokens, labels {string.Join(",", options.Labels)}, seed {options.Seed}");
             return Program.ExitOk;
         });
@@ -96,6 +118,14 @@ public static class RandomModelCommand
 
         var vocabulary = Vocabulary();
         int h = options.Hidden, f = options.Ffn;
+        bool bibert = options.Scheme == LinearScheme.W1A1;
+        var method = options.Scheme switch
+        {
+            LinearScheme.Fp32 or LinearScheme.W8A8 => QuantMethod.None,
+            LinearScheme.W2A8 => QuantMethod.TernaryBert,
+            LinearScheme.W1A1 => QuantMethod.BiBert,
+            _ => QuantMethod.BinaryBert,
+        };
         var metadata = new EbmMetadata
         {
             Architecture = new BertArchitecture
@@ -107,14 +137,17 @@ public static class RandomModelCommand
                 FfnSize = f,
                 MaxPositions = options.MaxPositions,
                 TypeVocabSize = 2,
+                Activation = options.Activation,
+                Attention = bibert ? AttentionKind.BiAttention : AttentionKind.Softmax,
             },
-            Layers = Enumerable.Repeat(new LayerScheme(), options.Layers).ToArray(),
+            Layers = Enumerable.Repeat(LinearSchemes.ToLayer(options.Scheme, method), options.Layers).ToArray(),
             Labels = options.Labels.ToArray(),
             Tokenizer = new TokenizerOptions { MaxLength = options.MaxPositions },
             Provenance = new Provenance
             {
                 TrainerVersion = typeof(RandomModelCommand).Assembly.GetName().Version?.ToString() ?? "",
-                Notes = $"random weights (seed {options.Seed}): for testing only",
+                Method = method,
+                Notes = $"random weights (seed {options.Seed}, scheme {LinearSchemes.Name(options.Scheme)}): for testing only",
             },
         };
         var writer = new EbmWriter(metadata, vocabulary);
@@ -131,31 +164,30 @@ public static class RandomModelCommand
             return values;
         }
         float[] Fill(int count, float value) => Enumerable.Repeat(value, count).ToArray();
-        void Linear(string prefix, int rows, int columns)
-        {
-            writer.AddF32($"{prefix}.weight", [rows, columns], Normal(rows * columns));
-            writer.AddF32($"{prefix}.bias", [rows], new float[rows]);
-        }
+        void Linear(string prefix, int rows, int columns, LinearScheme scheme) =>
+            LinearExporter.AddLinear(writer, prefix, scheme, Normal(rows * columns), rows, columns, new float[rows]);
         void LayerNorm(string prefix)
         {
             writer.AddF32($"{prefix}.gamma", [h], Fill(h, 1f));
             writer.AddF32($"{prefix}.beta", [h], new float[h]);
         }
 
-        writer.AddF32("embeddings.word", [vocabulary.Count, h], Normal(vocabulary.Count * h));
+        float[] word = Normal(vocabulary.Count * h);
+        if (bibert) LinearExporter.AddBinaryRows(writer, "embeddings.word", word, vocabulary.Count, h);
+        else writer.AddF32("embeddings.word", [vocabulary.Count, h], word);
         writer.AddF32("embeddings.position", [options.MaxPositions, h], Normal(options.MaxPositions * h));
         writer.AddF32("embeddings.token_type", [2, h], Normal(2 * h));
         LayerNorm("embeddings.ln");
         for (int i = 0; i < options.Layers; i++)
         {
-            foreach (string part in new[] { "query", "key", "value", "output" }) Linear($"layer.{i}.attention.{part}", h, h);
+            foreach (string part in new[] { "query", "key", "value", "output" }) Linear($"layer.{i}.attention.{part}", h, h, options.Scheme);
             LayerNorm($"layer.{i}.attention.ln");
-            Linear($"layer.{i}.ffn.in", f, h);
-            Linear($"layer.{i}.ffn.out", h, f);
+            Linear($"layer.{i}.ffn.in", f, h, options.Scheme);
+            Linear($"layer.{i}.ffn.out", h, f, options.Scheme);
             LayerNorm($"layer.{i}.ffn.ln");
         }
-        Linear("pooler", h, h);
-        if (options.Labels.Count > 0) Linear("classifier", options.Labels.Count, h);
+        Linear("pooler", h, h, options.Scheme);
+        if (options.Labels.Count > 0) Linear("classifier", options.Labels.Count, h, LinearScheme.Fp32);
         return writer;
     }
 

@@ -190,6 +190,23 @@ public class EbmValidationTests
     }
 
     [Test]
+    public void MetadataMembersMayNotBeOmitted()
+    {
+        // An absent member would otherwise deserialize to default(T): lowercase false, eps 0.
+        var ex = Reject(p => p.Metadata = Encoding.UTF8.GetBytes(RemoveMember(Encoding.UTF8.GetString(p.Metadata), "lowercase")));
+        Assert.That(ex.Message, Does.Contain("metadata JSON").And.Contain("lowercase"));
+        ex = Reject(p => p.Metadata = Encoding.UTF8.GetBytes(RemoveMember(Encoding.UTF8.GetString(p.Metadata), "layerNormEps")));
+        Assert.That(ex.Message, Does.Contain("layerNormEps"));
+    }
+
+    private static string RemoveMember(string json, string member)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(json, $"\\s*\"{member}\": [^,\\n]*,?");
+        Assert.That(match.Success, Is.True, $"test metadata has no member {member}");
+        return json.Remove(match.Index, match.Length);
+    }
+
+    [Test]
     public void MetadataMustBeWellFormedAndConsistent()
     {
         var ex = Reject(p => p.Metadata = p.Metadata[..^5]);

@@ -1,4 +1,6 @@
+using EdgeBert.Encoder;
 using EdgeBert.Format;
+using EdgeBert.Runtime;
 using EdgeBert.Trainer.Commands;
 
 namespace EdgeBert.Trainer.Tests.Commands;
@@ -78,5 +80,82 @@ public class RandomModelCommandTests
         var (exit, _, error) = Run("random-model");
         Assert.That(exit, Is.EqualTo(2));
         Assert.That(error, Does.Contain("--out"));
+    }
+
+    [TestCase("fp32", EbmDType.F32, EbmDType.F32)]
+    [TestCase("w8a8", EbmDType.I8, EbmDType.F32)]
+    [TestCase("w2a8", EbmDType.Ternary, EbmDType.F32)]
+    [TestCase("w1a8", EbmDType.Binary, EbmDType.F32)]
+    [TestCase("w1a4", EbmDType.Binary, EbmDType.F32)]
+    [TestCase("w1a1", EbmDType.Binary, EbmDType.Binary)]
+    public void SchemeQuantizesEveryLayerAndTheRuntimeRunsIt(string scheme, EbmDType weight, EbmDType word)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"edgebert-random-{Guid.NewGuid():N}.ebm");
+        try
+        {
+            var (exit, output, error) = Run("random-model", "--out", path, "--layers", "2", "--hidden", "64", "--heads", "2",
+                "--ffn", "96", "--scheme", scheme, "--activation", "relu");
+            Assert.That(exit, Is.EqualTo(0), error);
+            Assert.That(output, Does.Contain($"scheme {scheme}").And.Contain("relu"));
+            using (var file = EbmFile.Open(path))
+            {
+                Assert.That(file.GetTensor("layer.1.ffn.out.weight").DType, Is.EqualTo(weight), scheme);
+                Assert.That(file.GetTensor("pooler.weight").DType, Is.EqualTo(weight), scheme);
+                Assert.That(file.GetTensor("embeddings.word").DType, Is.EqualTo(word), scheme);
+                Assert.That(file.GetTensor("classifier.weight").DType, Is.EqualTo(EbmDType.F32), scheme);
+                var a = file.Metadata.Architecture;
+                Assert.That(a.Activation, Is.EqualTo(FfnActivation.Relu));
+                Assert.That(a.Attention, Is.EqualTo(scheme == "w1a1" ? AttentionKind.BiAttention : AttentionKind.Softmax));
+            }
+            using var model = EdgeBert.Runtime.Model.Load(path);
+            Assert.That(model.Schemes, Is.All.EqualTo(LinearSchemes.TryParse(scheme, out var s) ? s : throw new AssertionException(scheme)));
+            var result = model.CreateSession().Classify("free money, click here");
+            Assert.That(result.LabelName, Is.EqualTo("ham").Or.EqualTo("spam"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void UnknownSchemeIsAUsageError()
+    {
+        var (exit, _, error) = Run("random-model", "--out", "x.ebm", "--scheme", "w3a3");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("w3a3"));
+    }
+
+    [Test]
+    public void TernaryWeightsFollowTwnAndBinaryWeightsBiBert()
+    {
+        var options = new RandomModelCommand.Options { Layers = 1, Hidden = 32, Heads = 2, Ffn = 32, MaxPositions = 8, Seed = 5 };
+        using var fp = EbmFile.Load(RandomModelCommand.Build(options).ToArray());
+        using var ternary = EbmFile.Load(RandomModelCommand.Build(options with { Scheme = LinearScheme.W2A8 }).ToArray());
+        using var binary = EbmFile.Load(RandomModelCommand.Build(options with { Scheme = LinearScheme.W1A1 }).ToArray());
+        const string name = "layer.0.attention.value.weight";
+        float[] w = fp.GetF32(name).ToArray();
+        double delta = 0.7 * w.Average(x => Math.Abs(x));
+        var kept = w.Where(x => Math.Abs(x) > delta).ToArray();
+        var t = ternary.GetTensor(name);
+        Assert.That(t.Scales.ToArray(), Has.Length.EqualTo(1));
+        Assert.That(t.Scales[0], Is.EqualTo(kept.Average(x => Math.Abs(x))).Within(1e-6), "TWN alpha, seed 5");
+        var planes = ternary.GetTernary(name);
+        var sign = binary.GetBinary(name);
+        var b = binary.GetTensor(name);
+        for (int r = 0; r < 32; r++)
+        {
+            var row = w.AsSpan(r * 32, 32).ToArray();
+            double mean = row.Average();
+            Assert.That(b.Scales[r], Is.EqualTo(row.Average(x => Math.Abs(x))).Within(1e-6), $"BiBERT alpha of row {r}");
+            for (int c = 0; c < 32; c++)
+            {
+                float x = row[c];
+                bool nonzero = (planes.Nonzero[r] >> c & 1) == 1, negative = (planes.Sign[r] >> c & 1) == 1;
+                Assert.That(nonzero, Is.EqualTo(Math.Abs(x) > delta), $"TWN mask [{r}, {c}]");
+                if (nonzero) Assert.That(negative, Is.EqualTo(x < 0), $"TWN sign [{r}, {c}]");
+                Assert.That((sign[r] >> c & 1) == 1, Is.EqualTo(x - mean < 0), $"BiBERT sign [{r}, {c}]");
+            }
+        }
     }
 }

@@ -30,8 +30,8 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         int mr = TMicro.Mr, nr = TMicro.Nr;
         int mPad = RoundUp(m, mr);
         int ncMax = Math.Min(n, Nc);
-        using MemoryOwner<float> aPack = MemoryOwner<float>.Allocate(mPad * Math.Min(k, Kc) + AlignFloats);
-        using MemoryOwner<float> bPack = MemoryOwner<float>.Allocate(RoundUp(ncMax, nr) * Math.Min(k, Kc) + AlignFloats);
+        using SpanOwner<float> aPack = SpanOwner<float>.Allocate(mPad * Math.Min(k, Kc) + AlignFloats);
+        using SpanOwner<float> bPack = SpanOwner<float>.Allocate(RoundUp(ncMax, nr) * Math.Min(k, Kc) + AlignFloats);
         fixed (float* pa = a, pb = b, pc = c, aRaw = aPack.Span, bRaw = bPack.Span)
         {
             float* aBuf = Align(aRaw), bBuf = Align(bRaw);
@@ -72,7 +72,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
     {
         int n = weights.N, k = weights.K;
         int nPad = RoundUp(n, TMicro.Nr);
-        using MemoryOwner<float> aPack = MemoryOwner<float>.Allocate(RoundUp(m, TMicro.Mr) * Math.Min(k, Kc) + AlignFloats);
+        using SpanOwner<float> aPack = SpanOwner<float>.Allocate(RoundUp(m, TMicro.Mr) * Math.Min(k, Kc) + AlignFloats);
         fixed (float* px = x, py = y, pWeights = weights.Data, aRaw = aPack.Span)
         {
             float* aBuf = Align(aRaw), pw = pWeights + weights.Offset;

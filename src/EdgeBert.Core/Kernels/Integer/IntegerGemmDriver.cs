@@ -24,8 +24,8 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
     {
         int kPad = weights.KPad, k = weights.K;
         int stagedStride = kPad * TPanel.StagedValueBytes;
-        using MemoryOwner<byte> staged = MemoryOwner<byte>.Allocate(m * stagedStride);
-        using MemoryOwner<int> sums = MemoryOwner<int>.Allocate(m);
+        using SpanOwner<byte> staged = SpanOwner<byte>.Allocate(m * stagedStride);
+        using SpanOwner<int> sums = SpanOwner<int>.Allocate(m);
         fixed (sbyte* px = x)
         fixed (byte* ps = staged.Span, pw = weights.Data)
         fixed (int* pSums = sums.Span, pAcc = acc, pColSums = weights.ColumnSums, pZp = xZeroPoints)

@@ -1,0 +1,228 @@
+using System.Numerics.Tensors;
+using CommunityToolkit.HighPerformance;
+using EdgeBert.Format;
+using EdgeBert.Kernels;
+using EdgeBert.Kernels.Elementwise;
+using EdgeBert.Kernels.Float;
+using EdgeBert.Kernels.Packing;
+
+namespace EdgeBert.Encoder;
+
+/// <summary>
+/// The fixed BERT encoder (ARCHITECTURE.md "Encoder"): embeddings, L × [attention, FFN] with
+/// residuals and post-LayerNorm, pooler and FP32 classifier, configured from metadata; the
+/// quantization rules are in docs/inference.md. Immutable after load and shared by sessions;
+/// reads the word embedding from the file it was built from, which must stay open while it is used.
+/// </summary>
+internal sealed class BertEncoder
+{
+    private readonly EmbeddingTable _word;
+    private readonly float[] _position, _tokenType, _embeddingGamma, _embeddingBeta;
+    private readonly EncoderLayer[] _layers;
+    private readonly QuantizedLinear? _pooler;
+    private readonly float[]? _classifierWeight, _classifierBias;
+    private readonly SgemmKernel _sgemm;
+
+    public BertEncoder(EbmFile file, KernelIsa isa)
+    {
+        var binder = new TensorBinder(file, isa);
+        _sgemm = Sgemm.Create(isa);
+        var meta = file.Metadata;
+        Architecture = meta.Architecture;
+        int h = Hidden, f = Architecture.FfnSize;
+        Labels = meta.Labels;
+
+        var word = binder.Require("embeddings.word", Architecture.VocabSize, h);
+        binder.RequireDType(word, "the word embedding", EbmDType.F32, EbmDType.Ternary, EbmDType.Binary);
+        _word = new EmbeddingTable(file, word);
+        _position = binder.F32("embeddings.position", Architecture.MaxPositions, h);
+        _tokenType = binder.F32("embeddings.token_type", Architecture.TypeVocabSize, h);
+        _embeddingGamma = binder.F32("embeddings.ln.gamma", h);
+        _embeddingBeta = binder.F32("embeddings.ln.beta", h);
+
+        _layers = new EncoderLayer[Architecture.Layers];
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var scheme = LinearSchemes.FromLayer(meta.Layers[i]) ?? throw binder.Error(
+                $"layer {i} has weight bits {meta.Layers[i].WeightBits} and activation bits {meta.Layers[i].ActivationBits}; " +
+                "the runtime supports W32A32 (fp32), W8A8, W2A8, W1A8, W1A4 and W1A1", $"metadata, layers[{i}]");
+            string p = $"layer.{i}";
+            _layers[i] = new EncoderLayer
+            {
+                Index = i,
+                Scheme = scheme,
+                Query = binder.Linear($"{p}.attention.query", scheme, h, h),
+                Key = binder.Linear($"{p}.attention.key", scheme, h, h),
+                Value = binder.Linear($"{p}.attention.value", scheme, h, h),
+                Output = binder.Linear($"{p}.attention.output", scheme, h, h),
+                AttentionGamma = binder.F32($"{p}.attention.ln.gamma", h),
+                AttentionBeta = binder.F32($"{p}.attention.ln.beta", h),
+                FfnIn = binder.Linear($"{p}.ffn.in", scheme, f, h),
+                FfnOut = binder.Linear($"{p}.ffn.out", scheme, h, f),
+                FfnGamma = binder.F32($"{p}.ffn.ln.gamma", h),
+                FfnBeta = binder.F32($"{p}.ffn.ln.beta", h),
+                SignNames = [$"{p}.attention.input.signs", $"{p}.attention.query.signs", $"{p}.attention.key.signs", $"{p}.attention.value.signs"],
+            };
+        }
+
+        if (Architecture.Pooling == PoolingKind.Pooler)
+        {
+            var info = binder.Require("pooler.weight", h, h);
+            _pooler = binder.Linear("pooler", PoolerScheme(info.DType, _layers.Length == 0 ? LinearScheme.Fp32 : _layers[^1].Scheme), h, h);
+        }
+        if (Labels.Count > 0)
+        {
+            _classifierWeight = binder.F32("classifier.weight", Labels.Count, h);
+            _classifierBias = binder.F32("classifier.bias", Labels.Count);
+        }
+    }
+
+    public BertArchitecture Architecture { get; }
+
+    public IReadOnlyList<string> Labels { get; }
+
+    public int Hidden => Architecture.HiddenSize;
+
+    /// <summary>Layer schemes, in order.</summary>
+    public IEnumerable<LinearScheme> Schemes => _layers.Select(l => l.Scheme);
+
+    /// <summary>
+    /// The pooler's scheme follows its stored dtype; a binary pooler takes the activation bits of
+    /// the last layer (W1A1 after a W1A1 layer, etc.), as BiBERT binarizes the pooler too.
+    /// </summary>
+    internal static LinearScheme PoolerScheme(EbmDType dtype, LinearScheme last) => dtype switch
+    {
+        EbmDType.F32 => LinearScheme.Fp32,
+        EbmDType.I8 => LinearScheme.W8A8,
+        EbmDType.Ternary => LinearScheme.W2A8,
+        _ => last is LinearScheme.W1A1 or LinearScheme.W1A4 or LinearScheme.W1A8 ? last : LinearScheme.W1A8,
+    };
+
+    /// <summary>
+    /// Runs the encoder on one sequence; the last hidden states end in <see cref="EncoderScratch.Hidden"/>.
+    /// </summary>
+    public void Encode(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, EncoderScratch s, int threads, IEncoderTrace? trace = null)
+    {
+        int tokens = ids.Length, h = Hidden;
+        if (tokens < 1) throw new ArgumentException("A sequence needs at least one token.", nameof(ids));
+        if (tokens > Architecture.MaxPositions || tokens > s.MaxTokens)
+        {
+            throw new ArgumentException($"{tokens} tokens exceed the model's {Math.Min(Architecture.MaxPositions, s.MaxTokens)} positions.", nameof(ids));
+        }
+        if (!typeIds.IsEmpty && typeIds.Length != tokens)
+        {
+            throw new ArgumentException($"{typeIds.Length} token type ids for {tokens} tokens.", nameof(typeIds));
+        }
+        Span<float> hidden = s.Hidden.AsSpan(0, tokens * h);
+        Embed(ids, typeIds, hidden);
+        foreach (var layer in _layers) RunLayer(layer, tokens, s, threads, trace);
+    }
+
+    private void Embed(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hidden)
+    {
+        int h = Hidden;
+        for (int t = 0; t < ids.Length; t++)
+        {
+            int type = typeIds.IsEmpty ? 0 : typeIds[t];
+            if ((uint)type >= (uint)Architecture.TypeVocabSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(typeIds), $"Token type {type} at position {t} is outside the {Architecture.TypeVocabSize} types.");
+            }
+            Span<float> row = hidden.Slice(t * h, h);
+            row.Clear();
+            _word.AddRow(ids[t], row);
+            TensorPrimitives.Add(row, _position.AsSpan(t * h, h), row);
+            TensorPrimitives.Add(row, _tokenType.AsSpan(type * h, h), row);
+        }
+        Normalization.LayerNorm(hidden, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps);
+    }
+
+    private void RunLayer(EncoderLayer layer, int tokens, EncoderScratch s, int threads, IEncoderTrace? trace)
+    {
+        int h = Hidden, n = tokens * h, f = Architecture.FfnSize;
+        Span<float> hidden = s.Hidden.AsSpan(0, n), context = s.Context.AsSpan(0, n), sum = s.Sum.AsSpan(0, n);
+        var lin = s.Linear;
+        if (Architecture.Attention == AttentionKind.BiAttention)
+        {
+            int words = BinaryLayout.MatrixWords(tokens, h);
+            Span<ulong> q = s.QuerySigns.AsSpan(0, words), k = s.KeySigns.AsSpan(0, words), v = s.ValueSigns.AsSpan(0, words);
+            if (layer.Scheme == LinearScheme.W1A1)
+            {
+                // sign(x) once for Q, K and V; each linear's fused epilogue writes sign(Q), sign(K), sign(V) directly.
+                Span<ulong> input = s.InputSigns.AsSpan(0, words);
+                SignPacking.Pack(((ReadOnlySpan<float>)hidden).AsSpan2D(tokens, h), input);
+                trace?.Bits(layer.SignNames[0], input);
+                ((BinaryLinear)layer.Query).ForwardSigns(input, tokens, q, threads);
+                ((BinaryLinear)layer.Key).ForwardSigns(input, tokens, k, threads);
+                ((BinaryLinear)layer.Value).ForwardSigns(input, tokens, v, threads);
+            }
+            else
+            {
+                SignsOf(layer.Query, hidden, tokens, s.Query, q, lin, threads);
+                SignsOf(layer.Key, hidden, tokens, s.Query, k, lin, threads);
+                SignsOf(layer.Value, hidden, tokens, s.Query, v, lin, threads);
+            }
+            trace?.Bits(layer.SignNames[1], q);
+            trace?.Bits(layer.SignNames[2], k);
+            trace?.Bits(layer.SignNames[3], v);
+            BiAttention.Compute(q, k, v, tokens, h, Architecture.Heads, s.BiAttention, context);
+        }
+        else
+        {
+            layer.Query.Forward(hidden, tokens, s.Query, lin, threads);
+            layer.Key.Forward(hidden, tokens, s.Key, lin, threads);
+            layer.Value.Forward(hidden, tokens, s.Value, lin, threads);
+            SoftmaxAttention.Compute(_sgemm, s.Query, s.Key, s.Value, tokens, h, Architecture.Heads, s.Scores, context, threads);
+        }
+        layer.Output.Forward(context, tokens, sum, lin, threads);
+        TensorPrimitives.Add(sum, hidden, hidden);
+        Normalization.LayerNorm(hidden, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps);
+
+        Span<float> ffn = s.Ffn.AsSpan(0, tokens * f);
+        layer.FfnIn.Forward(hidden, tokens, ffn, lin, threads);
+        if (Architecture.Activation == FfnActivation.Relu) Activations.Relu(ffn, ffn);
+        else Gelu.Apply(ffn, ffn);
+        layer.FfnOut.Forward(ffn, tokens, sum, lin, threads);
+        TensorPrimitives.Add(sum, hidden, hidden);
+        Normalization.LayerNorm(hidden, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps);
+    }
+
+    private static void SignsOf(QuantizedLinear linear, ReadOnlySpan<float> x, int tokens, Span<float> y, Span<ulong> signs, LinearScratch lin, int threads)
+    {
+        int h = linear.N;
+        linear.Forward(x, tokens, y, lin, threads);
+        SignPacking.Pack(((ReadOnlySpan<float>)y.Slice(0, tokens * h)).AsSpan2D(tokens, h), signs);
+    }
+
+    /// <summary>The sequence embedding per the model's pooling, into <see cref="EncoderScratch.Pooled"/>.</summary>
+    public void Pool(int tokens, EncoderScratch s, int threads)
+    {
+        int h = Hidden;
+        Span<float> pooled = s.Pooled;
+        switch (Architecture.Pooling)
+        {
+            case PoolingKind.Mean:
+                pooled.Clear();
+                for (int t = 0; t < tokens; t++) TensorPrimitives.Add(pooled, s.Hidden.AsSpan(t * h, h), pooled);
+                TensorPrimitives.Multiply(pooled, 1f / tokens, pooled);
+                break;
+            case PoolingKind.Cls:
+                s.Hidden.AsSpan(0, h).CopyTo(pooled);
+                break;
+            default:
+                _pooler!.Forward(s.Hidden.AsSpan(0, h), 1, s.PoolerOutput, s.Linear, threads);
+                Activations.Tanh(s.PoolerOutput, pooled);
+                break;
+        }
+    }
+
+    /// <summary>FP32 classifier on <see cref="EncoderScratch.Pooled"/>; returns the arg-max label (first on ties).</summary>
+    public int Classify(EncoderScratch s)
+    {
+        if (_classifierWeight is null) throw new InvalidOperationException("This model has no labels: it is an encoder only (use Embed or Encode).");
+        int h = Hidden, c = Labels.Count;
+        Span<float> logits = s.Logits.AsSpan(0, c);
+        for (int j = 0; j < c; j++) logits[j] = TensorPrimitives.Dot(s.Pooled, _classifierWeight.AsSpan(j * h, h)) + _classifierBias![j];
+        return TensorPrimitives.IndexOfMax(logits);
+    }
+}

@@ -1,0 +1,77 @@
+using CommunityToolkit.HighPerformance;
+using EdgeBert.Kernels.Binary;
+using EdgeBert.Kernels.Packing;
+
+namespace EdgeBert.Encoder;
+
+/// <summary>
+/// W1A4 and W1A1: binary weights packed once at load. A1 packs sign(x) (bit 1 = negative) and
+/// runs xnor-popcount; A4 runs the bit-serial kernel on unsigned 4-bit codes with a per-token
+/// zero point. (W1A8 runs on the integer GEMM: <see cref="IntegerLinear{TWeights}"/>.)
+/// </summary>
+internal sealed class BinaryLinear : QuantizedLinear
+{
+    private readonly float[] _bias;
+    private readonly BinaryGemm _binary;
+    private readonly BitSerialGemm _bitSerial;
+    private readonly SignThresholds? _thresholds;
+
+    public BinaryLinear(string name, LinearScheme scheme, PackedBinaryWeights weights, float[] bias, BinaryGemm binary, BitSerialGemm bitSerial)
+        : base(name, scheme, weights.N, weights.K)
+    {
+        Weights = weights;
+        _bias = bias;
+        _binary = binary;
+        _bitSerial = bitSerial;
+        // Made at load so the first call does not allocate and threads never race to make it.
+        if (scheme == LinearScheme.W1A1) _thresholds = SignThresholds.Create(weights.Alpha, bias, N, K);
+    }
+
+    public PackedBinaryWeights Weights { get; }
+
+    /// <summary>Thresholds of the fused sign epilogue: sign(α·dot + b), W1A1 only.</summary>
+    public SignThresholds Thresholds => _thresholds ?? throw new InvalidOperationException($"{Name}: fused signs exist only for W1A1.");
+
+    public override void Forward(ReadOnlySpan<float> x, int tokens, Span<float> y, LinearScratch scratch, int threads)
+    {
+        ThrowIfBad(x, tokens, y);
+        Span2D<float> output = y.Slice(0, tokens * N).AsSpan2D(tokens, N);
+        switch (Scheme)
+        {
+            case LinearScheme.W1A1:
+            {
+                Span<ulong> signs = scratch.Signs.AsSpan(0, BinaryLayout.MatrixWords(tokens, K));
+                SignPacking.Pack(x.Slice(0, tokens * K).AsSpan2D(tokens, K), signs);
+                _binary.Multiply(signs, tokens, Weights, default, _bias, output, threads);
+                break;
+            }
+            case LinearScheme.W1A4:
+            {
+                // Asymmetric min-max codes with a zero point, one scale per token (BitPlanePacking.Quantize).
+                Span<byte> codes = scratch.UnsignedCodes.AsSpan(0, tokens * K);
+                for (int m = 0; m < tokens; m++)
+                {
+                    BitPlanePacking.Quantize(x.Slice(m * K, K), LinearScratch.PlaneBits, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
+                }
+                MultiplyCodes(codes, tokens, LinearScratch.PlaneBits, output, scratch, threads);
+                break;
+            }
+            default:
+                throw new InvalidOperationException($"{Name}: {Scheme} does not run on the popcount kernels.");
+        }
+    }
+
+    /// <summary>
+    /// W1A1 with the fused sign epilogue: packed sign input [tokens, K] to the packed signs of
+    /// this layer's output [tokens, N], bit = (α·dot + b &lt; 0), without float outputs.
+    /// </summary>
+    public void ForwardSigns(ReadOnlySpan<ulong> signs, int tokens, Span<ulong> output, int threads) =>
+        _binary.MultiplySigns(signs, tokens, Weights, Thresholds, output, threads);
+
+    private void MultiplyCodes(ReadOnlySpan<byte> codes, int tokens, int bits, Span2D<float> output, LinearScratch scratch, int threads)
+    {
+        Span<ulong> planes = scratch.Planes.AsSpan(0, BitPlanePacking.MatrixWords(tokens, K, bits));
+        BitPlanePacking.Pack(codes.AsSpan2D(tokens, K), bits, planes);
+        _bitSerial.Multiply(planes, tokens, bits, Weights, scratch.Scales.AsSpan(0, tokens), scratch.ZeroPoints.AsSpan(0, tokens), _bias, output, threads);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using EdgeBert.Format;
+using EdgeBert.Kernels;
+using EdgeBert.Kernels.Binary;
+using EdgeBert.Kernels.Float;
+using EdgeBert.Kernels.Integer;
+using EdgeBert.Kernels.Packing;
+
+namespace EdgeBert.Encoder;
+
+/// <summary>
+/// Reads the encoder's tensors out of an <see cref="EbmFile"/>, checking that each exists with
+/// the shape and dtype its scheme needs, and packs weights for the kernels once. Every misfit
+/// is a <see cref="ModelFormatException"/> naming the tensor, what was found and what was expected.
+/// </summary>
+internal sealed class TensorBinder(EbmFile file, KernelIsa isa)
+{
+    private readonly BinaryGemm _binary = BinaryGemm.Create(isa);
+    private readonly BitSerialGemm _bitSerial = BitSerialGemm.Create(isa);
+    private readonly SgemmKernel _sgemm = Sgemm.Create(isa);
+    private readonly IntegerGemmKernel<PackedInt8Weights> _int8 = Int8Gemm.Create(isa);
+    private readonly IntegerGemmKernel<PackedTernaryCodes> _ternary = TernaryGemm.Create(isa);
+
+    public EbmFile File { get; } = file;
+
+    public ModelFormatException Error(string what, string where) => new(File.Source, what, where);
+
+    public EbmTensorInfo Require(string name, params int[] shape)
+    {
+        if (!File.TryGetTensor(name, out var info))
+        {
+            throw Error($"tensor '{name}' is missing (the encoder needs it, shape [{string.Join(", ", shape)}])", "tensor directory");
+        }
+        if (!info.Shape.SequenceEqual(shape))
+        {
+            throw Error($"tensor '{name}' has shape [{string.Join(", ", info.Shape)}]; the architecture needs [{string.Join(", ", shape)}]", $"tensor '{name}'");
+        }
+        return info;
+    }
+
+    public float[] F32(string name, params int[] shape)
+    {
+        var info = Require(name, shape);
+        RequireDType(info, "this tensor", EbmDType.F32);
+        return File.GetF32(name).ToArray();
+    }
+
+    public void RequireDType(EbmTensorInfo info, string why, params EbmDType[] allowed)
+    {
+        if (Array.IndexOf(allowed, info.DType) < 0)
+        {
+            throw Error(
+                $"tensor '{info.Name}' is {info.DType.ToString().ToLowerInvariant()}; {why} needs {string.Join(" or ", allowed.Select(d => d.ToString().ToLowerInvariant()))}",
+                $"tensor '{info.Name}'");
+        }
+    }
+
+    /// <summary>Binds <c>{prefix}.weight</c> [n, k] and <c>{prefix}.bias</c> [n] as a linear of <paramref name="scheme"/>.</summary>
+    public QuantizedLinear Linear(string prefix, LinearScheme scheme, int n, int k)
+    {
+        var info = Require(prefix + ".weight", n, k);
+        float[] bias = F32(prefix + ".bias", n);
+        RequireDType(info, $"scheme {LinearSchemes.Name(scheme)}", LinearSchemes.WeightDType(scheme));
+        ReadOnlySpan<float> scales = info.Scales;
+        return scheme switch
+        {
+            LinearScheme.Fp32 => new FloatLinear(prefix, _sgemm, _sgemm.Pack(File.GetF32(info.Name), n, k), bias),
+            LinearScheme.W8A8 => new IntegerLinear<PackedInt8Weights>(prefix, scheme, _int8, PackedInt8Weights.Pack(File.GetI8(info.Name), n, k, scales), bias),
+            LinearScheme.W2A8 => new IntegerLinear<PackedTernaryCodes>(prefix, scheme, _ternary,
+                PackedTernaryCodes.PackTernary(MemoryMarshal.Cast<byte, ulong>(File.GetBytes(info)), n, k, scales), bias),
+            // W1A8 runs on the 2-bit code GEMM (VNNI / maddubs); W1A4 and W1A1 on the popcount kernels.
+            LinearScheme.W1A8 => new IntegerLinear<PackedTernaryCodes>(prefix, scheme, _ternary,
+                PackedTernaryCodes.PackBinary(File.GetBinary(info.Name), n, k, scales), bias),
+            _ => new BinaryLinear(prefix, scheme, PackedBinaryWeights.FromCanonical(File.GetBinary(info.Name), n, k, scales), bias, _binary, _bitSerial),
+        };
+    }
+}

@@ -1,0 +1,182 @@
+using CommunityToolkit.HighPerformance;
+using EdgeBert.Encoder;
+using EdgeBert.Text;
+
+namespace EdgeBert.Runtime;
+
+/// <summary>
+/// Scratch buffers, a tokenizer and a thread count for running a <see cref="Model"/>: one per
+/// thread (a session is not thread-safe; the model is). After the first call nothing is
+/// allocated per call: results are structs and arrays come from the caller.
+/// </summary>
+public sealed class Session
+{
+    private readonly BertEncoder _encoder;
+    private readonly EncoderScratch _scratch;
+    private readonly BertTokenizer _tokenizer;
+    private readonly int[] _ids, _typeIds;
+
+    /// <summary>A session for <paramref name="model"/>.</summary>
+    public Session(Model model, SessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.ThrowIfDisposed();
+        options ??= new SessionOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1, nameof(options.Threads));
+        Model = model;
+        Threads = options.Threads;
+        Overlong = options.Overlong;
+        _encoder = model.Encoder;
+        var arch = model.Metadata.Architecture;
+        _scratch = new EncoderScratch(model.MaxLength, arch.HiddenSize, arch.FfnSize, arch.Heads, model.Labels.Count);
+        _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong));
+        _ids = new int[model.MaxLength];
+        _typeIds = new int[model.MaxLength];
+    }
+
+    /// <summary>The model this session runs.</summary>
+    public Model Model { get; }
+
+    /// <summary>Threads the kernels use.</summary>
+    public int Threads { get; }
+
+    /// <summary>What happens to over-long input.</summary>
+    public OverlongInput Overlong { get; }
+
+    /// <summary>Observes packed intermediate bits (parity tests).</summary>
+    internal IEncoderTrace? Trace { get; set; }
+
+    /// <summary>Tokenizes <paramref name="text"/> as the model does ([CLS] text [SEP], truncated or failing per <see cref="Overlong"/>).</summary>
+    /// <returns>The number of ids written; buffers of <see cref="Model.MaxLength"/> entries always suffice.</returns>
+    public int Tokenize(ReadOnlySpan<char> text, Span<int> ids, Span<int> typeIds, out bool truncated) =>
+        _tokenizer.Encode(text, ids, typeIds, out truncated);
+
+    /// <summary>Classifies one text; the logits (one per label) are copied to <paramref name="logits"/> when it is not empty.</summary>
+    /// <exception cref="InputTooLongException">The text is too long and the session fails on over-long input.</exception>
+    public Classification Classify(ReadOnlySpan<char> text, Span<float> logits = default)
+    {
+        int tokens = TokenizeInto(text, out bool truncated);
+        return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
+    }
+
+    /// <summary>Classifies a sentence pair ([CLS] text [SEP] pair [SEP], token types 0 then 1), as GLUE pair tasks.</summary>
+    /// <exception cref="InputTooLongException">The pair is too long and the session fails on over-long input.</exception>
+    public Classification ClassifyPair(ReadOnlySpan<char> text, ReadOnlySpan<char> pair, Span<float> logits = default)
+    {
+        int tokens = _tokenizer.EncodePair(text, pair, _ids, _typeIds, out bool truncated);
+        return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
+    }
+
+    /// <summary>Classifies UTF-8 text (the C ABI's input); invalid UTF-8 throws <see cref="ArgumentException"/> naming the byte offset.</summary>
+    /// <exception cref="InputTooLongException">The text is too long and the session fails on over-long input.</exception>
+    public Classification ClassifyUtf8(ReadOnlySpan<byte> text, Span<float> logits = default)
+    {
+        int tokens = _tokenizer.EncodeUtf8(text, _ids, _typeIds, out bool truncated);
+        return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
+    }
+
+    /// <summary>The sequence embedding of UTF-8 text; see <see cref="Embed(ReadOnlySpan{char}, Span{float})"/>.</summary>
+    public EncodeResult EmbedUtf8(ReadOnlySpan<byte> text, Span<float> embedding)
+    {
+        ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
+        int tokens = _tokenizer.EncodeUtf8(text, _ids, _typeIds, out bool truncated);
+        return EmbedTokens(tokens, truncated, embedding);
+    }
+
+    /// <summary>
+    /// Classifies several texts, each at its own length (no padding to the longest).
+    /// <paramref name="logits"/> is empty or [texts, labels].
+    /// </summary>
+    public void ClassifyBatch(IReadOnlyList<string> texts, Span<Classification> results, Span2D<float> logits = default)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        if (results.Length < texts.Count) throw new ArgumentException($"Results span has {results.Length} entries for {texts.Count} texts.", nameof(results));
+        if (!logits.IsEmpty && (logits.Height < texts.Count || logits.Width != Model.Labels.Count))
+        {
+            throw new ArgumentException($"Logits are [{logits.Height}, {logits.Width}]; expected [{texts.Count}, {Model.Labels.Count}].", nameof(logits));
+        }
+        for (int i = 0; i < texts.Count; i++)
+        {
+            results[i] = Classify(texts[i] ?? throw new ArgumentException($"Text {i} is null.", nameof(texts)), logits.IsEmpty ? default : logits.GetRowSpan(i));
+        }
+    }
+
+    /// <summary>Classifies a tokenized sequence (ids include [CLS] and [SEP]; empty type ids mean all 0).</summary>
+    public Classification ClassifyTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> logits = default) =>
+        ClassifyTokens(ids, typeIds, logits, false);
+
+    /// <summary>
+    /// The sequence embedding (the model's pooling: pooler, [CLS] or mean) of one text into
+    /// <paramref name="embedding"/> (<see cref="Model.HiddenSize"/> floats).
+    /// </summary>
+    public EncodeResult Embed(ReadOnlySpan<char> text, Span<float> embedding)
+    {
+        ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
+        int tokens = TokenizeInto(text, out bool truncated);
+        return EmbedTokens(tokens, truncated, embedding);
+    }
+
+    /// <summary>The sequence embedding of a tokenized sequence (ids include [CLS] and [SEP]; empty type ids mean all 0).</summary>
+    public EncodeResult EmbedTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> embedding)
+    {
+        ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
+        Run(ids, typeIds);
+        _encoder.Pool(ids.Length, _scratch, Threads);
+        _scratch.Pooled.CopyTo(embedding);
+        return new EncodeResult(ids.Length, false);
+    }
+
+    /// <summary>The last hidden states [ids.Length, H] of a tokenized sequence (the trainer's parity checks).</summary>
+    public EncodeResult EncodeTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hiddenStates)
+    {
+        ThrowIfShort(hiddenStates.Length, ids.Length * Model.HiddenSize, nameof(hiddenStates));
+        Run(ids, typeIds);
+        _scratch.Hidden.AsSpan(0, ids.Length * Model.HiddenSize).CopyTo(hiddenStates);
+        return new EncodeResult(ids.Length, false);
+    }
+
+    private EncodeResult EmbedTokens(int tokens, bool truncated, Span<float> embedding) =>
+        EmbedTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), embedding) with { Truncated = truncated };
+
+    /// <summary>
+    /// The last hidden states [tokens, <see cref="Model.HiddenSize"/>] of one text into
+    /// <paramref name="hiddenStates"/> (at least <see cref="Model.MaxLength"/> × H floats always suffice).
+    /// </summary>
+    public EncodeResult Encode(ReadOnlySpan<char> text, Span<float> hiddenStates)
+    {
+        int tokens = TokenizeInto(text, out bool truncated);
+        int length = tokens * Model.HiddenSize;
+        ThrowIfShort(hiddenStates.Length, length, nameof(hiddenStates));
+        Run(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens));
+        _scratch.Hidden.AsSpan(0, length).CopyTo(hiddenStates);
+        return new EncodeResult(tokens, truncated);
+    }
+
+    private Classification ClassifyTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> logits, bool truncated)
+    {
+        int labels = Model.Labels.Count;
+        if (!logits.IsEmpty) ThrowIfShort(logits.Length, labels, nameof(logits));
+        Run(ids, typeIds);
+        _encoder.Pool(ids.Length, _scratch, Threads);
+        int label = _encoder.Classify(_scratch);
+        ReadOnlySpan<float> z = _scratch.Logits.AsSpan(0, labels);
+        if (!logits.IsEmpty) z.CopyTo(logits);
+        // Softmax probability of the winner, computed stably from its margin over the others.
+        float sum = 0f;
+        for (int j = 0; j < labels; j++) sum += MathF.Exp(z[j] - z[label]);
+        return new Classification(label, Model.Labels[label], 1f / sum, ids.Length, truncated);
+    }
+
+    private void Run(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds)
+    {
+        Model.ThrowIfDisposed();
+        _encoder.Encode(ids, typeIds, _scratch, Threads, Trace);
+    }
+
+    private int TokenizeInto(ReadOnlySpan<char> text, out bool truncated) => _tokenizer.Encode(text, _ids, _typeIds, out truncated);
+
+    private static void ThrowIfShort(int length, int needed, string name)
+    {
+        if (length < needed) throw new ArgumentException($"Buffer has {length} floats; {needed} are needed.", name);
+    }
+}

@@ -1,0 +1,107 @@
+using EdgeBert.Encoder;
+using EdgeBert.Encoder.Quantization;
+using EdgeBert.Format;
+
+namespace EdgeBert.Core.Tests.Model;
+
+/// <summary>A random model's shape and schemes (small by default, for fast parity tests).</summary>
+public sealed record RandomModelSpec
+{
+    public int Layers { get; init; } = 2;
+    public int Hidden { get; init; } = 64;
+    public int Heads { get; init; } = 4;
+    public int Ffn { get; init; } = 128;
+    public int MaxPositions { get; init; } = 16;
+    public LinearScheme Scheme { get; init; } = LinearScheme.Fp32;
+    /// <summary>Per-layer schemes; overrides <see cref="Scheme"/> when set.</summary>
+    public LinearScheme[]? LayerSchemes { get; init; }
+    public AttentionKind Attention { get; init; } = AttentionKind.Softmax;
+    public FfnActivation Activation { get; init; } = FfnActivation.Gelu;
+    public PoolingKind Pooling { get; init; } = PoolingKind.Pooler;
+    public EbmDType WordEmbedding { get; init; } = EbmDType.F32;
+    public string[] Labels { get; init; } = ["ham", "spam", "other"];
+    public int Seed { get; init; } = 1;
+
+    public override string ToString() =>
+        $"{Scheme}{(LayerSchemes is null ? "" : "[" + string.Join(",", LayerSchemes) + "]")} L{Layers} H{Hidden} A{Heads} F{Ffn} {Attention} {Activation} {Pooling} word {WordEmbedding} seed {Seed}";
+}
+
+/// <summary>Writes random models of every scheme through <see cref="EbmWriter"/> and <see cref="LinearExporter"/>.</summary>
+internal static class RandomModels
+{
+    internal static readonly string[] Vocabulary =
+    [
+        "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "b", "c", "##a", "##b", "##s", "the", "spam", "ham", "free", "money",
+        "click", "here", "hello", "meeting", "today", "win", "now", "offer", ".", ",", "!", "?", "is", "at", "for", "you",
+    ];
+
+    public static byte[] Build(RandomModelSpec spec)
+    {
+        var schemes = spec.LayerSchemes ?? Enumerable.Repeat(spec.Scheme, spec.Layers).ToArray();
+        int h = spec.Hidden, f = spec.Ffn, v = Vocabulary.Length;
+        var metadata = new EbmMetadata
+        {
+            Architecture = new BertArchitecture
+            {
+                VocabSize = v, HiddenSize = h, Layers = spec.Layers, Heads = spec.Heads, FfnSize = f, MaxPositions = spec.MaxPositions,
+                TypeVocabSize = 2, Activation = spec.Activation, Attention = spec.Attention, Pooling = spec.Pooling,
+            },
+            Layers = schemes.Select(s => LinearSchemes.ToLayer(s)).ToArray(),
+            Labels = spec.Labels,
+            Tokenizer = new TokenizerOptions { MaxLength = spec.MaxPositions },
+            Provenance = new Provenance { TrainerVersion = "test", Notes = spec.ToString() },
+        };
+        var writer = new EbmWriter(metadata, Vocabulary);
+        var random = new Random(spec.Seed);
+        float[] Normal(int count, double std, double mean = 0)
+        {
+            var values = new float[count];
+            for (int i = 0; i < count; i++)
+            {
+                double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
+                values[i] = (float)(mean + std * Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            }
+            return values;
+        }
+        void Linear(string prefix, LinearScheme scheme, int rows, int columns) =>
+            LinearExporter.AddLinear(writer, prefix, scheme, Normal(rows * columns, 1.0 / Math.Sqrt(columns)), rows, columns, Normal(rows, 0.1));
+        void LayerNorm(string prefix)
+        {
+            writer.AddF32($"{prefix}.gamma", [h], Normal(h, 0.1, 1.0));
+            writer.AddF32($"{prefix}.beta", [h], Normal(h, 0.1));
+        }
+
+        float[] word = Normal(v * h, 0.5);
+        switch (spec.WordEmbedding)
+        {
+            case EbmDType.Binary: LinearExporter.AddBinaryRows(writer, "embeddings.word", word, v, h); break;
+            case EbmDType.Ternary: LinearExporter.AddTernaryRows(writer, "embeddings.word", word, v, h); break;
+            default: writer.AddF32("embeddings.word", [v, h], word); break;
+        }
+        writer.AddF32("embeddings.position", [spec.MaxPositions, h], Normal(spec.MaxPositions * h, 0.2));
+        writer.AddF32("embeddings.token_type", [2, h], Normal(2 * h, 0.2));
+        LayerNorm("embeddings.ln");
+        for (int i = 0; i < spec.Layers; i++)
+        {
+            foreach (string part in new[] { "query", "key", "value", "output" }) Linear($"layer.{i}.attention.{part}", schemes[i], h, h);
+            LayerNorm($"layer.{i}.attention.ln");
+            Linear($"layer.{i}.ffn.in", schemes[i], f, h);
+            Linear($"layer.{i}.ffn.out", schemes[i], h, f);
+            LayerNorm($"layer.{i}.ffn.ln");
+        }
+        Linear("pooler", schemes.Length == 0 ? LinearScheme.Fp32 : schemes[^1], h, h);
+        if (spec.Labels.Length > 0) Linear("classifier", LinearScheme.Fp32, spec.Labels.Length, h);
+        return writer.ToArray();
+    }
+
+    /// <summary>Random token ids ([CLS] … [SEP]) of the given length, deterministic in the seed.</summary>
+    public static int[] Tokens(int length, int seed)
+    {
+        var random = new Random(seed);
+        var ids = new int[length];
+        for (int i = 0; i < length; i++) ids[i] = random.Next(5, Vocabulary.Length);
+        ids[0] = 2;
+        ids[^1] = 3;
+        return ids;
+    }
+}
