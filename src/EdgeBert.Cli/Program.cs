@@ -35,9 +35,11 @@ public static class Program
         {
             InfoCommand.Create(),
             InspectCommand.Create(),
+            ClassifyCommand.Create(environment),
+            EmbedCommand.Create(environment),
+            EvalCommand.Create(environment),
             TokenizeCommand.Create(environment),
             BenchCommand.Create(),
-            ClassifyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
