@@ -139,4 +139,24 @@ public class TokenizeCommandTests
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(error, Does.StartWith("edgebert: error: ").And.Contain("missing.txt"));
     }
+
+    [Test]
+    public void IdsAreTheOnesTheRuntimeFeedsTheModel()
+    {
+        // tokenize reads only the vocabulary and settings (no weight packing); it must still agree with Session.Tokenize.
+        string path = RuntimeTestModels.Write(_dir);
+        string[] texts = ["w1 w2 W3", "w5 ##x unknownword", string.Join(' ', Enumerable.Repeat("w9", 20))];
+        var (exit, output, error) = CliRunner.Run(["tokenize", "--model", path, .. texts]);
+        Assert.That(exit, Is.EqualTo(0), error);
+        string[] lines = output.TrimEnd().Split(Environment.NewLine);
+        using var model = EdgeBert.Runtime.Model.Load(path);
+        var session = model.CreateSession();
+        for (int i = 0; i < texts.Length; i++)
+        {
+            var ids = new int[model.MaxLength];
+            int count = session.Tokenize(texts[i], ids, new int[model.MaxLength], out bool truncated);
+            Assert.That(lines[i].Split('\t')[1], Is.EqualTo(string.Join(' ', ids.Take(count))), texts[i]);
+            Assert.That(lines[i].EndsWith("\ttruncated", StringComparison.Ordinal), Is.EqualTo(truncated), texts[i]);
+        }
+    }
 }
