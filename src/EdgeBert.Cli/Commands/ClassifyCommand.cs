@@ -40,12 +40,13 @@ internal static class ClassifyCommand
             if (json && referencePath is not null) throw new CliException("classify: --json and --reference-json exclude each other", Program.ExitUsage);
             if (parseResult.GetValue(hidden) && referencePath is null) throw new CliException("classify: --hidden only applies with --reference-json", Program.ExitUsage);
             var sequences = idsPath is null ? [] : ReferenceJson.ReadIds(idsPath);
+            // Usage problems (no texts and a terminal on stdin) surface before the model is loaded.
+            var inputs = idsPath is null ? TextInputs.Read(arguments, environment, "classify") : [];
 
             using var model = RuntimeModels.Load(parseResult.GetValue(common.Model), environment);
             // An encoder-only model has no labels, but its pooled vectors can still be dumped for parity.
             if (referencePath is null) RuntimeModels.RequireLabels(model);
             var session = RuntimeModels.CreateSession(model, parseResult.GetValue(common.Threads), parseResult.GetValue(common.NoTruncate), "classify");
-            var inputs = idsPath is null ? TextInputs.Read(arguments, environment, "classify") : [];
             try
             {
                 if (referencePath is not null)

@@ -25,9 +25,9 @@ internal static class EmbedCommand
         command.SetAction(parseResult =>
         {
             var o = parseResult.InvocationConfiguration.Output;
+            var inputs = TextInputs.Read(parseResult.GetValue(texts), environment, "embed");
             using var model = RuntimeModels.Load(parseResult.GetValue(common.Model), environment);
             var session = RuntimeModels.CreateSession(model, parseResult.GetValue(common.Threads), parseResult.GetValue(common.NoTruncate), "embed");
-            var inputs = TextInputs.Read(parseResult.GetValue(texts), environment, "embed");
             bool json = parseResult.GetValue(common.Json);
             var embedding = new float[model.HiddenSize];
             var ci = CultureInfo.InvariantCulture;

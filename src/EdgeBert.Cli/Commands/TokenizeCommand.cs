@@ -32,10 +32,10 @@ internal static class TokenizeCommand
             {
                 throw new CliException("tokenize: --cased and --max-length only apply with --vocab (a model carries its own settings)", Program.ExitUsage);
             }
+            var inputs = TextInputs.Read(parseResult.GetValue(texts), environment, "tokenize");
             var tokenizer = vocabPath is not null
                 ? FromVocabulary(vocabPath, parseResult.GetValue(cased), parseResult.GetValue(maxLength))
                 : FromModel(modelPath, environment);
-            var inputs = TextInputs.Read(parseResult.GetValue(texts), environment, "tokenize");
             Write(tokenizer, inputs, parseResult.GetValue(json), parseResult.InvocationConfiguration.Output);
             return Program.ExitOk;
         });

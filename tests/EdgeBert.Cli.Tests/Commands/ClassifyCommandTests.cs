@@ -112,6 +112,8 @@ public class ClassifyCommandTests
         Assert.That((exit, error.Contains("--threads must be at least 1")), Is.EqualTo((2, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir));
         Assert.That((exit, error.Contains("give texts as arguments")), Is.EqualTo((2, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", Path.Combine(_dir, "missing.ebm"));
+        Assert.That((exit, error.Contains("give texts as arguments")), Is.EqualTo((2, true)), "usage is checked before the model is loaded: " + error);
         (exit, _, error) = CliRunner.RunWith([0x77, 0xFF, 0x0A], null, "classify", "--model", RuntimeTestModels.Write(_dir));
         Assert.That((exit, error.Contains("not valid UTF-8: line 1, byte offset 1")), Is.EqualTo((1, true)), error);
     }
