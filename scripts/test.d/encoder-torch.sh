@@ -42,7 +42,7 @@ run_case() {
   local name="$1"; shift
   local model="$work/$name.ebm"
   if ! "${trainer[@]}" random-model --out "$model" --max-positions 40 --labels neg,neu,pos "$@" > /dev/null \
-     || ! "${cli[@]}" classify --model "$model" --ids "$work/ids.json" --json "$work/$name.runtime.json" --hidden \
+     || ! "${cli[@]}" classify --model "$model" --ids "$work/ids.json" --reference-json "$work/$name.runtime.json" --hidden \
      || ! OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 "$python" scripts/torch/bert_reference.py logits \
           --model "$model" --input "$work/ids.json" --output "$work/$name.torch.json" --hidden; then
     echo "encoder-torch: $name: a command failed" >&2

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeBert.Cli.Commands;
 using EdgeBert.Format;
+using EdgeBert.Text;
 
 namespace EdgeBert.Cli;
 
@@ -17,17 +18,28 @@ public static class Program
     public const int ExitUsage = 2;
 
     /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        // Texts and JSON lines are UTF-8 whatever the locale says (the C locale would turn them into '?').
+        Console.OutputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        return Run(args, Console.Out, Console.Error);
+    }
 
     /// <summary>Runs the command line with the given output streams (tests capture them).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CliEnvironment.Process);
+
+    /// <summary>Runs the command line with the given output streams, standard input and default model (tests inject them).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CliEnvironment environment)
     {
         var root = new RootCommand("EdgeBert: binarized and ternarized BERT on the CPU.")
         {
             InfoCommand.Create(),
             InspectCommand.Create(),
+            ClassifyCommand.Create(environment),
+            EmbedCommand.Create(environment),
+            EvalCommand.Create(environment),
+            TokenizeCommand.Create(environment),
             BenchCommand.Create(),
-            ClassifyCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -40,12 +52,17 @@ public static class Program
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
+        catch (CliException ex)
+        {
+            error.WriteLine($"edgebert: error: {ex.Message}");
+            return ex.ExitCode;
+        }
         catch (ModelFormatException ex)
         {
             error.WriteLine($"edgebert: error: {ex.Message}");
             return ExitBadInput;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InputTooLongException)
         {
             error.WriteLine($"edgebert: error: {ex.Message}");
             return ExitBadInput;

@@ -27,6 +27,9 @@ public class ProgramTests
     {
         var (exit, output, _) = CliRunner.Run("--help");
         Assert.That(exit, Is.EqualTo(0));
-        Assert.That(output, Does.Contain("info").And.Contain("inspect"));
+        foreach (string command in new[] { "info", "inspect", "tokenize", "classify", "embed", "eval", "bench" })
+        {
+            Assert.That(output, Does.Match($@"(?m)^\s+{command}\s"), command);
+        }
     }
 }

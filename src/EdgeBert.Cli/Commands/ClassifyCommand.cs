@@ -1,194 +1,124 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EdgeBert.Cli.Input;
+using EdgeBert.Cli.Models;
 using EdgeBert.Runtime;
-using EdgeBert.Text;
 
 namespace EdgeBert.Cli.Commands;
 
 /// <summary>
-/// <c>edgebert classify --model FILE TEXT...</c>: runs the model on each text and prints the
-/// label, its probability and the softmax over all labels, one line per text.
-/// With <c>--ids FILE</c> it reads token ids instead (the JSON of scripts/torch/bert_reference.py:
-/// <c>[{"ids": [...], "type_ids": [...]}, ...]</c>), and <c>--json FILE</c> writes the logits
-/// (with <c>--hidden</c> also the pooled vectors and last hidden states) in that script's output
-/// format, so the runtime can be compared with the PyTorch reference.
+/// <c>edgebert classify [TEXT...]</c>: runs the model (<c>--model</c>, else the model embedded in
+/// the binary) on each text (arguments, else one per line of standard input) and prints one line
+/// per text: label, its probability, the softmax over all labels, tokens and truncation; with
+/// <c>--json</c>, one JSON object per text with the same fields and the time the model took.
+/// For parity checks against PyTorch, <c>--ids FILE</c> reads token ids instead of texts and
+/// <c>--reference-json FILE</c> writes logits (and with <c>--hidden</c> pooled vectors and last
+/// hidden states) in scripts/torch/bert_reference.py's format (<see cref="ReferenceJson"/>).
 /// </summary>
 internal static class ClassifyCommand
 {
-    internal static Command Create()
+    internal static Command Create(CliEnvironment environment)
     {
-        var model = new Option<string>("--model") { Description = "The .ebm model.", Required = true };
-        var threads = new Option<int>("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 1 };
-        var strict = new Option<bool>("--no-truncate") { Description = "Fail on text longer than the model's maximum length instead of truncating it." };
+        var common = new CommonOptions();
         var ids = new Option<string?>("--ids") { Description = "Classify token ids from this JSON file instead of texts: [{\"ids\": [...], \"type_ids\": [...]}, ...]." };
-        var json = new Option<string?>("--json") { Description = "Write logits as JSON to this file ('-' for stdout) instead of the text report." };
-        var hidden = new Option<bool>("--hidden") { Description = "With --json: also write pooled vectors and last hidden states." };
-        var texts = new Argument<string[]>("text") { Description = "Texts to classify.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("classify", "Classify texts (or token ids) with a model: label, probability and all label scores.")
+        var reference = new Option<string?>("--reference-json") { Description = "Write logits as JSON in bert_reference.py's format to this file ('-' for stdout) instead of the report." };
+        var hidden = new Option<bool>("--hidden") { Description = "With --reference-json: also write pooled vectors and last hidden states." };
+        var texts = new Argument<string[]>("text") { Description = "Texts to classify (default: one per line on standard input).", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("classify", "Classify texts (or token ids): label, probability and all label scores.")
         {
-            model, threads, strict, ids, json, hidden, texts,
+            common.Model, common.Threads, common.NoTruncate, common.Json, ids, reference, hidden, texts,
         };
         command.SetAction(parseResult =>
         {
             var o = parseResult.InvocationConfiguration.Output;
-            var e = parseResult.InvocationConfiguration.Error;
-            int threadCount = parseResult.GetValue(threads);
-            string[] inputs = parseResult.GetValue(texts) ?? [];
-            string? idsPath = parseResult.GetValue(ids);
-            if (threadCount < 1) return Fail(e, $"--threads must be at least 1 (got {threadCount})");
-            if ((inputs.Length == 0) == (idsPath is null)) return Fail(e, "give either texts or --ids FILE");
-            List<(int[] Ids, int[] Types)> sequences;
+            string[] arguments = parseResult.GetValue(texts) ?? [];
+            string? idsPath = parseResult.GetValue(ids), referencePath = parseResult.GetValue(reference);
+            bool json = parseResult.GetValue(common.Json);
+            if (idsPath is not null && arguments.Length > 0) throw new CliException("classify: give either texts or --ids FILE, not both", Program.ExitUsage);
+            if (json && referencePath is not null) throw new CliException("classify: --json and --reference-json exclude each other", Program.ExitUsage);
+            if (parseResult.GetValue(hidden) && referencePath is null) throw new CliException("classify: --hidden only applies with --reference-json", Program.ExitUsage);
+            var sequences = idsPath is null ? [] : ReferenceJson.ReadIds(idsPath);
+            // Usage problems (no texts and a terminal on stdin) surface before the model is loaded.
+            var inputs = idsPath is null ? TextInputs.Read(arguments, environment, "classify") : [];
+
+            using var model = RuntimeModels.Load(parseResult.GetValue(common.Model), environment);
+            // An encoder-only model has no labels, but its pooled vectors can still be dumped for parity.
+            if (referencePath is null) RuntimeModels.RequireLabels(model);
+            var session = RuntimeModels.CreateSession(model, parseResult.GetValue(common.Threads), parseResult.GetValue(common.NoTruncate), "classify");
             try
             {
-                sequences = idsPath is null ? [] : ReadIds(File.ReadAllBytes(idsPath));
-            }
-            catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
-            {
-                return Fail(e, $"{idsPath}: {ex.Message}");
-            }
-            using var loaded = Model.Load(parseResult.GetValue(model)!);
-            string? jsonPath = parseResult.GetValue(json);
-            if (loaded.Labels.Count == 0 && jsonPath is null)
-            {
-                return Fail(e, $"{loaded.Source} has no labels (an encoder-only model cannot classify)");
-            }
-            var session = loaded.CreateSession(new SessionOptions
-            {
-                Threads = threadCount,
-                Overlong = parseResult.GetValue(strict) ? OverlongInput.Fail : OverlongInput.Truncate,
-            });
-            try
-            {
-                if (jsonPath is not null)
+                if (referencePath is not null)
                 {
-                    WriteJson(loaded, session, inputs, sequences, parseResult.GetValue(hidden), jsonPath, o);
+                    ReferenceJson.Write(model, session, inputs.ToList(), sequences, parseResult.GetValue(hidden), referencePath, o);
                     return Program.ExitOk;
                 }
-                var logits = new float[loaded.Labels.Count];
-                int count = idsPath is null ? inputs.Length : sequences.Count;
-                for (int i = 0; i < count; i++)
+                var logits = new float[model.Labels.Count];
+                var probabilities = new double[logits.Length];
+                if (idsPath is not null)
                 {
-                    var result = idsPath is null ? session.Classify(inputs[i], logits) : session.ClassifyTokens(sequences[i].Ids, sequences[i].Types, logits);
-                    o.WriteLine(Line(loaded, result, logits));
+                    for (int i = 0; i < sequences.Count; i++)
+                    {
+                        long start = Stopwatch.GetTimestamp();
+                        var result = session.ClassifyTokens(sequences[i].Ids, sequences[i].Types, logits);
+                        Report(o, json, $"ids #{i}", result, model.Labels, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
+                    return Program.ExitOk;
+                }
+                // Streamed: each stdin line is answered before the next is read.
+                foreach (string text in inputs)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    var result = session.Classify(text, logits);
+                    Report(o, json, text, result, model.Labels, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 }
             }
             catch (ArgumentException ex)
             {
-                // Over-long text with --no-truncate, or ids outside the vocabulary or the positions.
-                return Fail(e, ex.Message);
+                // Over-long text with --no-truncate (InputTooLongException), or ids outside the vocabulary or the positions.
+                throw new CliException(ex.Message);
             }
             return Program.ExitOk;
         });
         return command;
     }
 
-    private static int Fail(TextWriter error, string message)
+    private static void Report(TextWriter o, bool json, string text, Classification result, IReadOnlyList<string> labels, float[] logits, double[] probabilities, double ms)
     {
-        error.WriteLine($"edgebert: error: {message}");
-        return Program.ExitBadInput;
+        Softmax(logits, probabilities);
+        o.WriteLine(json ? Json(text, result, labels, probabilities, ms) : Plain(result, labels, probabilities));
     }
 
-    private static string Line(Model model, Classification result, float[] logits)
+    /// <summary>Softmax in double (the result carries the winner's probability only).</summary>
+    internal static void Softmax(ReadOnlySpan<float> logits, Span<double> probabilities)
+    {
+        float max = float.NegativeInfinity;
+        foreach (float z in logits) max = Math.Max(max, z);
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++) sum += probabilities[i] = Math.Exp(logits[i] - max);
+        for (int i = 0; i < logits.Length; i++) probabilities[i] /= sum;
+    }
+
+    // Tab-separated fields for cut/awk: label, probability, label=probability pairs, token count.
+    private static string Plain(Classification result, IReadOnlyList<string> labels, double[] probabilities)
     {
         var ci = CultureInfo.InvariantCulture;
-        float max = logits.Max();
-        double sum = logits.Sum(z => Math.Exp(z - max));
-        string scores = string.Join(" ", model.Labels.Select((label, i) => string.Create(ci, $"{label}={Math.Exp(logits[i] - max) / sum:F4}")));
+        string scores = string.Join(" ", labels.Select((label, i) => string.Create(ci, $"{label}={probabilities[i]:F4}")));
         return string.Create(ci, $"{result.LabelName}\t{result.Score:F4}\t{scores}\t{result.TokenCount} tokens{(result.Truncated ? " (truncated)" : "")}");
     }
 
-    /// <summary>Parses <c>[{"ids": [...], "type_ids": [...]}, ...]</c> (type_ids optional).</summary>
-    internal static List<(int[] Ids, int[] Types)> ReadIds(byte[] utf8)
-    {
-        using var document = JsonDocument.Parse(utf8);
-        if (document.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException("expected a JSON list of {\"ids\": [...]} objects");
-        var sequences = new List<(int[], int[])>();
-        foreach (var item in document.RootElement.EnumerateArray())
+    private static string Json(string text, Classification result, IReadOnlyList<string> labels, double[] probabilities, double ms) =>
+        JsonLine.Write(w =>
         {
-            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("ids", out var idList) || idList.ValueKind != JsonValueKind.Array)
-            {
-                throw new FormatException($"sequence {sequences.Count} has no \"ids\" list");
-            }
-            int[] idValues = idList.EnumerateArray().Select(v => v.GetInt32()).ToArray();
-            int[] types = item.TryGetProperty("type_ids", out var typeList) && typeList.ValueKind == JsonValueKind.Array
-                ? typeList.EnumerateArray().Select(v => v.GetInt32()).ToArray() : [];
-            sequences.Add((idValues, types));
-        }
-        return sequences;
-    }
-
-    private static void WriteJson(Model model, Session session, string[] texts, List<(int[] Ids, int[] Types)> sequences, bool hidden, string path, TextWriter output)
-    {
-        int h = model.HiddenSize, count = texts.Length > 0 ? texts.Length : sequences.Count;
-        var ids = new int[model.MaxLength];
-        var types = new int[model.MaxLength];
-        var logits = new float[model.Labels.Count];
-        var pooled = new float[h];
-        var states = new float[model.MaxLength * h];
-        var rows = new List<(float[] Logits, float[] Pooled, float[] Hidden, int Tokens)>();
-        for (int i = 0; i < count; i++)
-        {
-            ReadOnlySpan<int> seq, seqTypes;
-            if (texts.Length > 0)
-            {
-                int n = session.Tokenize(texts[i], ids, types, out _);
-                seq = ids.AsSpan(0, n);
-                seqTypes = types.AsSpan(0, n);
-            }
-            else
-            {
-                seq = sequences[i].Ids;
-                seqTypes = sequences[i].Types;
-            }
-            if (model.Labels.Count > 0) session.ClassifyTokens(seq, seqTypes, logits);
-            session.EmbedTokens(seq, seqTypes, pooled);
-            if (hidden) session.EncodeTokens(seq, seqTypes, states);
-            rows.Add((model.Labels.Count > 0 ? logits.ToArray() : pooled.ToArray(), pooled.ToArray(), states.AsSpan(0, seq.Length * h).ToArray(), seq.Length));
-        }
-        using var stream = path == "-" ? new MemoryStream() : (Stream)File.Create(path);
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("model", model.Source);
-            writer.WriteString("dtype", "float32");
-            writer.WriteStartArray("labels");
-            foreach (string label in model.Labels) writer.WriteStringValue(label);
-            writer.WriteEndArray();
-            WriteRows(writer, "logits", rows.Select(r => r.Logits));
-            if (hidden)
-            {
-                WriteRows(writer, "pooled", rows.Select(r => r.Pooled));
-                writer.WriteStartArray("hidden");
-                foreach (var r in rows) WriteMatrix(writer, r.Hidden, r.Tokens, h);
-                writer.WriteEndArray();
-            }
-            writer.WriteEndObject();
-        }
-        if (stream is MemoryStream memory) output.WriteLine(System.Text.Encoding.UTF8.GetString(memory.ToArray()));
-    }
-
-    private static void WriteRows(Utf8JsonWriter writer, string name, IEnumerable<float[]> rows)
-    {
-        writer.WriteStartArray(name);
-        foreach (float[] row in rows)
-        {
-            writer.WriteStartArray();
-            foreach (float v in row) writer.WriteNumberValue(v);
-            writer.WriteEndArray();
-        }
-        writer.WriteEndArray();
-    }
-
-    private static void WriteMatrix(Utf8JsonWriter writer, float[] values, int rows, int columns)
-    {
-        writer.WriteStartArray();
-        for (int r = 0; r < rows; r++)
-        {
-            writer.WriteStartArray();
-            for (int c = 0; c < columns; c++) writer.WriteNumberValue(values[r * columns + c]);
-            writer.WriteEndArray();
-        }
-        writer.WriteEndArray();
-    }
+            w.WriteString("text", text);
+            w.WriteString("label", result.LabelName);
+            w.WriteNumber("score", Math.Round(result.Score, 6));
+            w.WriteStartObject("scores");
+            for (int i = 0; i < labels.Count; i++) w.WriteNumber(labels[i], Math.Round(probabilities[i], 6));
+            w.WriteEndObject();
+            w.WriteNumber("tokens", result.TokenCount);
+            w.WriteBoolean("truncated", result.Truncated);
+            w.WriteNumber("ms", Math.Round(ms, 3));
+        });
 }

@@ -17,6 +17,26 @@ public class BenchCommandTests
     }
 
     [Test]
+    public void EndToEndPrintsEveryScheme()
+    {
+        var (exit, output, error) = CliRunner.Run("bench", "--e2e", "--tokens", "4", "--layers", "1", "--budget-ms", "1");
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("end to end: classify one text of 4 tokens, random model with 1 layers"));
+        foreach (var scheme in new[] { "fp32", "w8a8", "w2a8", "w1a8", "w1a4", "w1a1" })
+        {
+            Assert.That(output, Does.Match($@"(?m)^{scheme}\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\.\d{{3}}\s+\d+\s+\d+\.\dx\s+[\d,]+$"), scheme);
+        }
+    }
+
+    [Test]
+    public void EndToEndNeedsTwoTokens()
+    {
+        var (exit, _, error) = CliRunner.Run("bench", "--e2e", "--tokens", "1");
+        Assert.That(exit, Is.EqualTo(2));
+        Assert.That(error, Does.Contain("at least 2"));
+    }
+
+    [Test]
     public void WithoutWhatToMeasureItIsAUsageError()
     {
         var (exit, _, error) = CliRunner.Run("bench");

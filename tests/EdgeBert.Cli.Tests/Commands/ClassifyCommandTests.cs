@@ -1,12 +1,13 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using EdgeBert.Encoder;
-using EdgeBert.Encoder.Quantization;
-using EdgeBert.Format;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Tests.Commands;
 
 public class ClassifyCommandTests
 {
-    private static readonly string[] s_vocabulary = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "free", "money", "hello", "friend"];
     private string _dir = "";
 
     [SetUp]
@@ -15,129 +16,168 @@ public class ClassifyCommandTests
     [TearDown]
     public void TearDown() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>A 1-layer W1A1 Bi-Attention model with random weights (seed 9) and labels ham, spam.</summary>
-    private string WriteModel(string[] labels)
-    {
-        const int h = 16, f = 32, positions = 8;
-        var metadata = new EbmMetadata
-        {
-            Architecture = new BertArchitecture
-            {
-                VocabSize = s_vocabulary.Length, HiddenSize = h, Layers = 1, Heads = 2, FfnSize = f, MaxPositions = positions,
-                Attention = AttentionKind.BiAttention,
-            },
-            Layers = [LinearSchemes.ToLayer(LinearScheme.W1A1, QuantMethod.BiBert)],
-            Labels = labels,
-            Tokenizer = new TokenizerOptions { MaxLength = positions },
-        };
-        var writer = new EbmWriter(metadata, s_vocabulary);
-        var random = new Random(9);
-        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-        writer.AddF32("embeddings.word", [s_vocabulary.Length, h], R(s_vocabulary.Length * h));
-        writer.AddF32("embeddings.position", [positions, h], R(positions * h));
-        writer.AddF32("embeddings.token_type", [2, h], R(2 * h));
-        writer.AddF32("embeddings.ln.gamma", [h], Enumerable.Repeat(1f, h).ToArray());
-        writer.AddF32("embeddings.ln.beta", [h], new float[h]);
-        foreach (string part in new[] { "query", "key", "value", "output" })
-        {
-            LinearExporter.AddLinear(writer, $"layer.0.attention.{part}", LinearScheme.W1A1, R(h * h), h, h, R(h));
-        }
-        LinearExporter.AddLinear(writer, "layer.0.ffn.in", LinearScheme.W1A1, R(f * h), f, h, R(f));
-        LinearExporter.AddLinear(writer, "layer.0.ffn.out", LinearScheme.W1A1, R(h * f), h, f, R(h));
-        foreach (string ln in new[] { "layer.0.attention.ln", "layer.0.ffn.ln" })
-        {
-            writer.AddF32($"{ln}.gamma", [h], Enumerable.Repeat(1f, h).ToArray());
-            writer.AddF32($"{ln}.beta", [h], new float[h]);
-        }
-        LinearExporter.AddLinear(writer, "pooler", LinearScheme.W1A1, R(h * h), h, h, R(h));
-        if (labels.Length > 0) LinearExporter.AddLinear(writer, "classifier", LinearScheme.Fp32, R(labels.Length * h), labels.Length, h, R(labels.Length));
-        string path = Path.Combine(_dir, "model.ebm");
-        writer.WriteTo(path);
-        return path;
-    }
+    private static double Parse(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
-    [Test]
-    public void Prints_one_line_per_text_with_label_and_scores_summing_to_one()
+    [TestCase(LinearScheme.W1A1)]
+    [TestCase(LinearScheme.Fp32)]
+    public void PrintsOneLinePerTextAgreeingWithTheRuntime(LinearScheme scheme)
     {
-        string path = WriteModel(["ham", "spam"]);
-        var (exit, output, error) = CliRunner.Run("classify", "--model", path, "free money", "hello friend");
+        string path = RuntimeTestModels.Write(_dir, scheme);
+        var (exit, output, error) = CliRunner.RunWith(null, null, "classify", "--model", path, "w1 w2", "w3 w4");
         Assert.That(exit, Is.EqualTo(0), error);
-        string[] lines = output.TrimEnd().Split('\n');
+        string[] lines = output.TrimEnd().Split(Environment.NewLine);
         Assert.That(lines, Has.Length.EqualTo(2));
-        foreach (string line in lines)
+        using var model = Model.Load(path);
+        var session = model.CreateSession();
+        string[] texts = ["w1 w2", "w3 w4"];
+        for (int i = 0; i < 2; i++)
         {
-            string[] fields = line.Split('\t');
-            Assert.That(fields[0], Is.EqualTo("ham").Or.EqualTo("spam"), line);
-            double ham = double.Parse(fields[2].Split(' ')[0]["ham=".Length..], System.Globalization.CultureInfo.InvariantCulture);
-            double spam = double.Parse(fields[2].Split(' ')[1]["spam=".Length..], System.Globalization.CultureInfo.InvariantCulture);
-            Assert.That(ham + spam, Is.EqualTo(1).Within(2e-4), line);
-            Assert.That(double.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(Math.Max(ham, spam)).Within(2e-4), line);
+            var expected = session.Classify(texts[i]);
+            string[] fields = lines[i].Split('\t');
+            Assert.That(fields[0], Is.EqualTo(expected.LabelName), $"{scheme} seed 9: {lines[i]}");
+            Assert.That(Parse(fields[1]), Is.EqualTo(expected.Score).Within(1e-4), lines[i]);
+            double ham = Parse(fields[2].Split(' ')[0]["ham=".Length..]), spam = Parse(fields[2].Split(' ')[1]["spam=".Length..]);
+            Assert.That(ham + spam, Is.EqualTo(1).Within(2e-4), lines[i]);
+            Assert.That(Math.Max(ham, spam), Is.EqualTo(expected.Score).Within(1e-4), lines[i]);
             Assert.That(fields[3], Is.EqualTo("4 tokens"));
         }
     }
 
     [Test]
-    public void Long_text_is_truncated_or_rejected_with_no_truncate()
+    public void StdinLinesWithJsonGiveLabelScoresTruncationAndTiming()
     {
-        string path = WriteModel(["ham", "spam"]);
-        string text = string.Join(' ', Enumerable.Repeat("money", 20));
-        var (exit, output, _) = CliRunner.Run("classify", "--model", path, text);
-        Assert.That(exit, Is.EqualTo(0));
-        Assert.That(output, Does.Contain("8 tokens (truncated)"));
-        var (strictExit, _, error) = CliRunner.Run("classify", "--model", path, "--no-truncate", text);
-        Assert.That(strictExit, Is.EqualTo(1));
-        Assert.That(error, Does.Contain("edgebert: error:"));
+        string path = RuntimeTestModels.Write(_dir);
+        byte[] stdin = Encoding.UTF8.GetBytes("w1 w2\r\nw1 w2 w3 w4 w5 w6 w7 w8 w9\n");
+        var (exit, output, error) = CliRunner.RunWith(stdin, null, "classify", "--model", path, "--json");
+        Assert.That(exit, Is.EqualTo(0), error);
+        string[] lines = output.TrimEnd().Split(Environment.NewLine);
+        Assert.That(lines, Has.Length.EqualTo(2));
+        using var first = JsonDocument.Parse(lines[0]);
+        var root = first.RootElement;
+        Assert.That(root.GetProperty("text").GetString(), Is.EqualTo("w1 w2"));
+        string label = root.GetProperty("label").GetString()!;
+        Assert.That(label, Is.EqualTo("ham").Or.EqualTo("spam"));
+        var scores = root.GetProperty("scores");
+        Assert.That(scores.GetProperty("ham").GetDouble() + scores.GetProperty("spam").GetDouble(), Is.EqualTo(1).Within(1e-5));
+        Assert.That(root.GetProperty("score").GetDouble(), Is.EqualTo(scores.GetProperty(label).GetDouble()).Within(1e-5));
+        Assert.That(root.GetProperty("tokens").GetInt32(), Is.EqualTo(4));
+        Assert.That(root.GetProperty("truncated").GetBoolean(), Is.False);
+        Assert.That(root.GetProperty("ms").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.That(second.RootElement.GetProperty("truncated").GetBoolean(), Is.True);
+        Assert.That(second.RootElement.GetProperty("tokens").GetInt32(), Is.EqualTo(RuntimeTestModels.MaxPositions));
     }
 
     [Test]
-    public void Bad_models_and_arguments_exit_with_a_message()
+    public void WithoutModelOptionTheEmbeddedModelClassifies()
     {
-        Assert.That(CliRunner.Run("classify", "--model", Path.Combine(_dir, "missing.ebm"), "x").Exit, Is.EqualTo(1));
-        string encoderOnly = WriteModel([]);
-        var (exit, _, error) = CliRunner.Run("classify", "--model", encoderOnly, "x");
+        byte[] model = RuntimeTestModels.Bytes();
+        var (exit, output, error) = CliRunner.RunWith(null, model, "classify", "Win a free prize now");
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output, Does.Match(@"^(ham|spam)\t"));
+    }
+
+    [Test]
+    public void WithoutModelOptionOrEmbeddedModelItExitsWithOneAndSaysSo()
+    {
+        var (exit, output, error) = CliRunner.RunWith(null, null, "classify", "Win a free prize now");
         Assert.That(exit, Is.EqualTo(1));
-        Assert.That(error, Does.Contain("no labels"));
-        Assert.That(CliRunner.Run("classify", "--model", encoderOnly, "--threads", "0", "x").Exit, Is.EqualTo(1));
-        Assert.That(CliRunner.Run("classify", "x").Exit, Is.EqualTo(2), "--model is required");
+        Assert.That(output, Is.Empty);
+        Assert.That(error, Is.EqualTo("edgebert: error: this build has no embedded default model; pass --model FILE" + Environment.NewLine));
     }
 
     [Test]
-    public void Ids_file_and_json_output_match_the_text_report()
+    public void LongTextIsTruncatedOrRejectedWithNoTruncate()
     {
-        string path = WriteModel(["ham", "spam"]);
+        string path = RuntimeTestModels.Write(_dir);
+        string text = string.Join(' ', Enumerable.Repeat("w5", 20));
+        var (exit, output, _) = CliRunner.RunWith(null, null, "classify", "--model", path, text);
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(output, Does.Contain($"{RuntimeTestModels.MaxPositions} tokens (truncated)"));
+        var (strictExit, strictOutput, error) = CliRunner.RunWith(null, null, "classify", "--model", path, "--no-truncate", text);
+        Assert.That(strictExit, Is.EqualTo(1));
+        Assert.That(strictOutput, Is.Empty);
+        Assert.That(error, Does.StartWith("edgebert: error:"));
+    }
+
+    [Test]
+    public void BadModelsAndArgumentsExitWithAMessage()
+    {
+        var (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", Path.Combine(_dir, "missing.ebm"), "x");
+        Assert.That((exit, error.Contains("missing.ebm")), Is.EqualTo((1, true)), error);
+        string encoderOnly = RuntimeTestModels.Write(_dir, labels: []);
+        (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", encoderOnly, "x");
+        Assert.That((exit, error.Contains("has no labels")), Is.EqualTo((1, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir), "--threads", "0", "x");
+        Assert.That((exit, error.Contains("--threads must be at least 1")), Is.EqualTo((2, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir));
+        Assert.That((exit, error.Contains("give texts as arguments")), Is.EqualTo((2, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", Path.Combine(_dir, "missing.ebm"));
+        Assert.That((exit, error.Contains("give texts as arguments")), Is.EqualTo((2, true)), "usage is checked before the model is loaded: " + error);
+        (exit, _, error) = CliRunner.RunWith([0x77, 0xFF, 0x0A], null, "classify", "--model", RuntimeTestModels.Write(_dir));
+        Assert.That((exit, error.Contains("not valid UTF-8: line 1, byte offset 1")), Is.EqualTo((1, true)), error);
+    }
+
+    [Test]
+    public void IdsFileAndReferenceJsonMatchTheTextReport()
+    {
+        string path = RuntimeTestModels.Write(_dir);
         string ids = Path.Combine(_dir, "ids.json");
-        // [CLS] free money [SEP] = "free money"; the second sequence is a pair with token types.
+        // [CLS] w0 w1 [SEP] = "w0 w1"; the second sequence is a pair with token types.
         File.WriteAllText(ids, """[{"ids": [2, 5, 6, 3]}, {"ids": [2, 7, 3, 8, 3], "type_ids": [0, 0, 0, 1, 1]}]""");
         var (exit, output, error) = CliRunner.Run("classify", "--model", path, "--ids", ids);
         Assert.That(exit, Is.EqualTo(0), error);
-        Assert.That(output.Split('\n')[0], Is.EqualTo(CliRunner.Run("classify", "--model", path, "free money").Out.Split('\n')[0]));
+        Assert.That(output.Split('\n')[0], Is.EqualTo(CliRunner.Run("classify", "--model", path, "w0 w1").Out.Split('\n')[0]));
 
         string json = Path.Combine(_dir, "out.json");
-        (exit, _, error) = CliRunner.Run("classify", "--model", path, "--ids", ids, "--json", json, "--hidden");
+        (exit, _, error) = CliRunner.Run("classify", "--model", path, "--ids", ids, "--reference-json", json, "--hidden");
         Assert.That(exit, Is.EqualTo(0), error);
-        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(json));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(json));
         var root = document.RootElement;
         Assert.That(root.GetProperty("labels").GetArrayLength(), Is.EqualTo(2));
         Assert.That(root.GetProperty("logits").GetArrayLength(), Is.EqualTo(2));
         Assert.That(root.GetProperty("logits")[0].GetArrayLength(), Is.EqualTo(2));
-        Assert.That(root.GetProperty("pooled")[1].GetArrayLength(), Is.EqualTo(16));
+        Assert.That(root.GetProperty("pooled")[1].GetArrayLength(), Is.EqualTo(RuntimeTestModels.Hidden));
         Assert.That(root.GetProperty("hidden")[1].GetArrayLength(), Is.EqualTo(5), "one row per token");
-        Assert.That(root.GetProperty("hidden")[1][4].GetArrayLength(), Is.EqualTo(16));
+        Assert.That(root.GetProperty("hidden")[1][4].GetArrayLength(), Is.EqualTo(RuntimeTestModels.Hidden));
+
+        // Texts work too, and '-' writes to stdout.
+        (exit, output, error) = CliRunner.Run("classify", "--model", path, "--reference-json", "-", "w0 w1");
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var fromText = JsonDocument.Parse(output);
+        Assert.That(fromText.RootElement.GetProperty("logits")[0].EnumerateArray().Select(v => v.GetSingle()),
+            Is.EqualTo(root.GetProperty("logits")[0].EnumerateArray().Select(v => v.GetSingle())));
     }
 
     [Test]
-    public void Bad_ids_files_exit_with_one()
+    public void BadIdsFilesExitWithOne()
     {
-        string path = WriteModel(["ham", "spam"]);
+        string path = RuntimeTestModels.Write(_dir);
         string ids = Path.Combine(_dir, "ids.json");
-        foreach (string content in new[] { "{}", "[{\"x\": 1}]", "[{\"ids\": [2, 99, 3]}]", "[{\"ids\": [2, 3], \"type_ids\": [0]}]", "not json", "[{\"ids\": [\"a\"]}]", "[{\"ids\": [2.5]}]", "[{\"ids\": []}]" })
+        foreach (string content in new[] { "{}", "[{\"x\": 1}]", "[{\"ids\": [2, 9999, 3]}]", "[{\"ids\": [2, 3], \"type_ids\": [0]}]", "not json", "[{\"ids\": [\"a\"]}]", "[{\"ids\": [2.5]}]", "[{\"ids\": []}]" })
         {
             File.WriteAllText(ids, content);
             var (exit, _, error) = CliRunner.Run("classify", "--model", path, "--ids", ids);
             Assert.That(exit, Is.EqualTo(1), content);
             Assert.That(error, Does.StartWith("edgebert: error:"), content);
         }
-        Assert.That(CliRunner.Run("classify", "--model", path).Exit, Is.EqualTo(1), "neither texts nor --ids");
-        Assert.That(CliRunner.Run("classify", "--model", path, "--ids", ids, "text").Exit, Is.EqualTo(1), "both");
+    }
+
+    [Test]
+    public void ConflictingOptionsAreUsageErrors()
+    {
+        string path = RuntimeTestModels.Write(_dir), ids = Path.Combine(_dir, "ids.json");
+        File.WriteAllText(ids, "[{\"ids\": [2, 3]}]");
+        foreach (var args in new[]
+        {
+            new[] { "classify", "--model", path, "--ids", ids, "text" },
+            ["classify", "--model", path, "--json", "--reference-json", "-", "text"],
+            ["classify", "--model", path, "--hidden", "text"],
+        })
+        {
+            var (exit, _, error) = CliRunner.Run(args);
+            Assert.That(exit, Is.EqualTo(2), string.Join(" ", args));
+            Assert.That(error, Does.StartWith("edgebert: error: classify: "), string.Join(" ", args));
+        }
     }
 }

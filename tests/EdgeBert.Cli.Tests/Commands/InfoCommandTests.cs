@@ -1,4 +1,8 @@
+using System.Runtime.Intrinsics.X86;
 using EdgeBert.Kernels;
+using EdgeBert.Kernels.Binary;
+using EdgeBert.Kernels.Float;
+using EdgeBert.Kernels.Integer;
 
 namespace EdgeBert.Cli.Tests.Commands;
 
@@ -13,5 +17,41 @@ public class InfoCommandTests
         Assert.That(output, Does.Contain($"kernel isa: {KernelIsaSelector.Active}"));
         Assert.That(output, Does.Contain("model format: version 1, packing version 1"));
         Assert.That(error, Is.Empty);
+    }
+
+    [Test]
+    public void UnderTheTestHostTheBuildIsJitWithNoRecordedInstructionSet()
+    {
+        var (_, output, _) = CliRunner.Run("info");
+        Assert.That(output, Does.Contain("build: JIT, linux-x64, instruction set not recorded").Or.Contain("build: JIT, linux-arm64, instruction set not recorded"));
+    }
+
+    [Test]
+    public void EverySchemeNamesTheKernelThisProcessChose()
+    {
+        var (_, output, _) = CliRunner.Run("info");
+        string Line(string scheme) => output.Split('\n').Single(l => l.StartsWith($"  {scheme} ", StringComparison.Ordinal)).TrimEnd();
+        string vnni = Int8Gemm.Active.UsesVnni ? "+VNNI" : "";
+        Assert.That(Line("fp32"), Does.EndWith($" {Sgemm.Active.Isa}"));
+        Assert.That(Line("w8a8"), Does.EndWith($" {Int8Gemm.Active.Isa}{vnni}"));
+        Assert.That(Line("w2a8"), Does.EndWith($" {TernaryGemm.Active.Isa}{(TernaryGemm.Active.UsesVnni ? "+VNNI" : "")}"));
+        Assert.That(Line("w1a8"), Does.Contain($"bit-serial kernel {BitSerialGemm.Active.Isa}"));
+        Assert.That(Line("w1a4"), Does.Contain($" {BitSerialGemm.Active.Isa} (bit-serial)"));
+        Assert.That(Line("w1a1"), Does.Contain($" {BinaryGemm.Active.Isa} (XNOR + popcount)"));
+        Assert.That(Line("w2a1"), Does.Contain($" {TernaryBinaryGemm.Active.Isa} "));
+    }
+
+    [Test]
+    public void CpuFeaturesSayWhatTheProcessSees()
+    {
+        var (_, output, _) = CliRunner.Run("info");
+        string line = output.Split('\n').Single(l => l.StartsWith("cpu features: ", StringComparison.Ordinal));
+        Assert.That(line, Does.Contain($"avx2{(Avx2.IsSupported ? '+' : '-')}"));
+        Assert.That(line, Does.Contain($"avx512bw{(Avx512BW.IsSupported ? '+' : '-')}"));
+        Assert.That(line, Does.Contain($"popcnt{(Popcnt.IsSupported ? '+' : '-')}"));
+        foreach (string feature in new[] { "avx512f", "avx512vbmi", "avxvnni", "fma", "sse4.2", "advsimd", "dotprod" })
+        {
+            Assert.That(line, Does.Match($@" {System.Text.RegularExpressions.Regex.Escape(feature)}[+-]"), feature);
+        }
     }
 }

@@ -1,0 +1,15 @@
+using System.CommandLine;
+
+namespace EdgeBert.Cli.Commands;
+
+/// <summary>The options classify, embed and eval share, declared once so they read the same everywhere.</summary>
+internal sealed class CommonOptions
+{
+    internal Option<string> Model { get; } = new("--model") { Description = "The .ebm model (default: the model embedded in this binary)." };
+
+    internal Option<int> Threads { get; } = new("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 1 };
+
+    internal Option<bool> NoTruncate { get; } = new("--no-truncate") { Description = "Fail (exit 1) on text longer than the model's maximum length instead of truncating it." };
+
+    internal Option<bool> Json { get; } = new("--json") { Description = "One JSON object per text." };
+}

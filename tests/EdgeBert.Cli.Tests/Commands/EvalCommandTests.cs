@@ -1,0 +1,71 @@
+using System.Globalization;
+using EdgeBert.Runtime;
+
+namespace EdgeBert.Cli.Tests.Commands;
+
+public class EvalCommandTests
+{
+    private string _dir = "";
+
+    [SetUp]
+    public void SetUp() => _dir = Directory.CreateTempSubdirectory("edgebert-eval-cmd-").FullName;
+
+    [TearDown]
+    public void TearDown() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly (string Text, string Label)[] s_examples =
+        [("w1 w2", "spam"), ("w3", "ham"), ("w4 w5 w6", "1"), ("w7", "0"), ("w8 w9", "spam"), ("w10 w11", "ham")];
+
+    [Test]
+    public void TsvAndJsonlGiveTheScoresOfTheRuntimesPredictions()
+    {
+        string model = RuntimeTestModels.Write(_dir);
+        // The expected confusion matrix, from the runtime directly.
+        var counts = new int[2, 2];
+        using (var loaded = Model.Load(model))
+        {
+            var session = loaded.CreateSession();
+            foreach (var (text, label) in s_examples)
+            {
+                int actual = label is "spam" or "1" ? 1 : 0;
+                counts[actual, session.Classify(text).Label]++;
+            }
+        }
+        double accuracy = (counts[0, 0] + counts[1, 1]) / (double)s_examples.Length;
+        string tsv = Path.Combine(_dir, "d.tsv"), jsonl = Path.Combine(_dir, "d.jsonl");
+        File.WriteAllLines(tsv, ["sentence\tlabel", .. s_examples.Select(e => $"{e.Text}\t{e.Label}")]);
+        File.WriteAllLines(jsonl, s_examples.Select(e => $"{{\"text\": \"{e.Text}\", \"label\": \"{e.Label}\"}}"));
+        foreach (string data in new[] { tsv, jsonl })
+        {
+            var (exit, output, error) = CliRunner.RunWith(null, null, "eval", "--model", model, "--data", data);
+            Assert.That(exit, Is.EqualTo(0), error);
+            Assert.That(output, Does.Contain("examples: 6"));
+            Assert.That(output, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"accuracy: {accuracy:F4}")), data);
+            Assert.That(output, Does.Contain("f1:       ").And.Contain("(class 'spam')"));
+            Assert.That(output, Does.Match($@"(?m)^ham\s+{counts[0, 0]}\s+{counts[0, 1]}\s*$"), data);
+            Assert.That(output, Does.Match($@"(?m)^spam\s+{counts[1, 0]}\s+{counts[1, 1]}\s*$"), data);
+            Assert.That(output, Does.Contain("ms per example"));
+        }
+    }
+
+    [Test]
+    public void BadDataAndMissingOptionsExitWithAMessage()
+    {
+        string model = RuntimeTestModels.Write(_dir);
+        string data = Path.Combine(_dir, "d.tsv");
+        File.WriteAllLines(data, ["sentence\tlabel", "w1\tham", "w2\tmaybe"]);
+        var (exit, output, error) = CliRunner.RunWith(null, null, "eval", "--model", model, "--data", data);
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Is.Empty);
+        Assert.That(error, Does.Contain($"{data}:3: label 'maybe' is neither one of the model's labels (ham, spam)"));
+
+        (exit, _, error) = CliRunner.RunWith(null, null, "eval", "--model", model);
+        Assert.That((exit, error.Contains("--data")), Is.EqualTo((2, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "eval", "--model", model, "--data", Path.Combine(_dir, "missing.tsv"));
+        Assert.That((exit, error.Contains("missing.tsv")), Is.EqualTo((1, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "eval", "--data", data);
+        Assert.That((exit, error.Contains("no embedded default model")), Is.EqualTo((1, true)), error);
+        (exit, _, error) = CliRunner.RunWith(null, null, "eval", "--model", RuntimeTestModels.Write(_dir, labels: []), "--data", data);
+        Assert.That((exit, error.Contains("has no labels")), Is.EqualTo((1, true)), error);
+    }
+}
