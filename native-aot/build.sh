@@ -16,8 +16,11 @@ publish="artifacts/obj/native-publish"
 # (function names for gdb, perf and valgrind; valgrind 3.19 cannot read the runtime's DWARF 5 and
 # tests/native/valgrind.supp matches runtime frames by name). EDGEBERT_NATIVE_STRIP=all strips
 # everything for the smallest file (about half the size).
+# One native intermediate folder per level: ILC would otherwise take another level's up-to-date
+# objects and link them unchanged (as scripts/publish.sh found).
 dotnet publish native-aot/EdgeBert.Native -r linux-x64 -c Release -nologo -v q \
-  -p:IlcInstructionSet="$level" -p:StripSymbols=false -o "$publish"
+  -p:IlcInstructionSet="$level" -p:StripSymbols=false \
+  -p:NativeIntermediateOutputPath="$PWD/artifacts/obj/native-lib-$level/" -o "$publish"
 
 mkdir -p "$prefix/lib/pkgconfig" "$prefix/include" "$prefix/bin"
 install -m 0755 "$publish/libedgebert.so" "$prefix/lib/libedgebert.so"
