@@ -462,7 +462,7 @@ static void test_classify(void) {
 }
 #endif
 
-/* --- threads: one shared model, one session per thread ----------------------------------- */
+/* --- threads: one shared model, one session per thread, the model freed while they run ---- */
 
 #define THREADS 4
 #define ROUNDS 20
@@ -470,6 +470,7 @@ static void test_classify(void) {
 
 typedef struct {
     edgebert_model *model;
+    pthread_barrier_t sessions_created; /* the workers and the main thread */
     int32_t expected_ids[TEXT_COUNT][MAX_IDS];
     size_t expected_n[TEXT_COUNT];
 #if HAVE_ENCODER
@@ -487,7 +488,10 @@ typedef struct {
 static void *worker(void *arg) {
     worker_state *w = arg;
     edgebert_session *session = NULL;
-    if (edgebert_session_create(w->shared->model, NULL, &session) != EDGEBERT_OK) {
+    edgebert_status created = edgebert_session_create(w->shared->model, NULL, &session);
+    /* Once every worker has its session, the main thread frees the model while they work. */
+    pthread_barrier_wait(&w->shared->sessions_created);
+    if (created != EDGEBERT_OK) {
         w->errors++;
         return NULL;
     }
@@ -524,16 +528,23 @@ static void test_threads(void) {
     edgebert_session_free(session);
     pthread_t threads[THREADS];
     worker_state workers[THREADS];
+    pthread_barrier_init(&shared->sessions_created, NULL, THREADS + 1);
     for (int i = 0; i < THREADS; i++) {
         workers[i] = (worker_state){.shared = shared, .index = i};
-        CHECK(pthread_create(&threads[i], NULL, worker, &workers[i]) == 0, "pthread_create %d", i);
+        if (pthread_create(&threads[i], NULL, worker, &workers[i]) != 0) {
+            fprintf(stderr, "  pthread_create %d failed; cannot run the threads test\n", i);
+            exit(1); /* the barrier would never open */
+        }
     }
+    pthread_barrier_wait(&shared->sessions_created);
+    /* Freeing the model now is allowed: the sessions keep it alive until the last is freed. */
+    edgebert_model_free(shared->model);
     for (int i = 0; i < THREADS; i++) {
         pthread_join(threads[i], NULL);
         CHECK(workers[i].errors == 0 && workers[i].mismatches == 0, "thread %d: %d errors, %d mismatches over %d rounds",
               i, workers[i].errors, workers[i].mismatches, ROUNDS);
     }
-    edgebert_model_free(shared->model);
+    pthread_barrier_destroy(&shared->sessions_created);
     free(shared);
 }
 
