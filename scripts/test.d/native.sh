@@ -46,35 +46,28 @@ else
   echo "native: pkg-config check SKIPPED (pkg-config not installed)"
 fi
 
-# The C example needs classify, which the library has only with the encoder (HAVE_ENCODER in
-# tests/native/test_edgebert.c says which); without it the C tests check classify reports
-# EDGEBERT_UNSUPPORTED instead.
-if grep -q "^#define HAVE_ENCODER 1" tests/native/test_edgebert.c; then
-  # The C example must print exactly what the C# API computes for the same texts (one per line of
-  # tests/native/texts.txt): CExampleParityTests reads its output and compares bit for bit.
-  # Bit equality needs the same instruction sets on both sides: the library is compiled for
-  # EDGEBERT_ISA_LEVEL (x86-x64-v3 = AVX2 by default), so the JIT side gets AVX-512 switched off
-  # then (float sums in other widths round differently in the last bits).
-  mapfile -t texts < tests/native/texts.txt
-  mask=()
-  case "${EDGEBERT_ISA_LEVEL:-x86-x64-v3}" in
-    x86-x64-v4) ;;
-    x86-x64-v3) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0) ;;
-    *) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0) ;;
-  esac
-  if "$prefix/bin/edgebert-classify" "$model" "${texts[@]}" > "$work/example.out" &&
-     env "${mask[@]}" EDGEBERT_C_EXAMPLE_MODEL="$model" EDGEBERT_C_EXAMPLE_TEXTS="$PWD/tests/native/texts.txt" \
-     EDGEBERT_C_EXAMPLE_OUTPUT="$work/example.out" dotnet test tests/EdgeBert.Native.Tests -c Release --no-build -nologo \
-       -v q --filter "FullyQualifiedName~CExampleParityTests" > "$work/parity.out" 2>&1 &&
-     grep -q "Passed:     1" "$work/parity.out"; then
-    passed=$((passed + 1))
-  else
-    cat "$work/parity.out" >&2 2>/dev/null
-    echo "native: the C example's output differs from the C# API (or did not run)" >&2
-    failed=$((failed + 1)); status=1
-  fi
+# The C example must print exactly what the C# API computes for the same texts (one per line of
+# tests/native/texts.txt): CExampleParityTests reads its output and compares bit for bit.
+# Bit equality needs the same instruction sets on both sides: the library is compiled for
+# EDGEBERT_ISA_LEVEL (x86-x64-v3 = AVX2 by default), so the JIT side gets AVX-512 switched off
+# then (float sums in other widths round differently in the last bits).
+mapfile -t texts < tests/native/texts.txt
+mask=()
+case "${EDGEBERT_ISA_LEVEL:-x86-x64-v3}" in
+  x86-x64-v4) ;;
+  x86-x64-v3) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0) ;;
+  *) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0) ;;
+esac
+if "$prefix/bin/edgebert-classify" "$model" "${texts[@]}" > "$work/example.out" &&
+   env "${mask[@]}" EDGEBERT_C_EXAMPLE_MODEL="$model" EDGEBERT_C_EXAMPLE_TEXTS="$PWD/tests/native/texts.txt" \
+   EDGEBERT_C_EXAMPLE_OUTPUT="$work/example.out" dotnet test tests/EdgeBert.Native.Tests -c Release --no-build -nologo \
+     -v q --filter "FullyQualifiedName~CExampleParityTests" > "$work/parity.out" 2>&1 &&
+   grep -q "Passed:     1" "$work/parity.out"; then
+  passed=$((passed + 1))
 else
-  echo "native: C example parity SKIPPED (library built without the encoder)"
+  cat "$work/parity.out" >&2 2>/dev/null
+  echo "native: the C example's output differs from the C# API (or did not run)" >&2
+  failed=$((failed + 1)); status=1
 fi
 
 # Valgrind: NativeAOT's GC reserves 256 GiB of address space at start-up, which valgrind refuses,

@@ -15,11 +15,6 @@
 
 #include "harness.h"
 
-/* 1 once the encoder (classify, embed) is in the library; 0 checks that they say UNSUPPORTED. */
-#ifndef HAVE_ENCODER
-#define HAVE_ENCODER 1
-#endif
-
 int harness_failures;
 static const char *model_path;
 
@@ -341,10 +336,8 @@ static void test_model_freed_before_session(void) {
     size_t n = 0;
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_tokenize(session, texts[1], EDGEBERT_NUL_TERMINATED, ids, 64, &n));
     CHECK(n > 2, "%zu ids", n);
-#if HAVE_ENCODER
     edgebert_classification c;
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
-#endif
     edgebert_session *other = NULL;
     CHECK_STATUS(EDGEBERT_INVALID_HANDLE, edgebert_session_create(model, NULL, &other));
     edgebert_session_free(session);
@@ -352,7 +345,6 @@ static void test_model_freed_before_session(void) {
 
 /* --- inference ---------------------------------------------------------------------------- */
 
-#if HAVE_ENCODER
 static void test_classify(void) {
     edgebert_model *model = load_model();
     edgebert_model_info info = model_info(model);
@@ -445,22 +437,6 @@ static void test_classify(void) {
     edgebert_session_free(session);
     edgebert_model_free(model);
 }
-#else
-static void test_classify(void) {
-    /* This build has no encoder: classify and embed must say so, not crash or return junk. */
-    edgebert_model *model = load_model();
-    edgebert_session *session = NULL;
-    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, NULL, &session));
-    edgebert_classification c;
-    float embedding[1024];
-    size_t needed = 0;
-    CHECK_STATUS(EDGEBERT_UNSUPPORTED, edgebert_session_classify(session, texts[0], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
-    CHECK_STATUS(EDGEBERT_UNSUPPORTED, edgebert_session_classify_batch(session, texts, NULL, TEXT_COUNT, &c, NULL, 0, NULL));
-    CHECK_STATUS(EDGEBERT_UNSUPPORTED, edgebert_session_embed(session, texts[0], EDGEBERT_NUL_TERMINATED, embedding, 1024, &needed, NULL));
-    edgebert_session_free(session);
-    edgebert_model_free(model);
-}
-#endif
 
 /* --- threads: one shared model, one session per thread, the model freed while they run ---- */
 
@@ -473,9 +449,7 @@ typedef struct {
     pthread_barrier_t sessions_created; /* the workers and the main thread */
     int32_t expected_ids[TEXT_COUNT][MAX_IDS];
     size_t expected_n[TEXT_COUNT];
-#if HAVE_ENCODER
     edgebert_classification expected_class[TEXT_COUNT];
-#endif
 } shared_state;
 
 typedef struct {
@@ -501,11 +475,9 @@ static void *worker(void *arg) {
         size_t n = 0;
         if (edgebert_session_tokenize(session, texts[t], EDGEBERT_NUL_TERMINATED, ids, MAX_IDS, &n) != EDGEBERT_OK) w->errors++;
         else if (n != w->shared->expected_n[t] || memcmp(ids, w->shared->expected_ids[t], n * sizeof *ids) != 0) w->mismatches++;
-#if HAVE_ENCODER
         edgebert_classification c;
         if (edgebert_session_classify(session, texts[t], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL) != EDGEBERT_OK) w->errors++;
         else if (memcmp(&c, &w->shared->expected_class[t], sizeof c) != 0) w->mismatches++;
-#endif
         /* A failing call on this thread must not disturb another thread's last error. */
         if (edgebert_session_tokenize(session, "\xff", 1, ids, MAX_IDS, &n) != EDGEBERT_INVALID_UTF8 ||
             strstr(edgebert_last_error(), "UTF-8") == NULL) w->errors++;
@@ -521,9 +493,7 @@ static void test_threads(void) {
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(shared->model, NULL, &session));
     for (size_t t = 0; t < TEXT_COUNT; t++) {
         CHECK_STATUS(EDGEBERT_OK, edgebert_session_tokenize(session, texts[t], EDGEBERT_NUL_TERMINATED, shared->expected_ids[t], MAX_IDS, &shared->expected_n[t]));
-#if HAVE_ENCODER
         CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, texts[t], EDGEBERT_NUL_TERMINATED, &shared->expected_class[t], NULL, 0, NULL));
-#endif
     }
     edgebert_session_free(session);
     pthread_t threads[THREADS];
@@ -591,7 +561,7 @@ int main(int argc, char **argv) {
         if (harness_failures == 0) passed++;
         else failed++;
     }
-    printf("%d passed, %d failed%s\n", passed, failed, HAVE_ENCODER ? "" : " (library without encoder: classify/embed checked as UNSUPPORTED)");
+    printf("%d passed, %d failed\n", passed, failed);
     if (counts != NULL) {
         FILE *f = fopen(counts, "w");
         if (f != NULL) {
