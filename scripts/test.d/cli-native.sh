@@ -12,6 +12,8 @@ check() { # name, command...
 check "scripts/build.sh publishes the native CLI" scripts/build.sh
 check "native binary is an ELF executable" bash -c 'file artifacts/bin/edgebert | grep -q ELF || head -c4 artifacts/bin/edgebert | grep -q ELF'
 check "edgebert info" bash -c 'artifacts/bin/edgebert info | grep -q "kernel isa:"'
+check "README main job: classify with the embedded default model" bash -c '
+  [ ! -f models/default.ebm ] || artifacts/bin/edgebert classify "Win a free prize now" | grep -q "^spam"'
 check "edgebert inspect on the sample model" bash -c 'artifacts/bin/edgebert inspect artifacts/sample.ebm | grep -q "compression"'
 check "edgebert inspect on a missing file exits 1" bash -c 'artifacts/bin/edgebert inspect /nonexistent.ebm; test $? -eq 1'
 check "edgebert bench --kernels (smoke, not a timing)" bash -c 'artifacts/bin/edgebert bench --kernels --tokens 4 --budget-ms 1 | grep -q "^w1a1 "'
