@@ -4,7 +4,7 @@
 # C tests again under valgrind memcheck (leaks, invalid accesses; the threads test included: 4
 # threads, one model, a session each). Writes "PASSED FAILED" into $EDGEBERT_COUNTS: the C test
 # cases, plus one each for the pkg-config file, the C example's parity with the C# API, and the
-# valgrind run.
+# valgrind run; with models/default.ebm present, its C test cases and parity check are added.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 counts="${EDGEBERT_COUNTS:-/dev/null}"
@@ -58,16 +58,30 @@ case "${EDGEBERT_ISA_LEVEL:-x86-x64-v3}" in
   x86-x64-v3) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0) ;;
   *) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0) ;;
 esac
-if "$prefix/bin/edgebert-classify" "$model" "${texts[@]}" > "$work/example.out" &&
-   env "${mask[@]}" EDGEBERT_C_EXAMPLE_MODEL="$model" EDGEBERT_C_EXAMPLE_TEXTS="$PWD/tests/native/texts.txt" \
-   EDGEBERT_C_EXAMPLE_OUTPUT="$work/example.out" dotnet test tests/EdgeBert.Native.Tests -c Release --no-build -nologo \
-     -v q --filter "FullyQualifiedName~CExampleParityTests" > "$work/parity.out" 2>&1 &&
-   grep -q "Passed:     1" "$work/parity.out"; then
-  passed=$((passed + 1))
-else
-  cat "$work/parity.out" >&2 2>/dev/null
-  echo "native: the C example's output differs from the C# API (or did not run)" >&2
-  failed=$((failed + 1)); status=1
+parity() { # model file
+  if "$prefix/bin/edgebert-classify" "$1" "${texts[@]}" > "$work/example.out" &&
+     env "${mask[@]}" EDGEBERT_C_EXAMPLE_MODEL="$1" EDGEBERT_C_EXAMPLE_TEXTS="$PWD/tests/native/texts.txt" \
+     EDGEBERT_C_EXAMPLE_OUTPUT="$work/example.out" dotnet test tests/EdgeBert.Native.Tests -c Release --no-build -nologo \
+       -v q --filter "FullyQualifiedName~CExampleParityTests" > "$work/parity.out" 2>&1 &&
+     grep -q "Passed:     1" "$work/parity.out"; then
+    passed=$((passed + 1))
+  else
+    cat "$work/parity.out" >&2 2>/dev/null
+    echo "native: the C example's output on $1 differs from the C# API (or did not run)" >&2
+    failed=$((failed + 1)); status=1
+  fi
+}
+parity "$model"
+
+# The shipped trained model, when there is one: the C tests and the parity once more on real weights.
+if [ -f models/default.ebm ]; then
+  tests/native/build/test_edgebert models/default.ebm --counts "$work/default.counts" || status=1
+  if [ -s "$work/default.counts" ]; then
+    read -r p f < "$work/default.counts"; passed=$((passed + p)); failed=$((failed + f))
+  else
+    echo "native: test_edgebert on models/default.ebm wrote no counts (crashed?)" >&2; failed=$((failed + 1)); status=1
+  fi
+  parity "$PWD/models/default.ebm"
 fi
 
 # Valgrind: NativeAOT's GC reserves 256 GiB of address space at start-up, which valgrind refuses,
