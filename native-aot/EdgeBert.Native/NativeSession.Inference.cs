@@ -1,0 +1,108 @@
+using System.Numerics.Tensors;
+using EdgeBert.Format;
+using EdgeBert.Runtime;
+
+namespace EdgeBert.Native;
+
+// Classify and embed through EdgeBert.Runtime.Session. Text is tokenized here, with the session's
+// max_length, and handed to Session.ClassifyTokens, so the results are the runtime's own (the
+// tokenizer options are built exactly as Runtime.Model builds them; NativeSessionTests compare).
+public sealed partial class NativeSession
+{
+    private readonly Session _runtime;
+    private float[]? _hidden;
+
+    private Session CreateRuntimeSession() => Model.Runtime.CreateSession(new SessionOptions
+    {
+        Threads = Threads,
+        Overlong = Truncate ? OverlongInput.Truncate : OverlongInput.Fail,
+    });
+
+    /// <summary>Classifies UTF-8 text; the logits (one per label) go to <paramref name="logits"/> when it is not empty.</summary>
+    /// <exception cref="NativeException">InvalidUtf8, or Unsupported for an encoder-only model.</exception>
+    /// <exception cref="BufferTooSmallException">Logits shorter than the label count.</exception>
+    public NativeClassification Classify(ReadOnlySpan<byte> utf8, Span<float> logits)
+    {
+        ThrowIfNoLabels();
+        int tokens = TokenizeInternal(utf8, out bool truncated);
+        return ClassifyTokens(tokens, truncated, logits);
+    }
+
+    /// <summary>Classifies several texts (same results as one <see cref="Classify"/> each); <paramref name="logits"/> is empty or [texts × labels].</summary>
+    /// <exception cref="ArgumentException">Results or logits are shorter than the texts need.</exception>
+    public void ClassifyBatch(IReadOnlyList<string> texts, Span<NativeClassification> results, Span<float> logits)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ThrowIfNoLabels();
+        int labels = Model.Labels.Count;
+        if (results.Length < texts.Count) throw new ArgumentException($"results has {results.Length} entries for {texts.Count} texts.", nameof(results));
+        if (!logits.IsEmpty && logits.Length < texts.Count * labels) throw new BufferTooSmallException("logits", logits.Length, (long)texts.Count * labels);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            ThrowIfFreed();
+            int tokens = _tokenizer.Encode(texts[i], _ids, _typeIds, out bool truncated);
+            results[i] = ClassifyTokens(tokens, truncated, logits.IsEmpty ? default : logits.Slice(i * labels, labels));
+        }
+    }
+
+    /// <summary>
+    /// The pooled embedding (<see cref="Pooling"/>) of UTF-8 text into <paramref name="embedding"/>
+    /// (hidden-size floats).
+    /// </summary>
+    /// <exception cref="NativeException">InvalidUtf8; Unsupported for pooler pooling on a model without a pooler, or for text longer than a max_length below the model's.</exception>
+    public NativeEncodeResult Embed(ReadOnlySpan<byte> utf8, Span<float> embedding)
+    {
+        int hidden = Model.Info.HiddenSize;
+        if (embedding.Length < hidden) throw new BufferTooSmallException("embedding", embedding.Length, hidden);
+        embedding = embedding[..hidden];
+        // The runtime embeds text at the model's maximum length. A shorter session limit is met by
+        // checking the text fits first: then both tokenize it identically.
+        TokenizeInternal(utf8, out bool truncated);
+        if (truncated && MaxLength < Model.MaxLength)
+        {
+            throw new NativeException(NativeStatus.Unsupported,
+                $"embed cannot yet cut text to a max_length ({MaxLength}) below the model's ({Model.MaxLength}); use max_length 0 or truncate 0.");
+        }
+        ReadOnlySpan<char> text = _chars.AsSpan(0, _charCount);
+        var kind = Model.Metadata.Architecture.Pooling;
+        EncodeResult result;
+        switch (Pooling)
+        {
+            case NativePooling.Model:
+            case NativePooling.Pooler when kind == PoolingKind.Pooler:
+            case NativePooling.Cls when kind == PoolingKind.Cls:
+            case NativePooling.Mean when kind == PoolingKind.Mean:
+                result = _runtime.Embed(text, embedding);
+                break;
+            case NativePooling.Pooler:
+                throw new NativeException(NativeStatus.Unsupported, $"pooler pooling needs a model trained with the pooler; this one pools by {kind}.");
+            default:
+                _hidden ??= new float[Model.MaxLength * hidden];
+                result = _runtime.Encode(text, _hidden);
+                // The same operations in the same order as the encoder's own pooling.
+                if (Pooling == NativePooling.Cls)
+                {
+                    _hidden.AsSpan(0, hidden).CopyTo(embedding);
+                }
+                else
+                {
+                    embedding.Clear();
+                    for (int t = 0; t < result.TokenCount; t++) TensorPrimitives.Add(embedding, _hidden.AsSpan(t * hidden, hidden), embedding);
+                    TensorPrimitives.Multiply(embedding, 1f / result.TokenCount, embedding);
+                }
+                break;
+        }
+        return new NativeEncodeResult { TokenCount = result.TokenCount, Truncated = result.Truncated ? 1 : 0 };
+    }
+
+    private NativeClassification ClassifyTokens(int tokens, bool truncated, Span<float> logits)
+    {
+        var c = _runtime.ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits);
+        return new NativeClassification { Label = c.Label, Score = c.Score, TokenCount = c.TokenCount, Truncated = truncated ? 1 : 0 };
+    }
+
+    private void ThrowIfNoLabels()
+    {
+        if (Model.Labels.Count == 0) throw new NativeException(NativeStatus.Unsupported, "This model has no labels (encoder only): use embed.");
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text;
+using EdgeBert.Runtime;
+
+namespace EdgeBert.Native.Tests;
+
+/// <summary>The C ABI's classify and embed give exactly what the C# API (Runtime.Session) gives.</summary>
+public class NativeSessionInferenceTests
+{
+    private static readonly string[] Texts =
+    [
+        "", "hello world", "Naïve CAFÉ, grüße!", "the the the a a a of of",
+        string.Join(' ', Enumerable.Repeat("hello world", 40)), // longer than the model's 32 tokens
+    ];
+
+    private NativeModel _native = null!;
+    private Model _model = null!;
+
+    [OneTimeSetUp]
+    public void Load()
+    {
+        _native = NativeModel.Load(TestModel.Path);
+        _model = Model.Load(TestModel.Path);
+    }
+
+    [OneTimeTearDown]
+    public void Release()
+    {
+        _native.Release();
+        _model.Dispose();
+    }
+
+    [Test]
+    public void ClassifyMatchesTheRuntimeBitForBit()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default);
+        var session = _model.CreateSession();
+        foreach (string text in Texts)
+        {
+            var expectedLogits = new float[3];
+            var expected = session.Classify(text, expectedLogits);
+            var logits = new float[3];
+            var actual = native.Classify(Encoding.UTF8.GetBytes(text), logits);
+            Assert.Multiple(() =>
+            {
+                Assert.That(actual.Label, Is.EqualTo(expected.Label), text);
+                Assert.That(actual.Score, Is.EqualTo(expected.Score), text);
+                Assert.That(actual.TokenCount, Is.EqualTo(expected.TokenCount), text);
+                Assert.That(actual.Truncated != 0, Is.EqualTo(expected.Truncated), text);
+                Assert.That(logits, Is.EqualTo(expectedLogits), text);
+            });
+        }
+        native.Free();
+    }
+
+    [Test]
+    public void TokenizeMatchesTheRuntime()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default);
+        var session = _model.CreateSession();
+        foreach (string text in Texts)
+        {
+            int[] ids = new int[_model.MaxLength], typeIds = new int[_model.MaxLength], actual = new int[_model.MaxLength];
+            int n = session.Tokenize(text, ids, typeIds, out _);
+            int m = native.Tokenize(Encoding.UTF8.GetBytes(text), actual);
+            Assert.That(actual.AsSpan(0, m).ToArray(), Is.EqualTo(ids.AsSpan(0, n).ToArray()), text);
+        }
+        native.Free();
+    }
+
+    [Test]
+    public void BatchEqualsOneCallPerText()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default);
+        var results = new NativeClassification[Texts.Length];
+        var logits = new float[Texts.Length * 3];
+        native.ClassifyBatch(Texts, results, logits);
+        for (int i = 0; i < Texts.Length; i++)
+        {
+            var single = new float[3];
+            var one = native.Classify(Encoding.UTF8.GetBytes(Texts[i]), single);
+            Assert.That(results[i], Is.EqualTo(one), $"text {i}");
+            Assert.That(logits.AsSpan(i * 3, 3).ToArray(), Is.EqualTo(single), $"text {i}");
+        }
+        Assert.Throws<BufferTooSmallException>(() => native.ClassifyBatch(Texts, results, new float[3]));
+        Assert.Throws<ArgumentException>(() => native.ClassifyBatch(Texts, new NativeClassification[1], default));
+        native.Free();
+    }
+
+    [Test]
+    public void AShorterMaxLengthClassifiesTheCutTokens()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6 });
+        var session = _model.CreateSession();
+        byte[] text = Encoding.UTF8.GetBytes(Texts[4]);
+        var ids = new int[6];
+        Assert.That(native.Tokenize(text, ids), Is.EqualTo(6));
+        var logits = new float[3];
+        var actual = native.Classify(text, logits);
+        var expectedLogits = new float[3];
+        var expected = session.ClassifyTokens(ids, new int[6], expectedLogits);
+        Assert.Multiple(() =>
+        {
+            Assert.That((actual.Label, actual.Score, actual.TokenCount, actual.Truncated), Is.EqualTo((expected.Label, expected.Score, 6, 1)));
+            Assert.That(logits, Is.EqualTo(expectedLogits));
+        });
+        native.Free();
+    }
+
+    [Test]
+    public void EmbedWithTheModelsPoolingMatchesTheRuntime()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default);
+        var session = _model.CreateSession();
+        foreach (string text in Texts)
+        {
+            var expected = new float[32];
+            var r = session.Embed(text, expected);
+            var actual = new float[32];
+            var n = native.Embed(Encoding.UTF8.GetBytes(text), actual);
+            Assert.That(actual, Is.EqualTo(expected), text);
+            Assert.That((n.TokenCount, n.Truncated != 0), Is.EqualTo((r.TokenCount, r.Truncated)), text);
+        }
+        Assert.Throws<BufferTooSmallException>(() => native.Embed("x"u8, new float[31]));
+        native.Free();
+    }
+
+    [Test]
+    public void ClsAndMeanPoolingAreComputedFromTheHiddenStates()
+    {
+        var session = _model.CreateSession();
+        var hidden = new float[_model.MaxLength * 32];
+        var r = session.Encode("hello world", hidden);
+        var cls = new NativeSession(_native, NativeSessionParams.Default with { Pooling = (int)NativePooling.Cls });
+        var mean = new NativeSession(_native, NativeSessionParams.Default with { Pooling = (int)NativePooling.Mean });
+        float[] a = new float[32], b = new float[32];
+        cls.Embed("hello world"u8, a);
+        mean.Embed("hello world"u8, b);
+        var expectedMean = new float[32];
+        for (int j = 0; j < 32; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < r.TokenCount; t++) sum += hidden[t * 32 + j];
+            expectedMean[j] = (float)(sum / r.TokenCount);
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(a, Is.EqualTo(hidden.AsSpan(0, 32).ToArray()));
+            Assert.That(b, Is.EqualTo(expectedMean).Within(1e-5f));
+        });
+        cls.Free();
+        mean.Free();
+    }
+
+    [Test]
+    public void EmbedCannotCutBelowTheModelsLengthAndSaysSo()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6 });
+        var e = Assert.Throws<NativeException>(() => native.Embed(Encoding.UTF8.GetBytes(Texts[4]), new float[32]));
+        Assert.That(e!.Status, Is.EqualTo(NativeStatus.Unsupported));
+        var fits = native.Embed(""u8, new float[32]); // [CLS] [SEP] fits in 6
+        Assert.That(fits.TokenCount, Is.EqualTo(2));
+        native.Free();
+    }
+}
