@@ -95,6 +95,9 @@ public sealed class TernaryBertRoundTripTests
         Assert.That(worst, Is.LessThan(Tolerance), $"seed {Seed}");
     }
 
-    // Measured below; see the report for the justification.
-    private const double Tolerance = 1e-3;
+    // The integer parts of the runtime's GEMMs are exact and the trainer feeds its SGEMM the same
+    // α·{−1,0,1} weights and scale·q inputs, so what is left is float rounding: the runtime's
+    // (float)d·(α·scale) epilogue against the trainer's float sum of products, and its float64
+    // LayerNorm against the trainer's float32 one. Measured: 7.2e-7 on this task; 1e-5 keeps a 10× margin.
+    private const double Tolerance = 1e-5;
 }
