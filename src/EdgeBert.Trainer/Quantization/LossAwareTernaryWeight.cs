@@ -37,7 +37,26 @@ public static class LossAwareTernaryWeight
         return op.Apply(weight);
     }
 
-    /// <summary>The (α, codes) the alternation ends at.</summary>
+    /// <summary>
+    /// The LAT curvature d = √v̂ + ε from Adam's raw second moment <paramref name="v"/> after
+    /// <paramref name="step"/> updates (v̂ = v / (1 − β₂^step), as AdamW's own denominator).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">step &lt; 1, β₂ outside (0, 1) or ε ≤ 0.</exception>
+    public static float[] CurvatureFromAdam(ReadOnlySpan<float> v, long step, float beta2 = 0.999f, float epsilon = 1e-6f)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
+        if (!(beta2 > 0f && beta2 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, "β₂ must be in (0, 1).");
+        if (!(epsilon > 0f)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "ε must be positive.");
+        float correction = (float)(1 - Math.Pow(beta2, step));
+        var d = new float[v.Length];
+        for (int i = 0; i < d.Length; i++) d[i] = MathF.Sqrt(Math.Max(v[i], 0f) / correction) + epsilon;
+        return d;
+    }
+
+    /// <summary>
+    /// The alternation itself: from b = sign(w), each iteration sets α = Σ|d·w·b| / Σ|d·b| and then
+    /// b = I_{α/2}(w). Writes b into <paramref name="b"/> and returns α (d empty means d ≡ 1).
+    /// </summary>
     public static float Ternarize(ReadOnlySpan<float> w, ReadOnlySpan<float> d, Span<sbyte> b, int iterations)
     {
         for (int i = 0; i < w.Length; i++) b[i] = w[i] < 0f ? (sbyte)-1 : (sbyte)1;

@@ -86,6 +86,17 @@ public sealed class WeightQuantizerTests
     }
 
     [Test]
+    public void LatCurvatureIsBiasCorrectedAdamDenominator()
+    {
+        float[] v = [0f, 1e-4f, 4e-2f];
+        float[] d = LossAwareTernaryWeight.CurvatureFromAdam(v, step: 10, beta2: 0.999f, epsilon: 1e-6f);
+        double correction = 1 - Math.Pow((double)0.999f, 10); // β₂ as the float the API takes
+        for (int i = 0; i < v.Length; i++) Assert.That(d[i], Is.EqualTo(Math.Sqrt(v[i] / correction) + 1e-6).Within(1e-6 * d[i]), $"index {i}");
+        Assert.That(d, Has.All.GreaterThan(0f), "d must be positive for LAT");
+        Assert.That(() => LossAwareTernaryWeight.CurvatureFromAdam(v, 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    [Test]
     public void BwnIsMeanAbsTimesSign([Values(10, 11)] int seed)
     {
         Tensor w = Random([6, 11], seed);
