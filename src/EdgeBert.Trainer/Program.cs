@@ -28,6 +28,7 @@ public static class Program
             VocabCommand.Create(),
             PretrainCommand.Create(),
             FinetuneCommand.Create(),
+            QuantizeCommand.Create(),
             EvalCommand.Create(),
             ExportCommand.Create(),
             ImportCommand.Create(),

@@ -20,8 +20,12 @@ public sealed class Embedding : Module
     /// <summary>The table [count, dim].</summary>
     public Tensor Weight { get; set; }
 
+    /// <summary>Applied to the table before each lookup (e.g. a row-wise ternary quantizer); null for none.</summary>
+    public Func<Tensor, Tensor>? WeightTransform { get; set; }
+
     /// <summary>Looks up <paramref name="ids"/> of shape <paramref name="idsShape"/>, giving [idsShape..., dim].</summary>
-    public Tensor Forward(int[] ids, int[] idsShape) => Ops.Embedding(Weight, ids, idsShape);
+    public Tensor Forward(int[] ids, int[] idsShape) =>
+        Ops.Embedding(WeightTransform is null ? Weight : WeightTransform(Weight), ids, idsShape);
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Parameter)> OwnParameters()

@@ -1,0 +1,26 @@
+using EdgeBert.Trainer.Autograd;
+
+namespace EdgeBert.Trainer.Tests.Quantization;
+
+/// <summary>Seeded random tensors and upstream gradients for the quantizer tests.</summary>
+internal static class QuantizerTestData
+{
+    public static Tensor Random(int[] shape, int seed, float std = 1f, bool requiresGrad = true) =>
+        Tensor.RandomNormal(shape, new Random(seed), 0f, std, requiresGrad);
+
+    public static float[] Upstream(int length, int seed)
+    {
+        var rng = new Random(seed + 1000);
+        var g = new float[length];
+        for (int i = 0; i < g.Length; i++) g[i] = (float)(rng.NextDouble() * 2 - 1);
+        return g;
+    }
+
+    /// <summary>Runs backward with a random upstream gradient and returns it.</summary>
+    public static float[] BackwardRandom(Tensor y, int seed)
+    {
+        float[] g = Upstream(y.Length, seed);
+        y.Backward(g);
+        return g;
+    }
+}
