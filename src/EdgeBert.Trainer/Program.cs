@@ -33,6 +33,7 @@ public static class Program
             ExportCommand.Create(),
             ImportCommand.Create(),
             BenchCommand.Create(),
+            ParityCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
