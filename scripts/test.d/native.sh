@@ -105,5 +105,5 @@ else
 fi
 
 echo "$passed $failed" > "$counts"
-echo "native: $passed passed, $failed failed"
+echo "native step: $passed ok, $failed failing"
 exit $status

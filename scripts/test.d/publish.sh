@@ -23,5 +23,5 @@ if [ "$(uname -m)" != aarch64 ] && [ ! -d "${NUGET_PACKAGES:-$HOME/.nuget/packag
   check "pi5 without packs" 3 "runtime.linux-arm64.microsoft.dotnet.ilcompiler" linux-arm64-pi5
 fi
 echo "$passed $failed" > "$counts"
-echo "publish: $passed passed, $failed failed"
+echo "publish step: $passed ok, $failed failing"
 [ "$failed" = 0 ]
