@@ -1,24 +1,37 @@
 using EdgeBert.Trainer.Training;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
 
 /// <summary>
 /// Shows a run on the console: a Spectre.Console progress bar (loss, tokens/s, ETA) when the
-/// console is interactive, and one line per evaluation either way.
+/// console is interactive, and one line per evaluation either way. SIGINT (Ctrl+C) and SIGTERM
+/// (e.g. <c>timeout</c>, a batch scheduler) stop the run after the current update and save the
+/// resumable checkpoint instead of killing the process; a second signal is not intercepted.
 /// </summary>
 internal static class TrainingProgressDisplay
 {
     public static TrainingResult Run(IAnsiConsole ui, TrainingLoop loop, string title)
     {
+        using var stop = new CancellationTokenSource();
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         return ui.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
             {
                 ProgressTask task = ctx.AddTask(Markup.Escape(title), maxValue: loop.TotalSteps);
-                return loop.Run(new Observer(ui, task, title));
+                return loop.Run(new Observer(ui, task, title), stop.Token);
             });
+
+        void OnSignal(PosixSignalContext context)
+        {
+            if (stop.IsCancellationRequested) return; // a second signal terminates as usual
+            context.Cancel = true;
+            stop.Cancel();
+        }
     }
 
     private sealed class Observer(IAnsiConsole ui, ProgressTask task, string title) : ITrainingObserver

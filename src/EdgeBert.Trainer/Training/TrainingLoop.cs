@@ -119,7 +119,11 @@ public sealed class TrainingLoop
                 var report = new StepReport(state.Step, TotalSteps, state.Epoch, lossValue, lr, norm, batchTokens, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9));
                 log?.OnStep(report);
                 observer?.OnStep(report);
-                if (options.EvalEvery > 0 && state.Step % options.EvalEvery == 0) Evaluate();
+                if (options.EvalEvery > 0 && state.Step % options.EvalEvery == 0)
+                {
+                    Evaluate();
+                    SaveLast(); // a run killed later resumes from here
+                }
                 if ((options.StopAfterSteps > 0 && state.Step >= options.StopAfterSteps) || cancellation.IsCancellationRequested)
                 {
                     interrupted = state.Step < TotalSteps;
@@ -132,6 +136,8 @@ public sealed class TrainingLoop
             {
                 if (options.EvalEvery == 0) Evaluate();
                 state = state with { Epoch = state.Epoch + 1, BatchInEpoch = 0 };
+                SaveLast(); // each epoch boundary is a resumable point
+
             }
         }
 

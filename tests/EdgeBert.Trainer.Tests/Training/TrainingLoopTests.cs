@@ -86,6 +86,44 @@ public class TrainingLoopTests
     }
 
     [Test]
+    public void KilledWithoutWarning_ResumesFromTheLastEvaluation_BitForBit()
+    {
+        using var dir = new TempDirectory();
+        var options = new TrainingOptions { Epochs = 3, LearningRate = 1e-3f, Seed = 3, EvalEvery = 2 };
+        (BertModel straight, ClassificationTask t0) = Setup(3, 0.1f, batchSize: 3);
+        TrainingResult full = new TrainingLoop(straight, Tiny.Vocabulary.Tokens, t0, options with { OutputDirectory = Path.Combine(dir.Path, "a") }).Run();
+
+        // The "kill" (an exception from the observer) comes at step 5: no checkpoint is written then,
+        // so the run must restart from the one saved with the evaluation at step 4.
+        string run = Path.Combine(dir.Path, "b");
+        (BertModel first, ClassificationTask t1) = Setup(3, 0.1f, batchSize: 3);
+        Assert.That(() => new TrainingLoop(first, Tiny.Vocabulary.Tokens, t1, options with { OutputDirectory = run }).Run(new KillAt(5)),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(TrainingCheckpoint.Exists(Path.Combine(run, "last")), "last/ written at the step-4 evaluation");
+
+        (BertModel resumed, ClassificationTask t2) = Setup(3, 0.1f, batchSize: 3);
+        TrainingResult rest = new TrainingLoop(resumed, Tiny.Vocabulary.Tokens, t2, options with { OutputDirectory = run, Resume = true }).Run();
+        Assert.That(rest.Losses, Is.EqualTo(full.Losses.Skip(4)), "updates 5..9 repeat those of the straight run (seed 3, batch 3)");
+        var expected = straight.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
+        foreach ((string name, Tensor p) in resumed.NamedParameters())
+        {
+            Assert.That(p.Data, Is.EqualTo(expected[name]), name);
+        }
+    }
+
+    private sealed class KillAt(long step) : ITrainingObserver
+    {
+        public void OnStep(StepReport report)
+        {
+            if (report.Step == step) throw new OperationCanceledException($"simulated kill at step {step}");
+        }
+
+        public void OnEvaluation(long step, EvalResult result, bool isBest)
+        {
+        }
+    }
+
+    [Test]
     public void BestCheckpoint_HasTheBestDevScoreAndLoads()
     {
         using var dir = new TempDirectory();
