@@ -25,6 +25,7 @@ public static class Program
         {
             RandomModelCommand.Create(),
             DataCommands.CreateImportSpamAssassin(),
+            ImportSotuCommand.Create(),
             VocabCommand.Create(),
             PretrainCommand.Create(),
             FinetuneCommand.Create(),
