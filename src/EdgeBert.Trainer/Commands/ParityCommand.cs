@@ -86,7 +86,7 @@ public static class ParityCommand
         }
     }
 
-    private static void Write(IAnsiConsole ui, ParityReport r)
+    internal static void Write(IAnsiConsole ui, ParityReport r)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());

@@ -80,9 +80,10 @@ public static class QuantizeCommand
                 BertModel bestModel = ModelDirectory.Load(best);
                 TernaryBertQuantization.Apply(bestModel);
                 ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = parse.GetValue(taskName), Metric = metricName };
+                IReadOnlyList<EncodedExample> testSet = [];
                 if (parse.GetValue(test) is { } testPath)
                 {
-                    var testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
+                    testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
                     EvalResult testResult = ClassificationTask.Score(bestModel, testSet, labels.Length, batchSize, pad, metricName);
                     scores = scores with { Test = new(testResult.Values) };
                     ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, quantized): " + string.Join(" ", testResult.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value:0.0000}"))));
@@ -91,7 +92,9 @@ public static class QuantizeCommand
                 string ebm = Path.Combine(parse.GetValue(run.Out)!, "model.ebm");
                 TernaryBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task).WriteTo(ebm);
                 ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; W2A8 model: {ebm}"));
-                return Program.ExitOk;
+                var (paritySet, paritySplit) = testSet.Count > 0 ? (testSet, "test") : (devSet, "dev");
+                bool agrees = QuantizedParityStep.Run(ui, bestModel, ebm, paritySet, paritySplit, parse.GetValue(run.Out)!, batchSize, parse.GetValue(run.Threads));
+                return agrees ? Program.ExitOk : Program.ExitBadInput;
             });
         });
         return command;

@@ -60,6 +60,8 @@ public sealed class QuantizeCommandTests
             "--epochs", "10", "--batch-size", "4", "--lr", "2e-3", "--threads", "1", "--seed", "3", "--task", "tiny");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("test (8 examples, quantized)").And.Contain("model.ebm"));
+        Assert.That(output, Does.Contain("runtime parity on the test split").And.Contain("8/8 (100.00%)").And.Contain("parity: PASS"));
+        Assert.That(File.ReadAllText(Path.Combine(run, "parity.json")), Does.Contain("\"agreements\": 8").And.Contain("\"passed\": true"));
         string ebm = Path.Combine(run, "model.ebm");
         using (EbmFile file = EbmFile.Open(ebm))
         {
