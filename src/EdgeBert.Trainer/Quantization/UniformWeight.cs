@@ -45,6 +45,7 @@ public static class UniformWeight
     private static CustomResult Forward(Tensor w, int bits)
     {
         int rows = w.Dim(0), columns = w.Dim(1);
+        QuantizerChecks.ThrowIfNotFinite(w, Ops[bits].Name);
         var values = new float[w.Length];
         if (bits == 8)
         {
@@ -56,7 +57,6 @@ public static class UniformWeight
             return new CustomResult(values, w.ShapeArray());
         }
 
-        QuantizerChecks.ThrowIfNotFinite(w, Ops[bits].Name);
         float qmax = MaxCode(bits);
         var tmp = new float[columns];
         for (int r = 0; r < rows; r++)
