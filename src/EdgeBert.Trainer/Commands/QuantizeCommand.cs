@@ -16,6 +16,7 @@ namespace EdgeBert.Trainer.Commands;
 /// [--test test.jsonl] --out run/</c>: quantization-aware distillation of a fine-tuned FP32 teacher
 /// into a student that starts from the teacher's weights. The best dev student (latent FP32
 /// weights) lands in <c>run/best</c>, its W2A8 export in <c>run/model.ebm</c>.
+/// <c>--method progressive</c> runs the two-stage chain instead (<see cref="QuantizeProgressiveRunner"/>).
 /// </summary>
 public static class QuantizeCommand
 {

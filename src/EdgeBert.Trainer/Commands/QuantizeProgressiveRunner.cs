@@ -35,7 +35,7 @@ internal sealed record ProgressiveRunSettings
 /// FP32 weights, checkpointed in <c>OUT/&lt;step&gt;/</c> (<c>last/</c>, <c>best/</c>,
 /// <c>metrics.jsonl</c>). A step with <c>OUT/&lt;step&gt;/complete</c> is skipped on a rerun; an
 /// interrupted one resumes from its <c>last/</c>. Each stage-2 student is exported to
-/// <c>OUT/&lt;step&gt;.ebm</c> and checked against the runtime on the test (else dev) split.
+/// <c>OUT/&lt;step&gt;.ebm</c> and checked against the runtime on the test split (else dev, else train).
 /// A summary table of dev/test accuracy and F1 per step ends the run (also as OUT/summary.md).
 /// </summary>
 internal static class QuantizeProgressiveRunner
@@ -128,7 +128,8 @@ internal static class QuantizeProgressiveRunner
         {
             string ebm = Path.Combine(root, step.Name + ".ebm");
             ProgressiveExporter.Build(bestModel, step, vocabulary, scores, s.Task).WriteTo(ebm);
-            parity = CheckRuntime(ui, bestModel, ebm, test ?? dev, test is null ? "dev" : "test", s.BatchSize);
+            (IReadOnlyList<EncodedExample> check, string split) = test is not null ? (test, "test") : dev.Count > 0 ? (dev, "dev") : (train, "train");
+            parity = CheckRuntime(ui, bestModel, ebm, check, split, s.BatchSize);
             ui.MarkupLine(Markup.Escape($"{prefix}: exported {ebm}"));
         }
         File.WriteAllText(Path.Combine(dir, CompleteFile), parity + "\n");
