@@ -80,7 +80,7 @@ internal static class QuantizeProgressiveRunner
                 continue;
             }
 
-            (bool finished, ModelScores scores, string parity) = RunStep(ui, step, prefix, root, teacher, vocabulary, train, dev, test, s);
+            (bool finished, ModelScores scores, string parity) = RunStep(ui, step, prefix, root, teacher, TeacherScore(rows[0], s.Metric), vocabulary, train, dev, test, s);
             if (!finished) return Program.ExitOk;
             rows.Add(Row(step, scores, parity));
         }
@@ -93,7 +93,7 @@ internal static class QuantizeProgressiveRunner
     }
 
     private static (bool Finished, ModelScores Scores, string Parity) RunStep(IAnsiConsole ui, ProgressiveStep step, string prefix, string root, BertModel teacher,
-        IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<EncodedExample>? test, ProgressiveRunSettings s)
+        double? teacherScore, IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<EncodedExample>? test, ProgressiveRunSettings s)
     {
         string dir = Path.Combine(root, step.Name), best = Path.Combine(dir, "best");
         string from = step.InitialisedFrom is null ? "the teacher" : Path.Combine(root, step.InitialisedFrom, "best");
@@ -127,7 +127,7 @@ internal static class QuantizeProgressiveRunner
         if (step.Stage == 2)
         {
             string ebm = Path.Combine(root, step.Name + ".ebm");
-            ProgressiveExporter.Build(bestModel, step, vocabulary, scores, s.Task).WriteTo(ebm);
+            ProgressiveExporter.Build(bestModel, step, vocabulary, scores, s.Task, teacherScore).WriteTo(ebm);
             (IReadOnlyList<EncodedExample> check, string split) = test is not null ? (test, "test") : dev.Count > 0 ? (dev, "dev") : (train, "train");
             parity = CheckRuntime(ui, bestModel, ebm, check, split, s.BatchSize);
             ui.MarkupLine(Markup.Escape($"{prefix}: exported {ebm}"));
@@ -149,6 +149,10 @@ internal static class QuantizeProgressiveRunner
         ui.MarkupLine((r.Passed ? "[green]" : "[red]") + Markup.Escape(line) + "[/]");
         return summary;
     }
+
+    /// <summary>The teacher's score where the exporter takes the student's: test, else dev (EbmExporter's rule).</summary>
+    private static double? TeacherScore(ProgressiveSummaryRow teacher, string metric) =>
+        teacher.Test?.Values.GetValueOrDefault(metric) ?? teacher.Dev?.Values.GetValueOrDefault(metric);
 
     private static EvalResult? Score(BertModel model, IReadOnlyList<EncodedExample> examples, int classes, ProgressiveRunSettings s) =>
         examples.Count == 0 ? null : ClassificationTask.Score(model, examples, classes, s.BatchSize, s.PadId, s.Metric);

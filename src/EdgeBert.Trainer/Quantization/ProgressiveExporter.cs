@@ -21,9 +21,15 @@ namespace EdgeBert.Trainer.Quantization;
 public static class ProgressiveExporter
 {
     /// <summary>Builds the writer for the latent FP32 weights of <paramref name="model"/> as <paramref name="step"/>.</summary>
+    /// <param name="model">The student (its hooks do not matter: the latent weights are quantized here).</param>
+    /// <param name="step">A stage-2 step (W1A8, W1A4 or W1A1).</param>
+    /// <param name="vocabulary">The tokens, id order.</param>
+    /// <param name="scores">The student's scores for the provenance, or null.</param>
+    /// <param name="task">Task name for the provenance, or null.</param>
+    /// <param name="teacherScore">The FP32 teacher's score in the same metric and split as the student's, or null.</param>
     /// <exception cref="InvalidOperationException"><paramref name="step"/> is a stage-1 step (no runtime scheme).</exception>
     /// <exception cref="ArgumentException">The Core writer rejects the metadata or a tensor.</exception>
-    public static EbmWriter Build(BertModel model, ProgressiveStep step, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null)
+    public static EbmWriter Build(BertModel model, ProgressiveStep step, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null, double? teacherScore = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(step);
@@ -41,6 +47,7 @@ public static class ProgressiveExporter
             Provenance = m.Provenance! with
             {
                 Method = QuantMethod.TwoStage,
+                TeacherScore = teacherScore,
                 Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", $"two-stage progressive {LinearSchemes.Name(scheme).ToUpperInvariant()} export (BWN per-tensor alpha)", StringComparison.Ordinal),
             },
         };

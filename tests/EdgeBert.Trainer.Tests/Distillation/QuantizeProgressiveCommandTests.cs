@@ -83,6 +83,7 @@ public sealed class QuantizeProgressiveCommandTests
             {
                 Assert.That(file.Metadata.Provenance.Method, Is.EqualTo(QuantMethod.TwoStage), target);
                 Assert.That(file.Metadata.Provenance.Task, Is.EqualTo("tiny"));
+                Assert.That(file.Metadata.Provenance.TeacherScore, Is.EqualTo(ModelDirectory.ReadScores(teacher)!.Dev["accuracy"]), "the teacher's accuracy on the same 8 mails (its dev = our test split)");
                 Assert.That(file.Metadata.Layers.Select(l => (l.WeightBits, l.ActivationBits)), Is.All.EqualTo((1, bits)), target);
             }
             using var model = EdgeBert.Runtime.Model.Load(ebm);
