@@ -56,6 +56,7 @@ internal static class QuantizeProgressiveRunner
     {
         string root = s.Training.OutputDirectory ?? throw new ArgumentException("progressive: an output directory (--out) is required.");
         if (train.Count == 0) throw new ArgumentException("progressive: the training set is empty.");
+        if (test is { Count: 0 }) throw new ArgumentException("progressive: the test set is empty; leave out --test or give examples.");
         BertConfig config = teacher.Config;
         int classes = config.Labels.Count;
         Directory.CreateDirectory(root);

@@ -135,6 +135,10 @@ public sealed class QuantizeProgressiveCommandTests
         (exit, output) = Progressive(teacher, run, "--epochs-per-step", "0");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("--epochs-per-step must be at least 1"));
+        string empty = dir.Write("empty.jsonl", "");
+        (exit, output) = Run(QuantizeCommand.Create, "--method", "progressive", "--teacher", teacher, "--train", train, "--test", empty, "--out", run, "--threads", "1");
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("empty"));
         Assert.That(Directory.Exists(Path.Combine(run, "w8")), Is.False, "nothing was trained");
     }
 }
