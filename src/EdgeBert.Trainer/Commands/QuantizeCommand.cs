@@ -16,16 +16,17 @@ namespace EdgeBert.Trainer.Commands;
 /// [--test test.jsonl] --out run/</c>: quantization-aware distillation of a fine-tuned FP32 teacher
 /// into a student that starts from the teacher's weights. The best dev student (latent FP32
 /// weights) lands in <c>run/best</c>, its W2A8 export in <c>run/model.ebm</c>.
+/// <c>--method progressive</c> runs the two-stage chain instead (<see cref="QuantizeProgressiveRunner"/>).
 /// </summary>
 public static class QuantizeCommand
 {
     /// <summary>The methods this command implements so far.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["ternarybert"];
+    public static IReadOnlyList<string> Methods { get; } = ["ternarybert", QuantizeProgressive.MethodName];
 
     /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
     public static Command Create(IAnsiConsole? console = null)
     {
-        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations).", "ternarybert");
+        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations); progressive (two-stage W8→W4→W2→W1, then W1A8/W1A4/W1A1).", "ternarybert");
         var teacher = CommandSupport.Required<string>("--teacher", "Fine-tuned FP32 teacher (a model directory, e.g. finetune's best/).");
         var train = CommandSupport.Required<string>("--train", "Training examples (.jsonl with text/label, or .tsv).");
         var dev = new Option<string?>("--dev") { Description = "Dev examples for evaluation and best-checkpoint selection." };
@@ -38,6 +39,8 @@ public static class QuantizeCommand
             method, teacher, train, dev, test, metric, taskName,
         };
         run.AddTo(command);
+        var progressive = new QuantizeProgressive();
+        progressive.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -52,6 +55,11 @@ public static class QuantizeCommand
                 BertConfig config = teacherModel.Config;
                 if (config.Labels.Count < 2) throw new ArgumentException($"quantize: the teacher in {teacherDir} has no classifier labels; fine-tune it first.");
                 WordPieceVocabulary vocabulary = ModelDirectory.ReadVocabulary(teacherDir);
+                if (methodName == QuantizeProgressive.MethodName)
+                {
+                    return progressive.Run(ui, parse, options, teacherModel, vocabulary, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
+                        parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName));
+                }
                 string[] labels = [.. config.Labels];
 
                 var student = new BertModel(config, new TrainingRandom((ulong)options.Seed));
