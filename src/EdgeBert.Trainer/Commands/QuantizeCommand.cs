@@ -20,12 +20,12 @@ namespace EdgeBert.Trainer.Commands;
 public static class QuantizeCommand
 {
     /// <summary>The methods this command implements so far.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["ternarybert"];
+    public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert"];
 
     /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
     public static Command Create(IAnsiConsole? console = null)
     {
-        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations).", "ternarybert");
+        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations) or bibert (W1A1, Bi-Attention, DMD).", "ternarybert");
         var teacher = CommandSupport.Required<string>("--teacher", "Fine-tuned FP32 teacher (a model directory, e.g. finetune's best/).");
         var train = CommandSupport.Required<string>("--train", "Training examples (.jsonl with text/label, or .tsv).");
         var dev = new Option<string?>("--dev") { Description = "Dev examples for evaluation and best-checkpoint selection." };
@@ -56,7 +56,10 @@ public static class QuantizeCommand
 
                 var student = new BertModel(config, new TrainingRandom((ulong)options.Seed));
                 CopyWeights(teacherModel, student);
-                TernaryBertQuantization.Apply(student);
+                bool bibert = methodName == "bibert";
+                Action<BertModel> quantizeModel = bibert ? BiBertQuantization.Apply : TernaryBertQuantization.Apply;
+                string scheme = bibert ? "W1A1" : "W2A8";
+                quantizeModel(student);
 
                 BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
                 int pad = vocabulary.PaddingId ?? 0;
@@ -64,9 +67,11 @@ public static class QuantizeCommand
                 var devSet = parse.GetValue(dev) is { } d ? ExampleEncoder.Encode(TaskFile.Read(d), tokenizer, labels) : [];
                 int batchSize = parse.GetValue(run.BatchSize);
                 string metricName = parse.GetValue(metric)!;
-                var task = new DistillationTask(teacherModel, trainSet, devSet, batchSize, options.Seed, pad, metricName);
+                ITrainingTask task = bibert
+                    ? new DirectionMatchingTask(teacherModel, trainSet, devSet, batchSize, options.Seed, pad, metricName)
+                    : new DistillationTask(teacherModel, trainSet, devSet, batchSize, options.Seed, pad, metricName);
                 var loop = new TrainingLoop(student, vocabulary.Tokens, task, options);
-                ui.MarkupLine(Markup.Escape($"quantize ({methodName}, W2A8): {trainSet.Count} train / {devSet.Count} dev examples, " +
+                ui.MarkupLine(Markup.Escape($"quantize ({methodName}, {scheme}): {trainSet.Count} train / {devSet.Count} dev examples, " +
                     $"{config.Layers}×{config.Hidden}, {loop.TotalSteps} updates, seed {options.Seed}"));
                 TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "quantize");
                 if (result.Interrupted)
@@ -78,19 +83,21 @@ public static class QuantizeCommand
                 string best = loop.BestDirectory!;
                 if (!Directory.Exists(best)) ModelDirectory.Save(best, student, vocabulary.Tokens, new ModelScores { Metric = metricName, Step = result.Steps });
                 BertModel bestModel = ModelDirectory.Load(best);
-                TernaryBertQuantization.Apply(bestModel);
+                quantizeModel(bestModel);
                 ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = parse.GetValue(taskName), Metric = metricName };
+                List<EncodedExample>? testSet = null;
                 if (parse.GetValue(test) is { } testPath)
                 {
-                    var testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
+                    testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
                     EvalResult testResult = ClassificationTask.Score(bestModel, testSet, labels.Length, batchSize, pad, metricName);
                     scores = scores with { Test = new(testResult.Values) };
                     ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, quantized): " + string.Join(" ", testResult.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value:0.0000}"))));
                 }
                 ModelDirectory.WriteScores(best, scores);
                 string ebm = Path.Combine(parse.GetValue(run.Out)!, "model.ebm");
-                TernaryBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task).WriteTo(ebm);
-                ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; W2A8 model: {ebm}"));
+                (bibert ? BiBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task) : TernaryBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task)).WriteTo(ebm);
+                ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; {scheme} model: {ebm}"));
+                if (bibert && testSet is not null) ui.MarkupLine(Markup.Escape(BiBertParity.Check(bestModel, ebm, testSet, batchSize)));
                 return Program.ExitOk;
             });
         });
