@@ -77,6 +77,11 @@ public sealed class BiBertQuantizeCommandTests
         var session = model.CreateSession();
         int correct = Tiny.Examples.Count(e => session.Classify(e.Text).LabelName == e.Label);
         Assert.That(correct / 8.0, Is.EqualTo(scores.Test["accuracy"]), "the runtime scores the export as the trainer scored its quantized student (seed 3)");
+
+        // `parity` recognises a bibert .ebm and runs the checkpoint's quantized forward.
+        (exit, output) = Run(ParityCommand.Create, "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", train, "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("8/8").And.Contain("parity: PASS"));
     }
 
     [Test]
