@@ -19,11 +19,11 @@ public static class BiBertLinear
 
     /// <summary>
     /// Applies the product to <paramref name="input"/> [..., K] (±1, e.g. <see cref="SignActivation"/>'s
-    /// output; other values count by their sign) and <paramref name="weight"/> [N, K] whose rows are
+    /// output) and <paramref name="weight"/> [N, K] whose rows are
     /// ±α (e.g. <see cref="BinaryWeight.ApplyCentredRows"/>'s output), plus an optional bias [N].
     /// Use as <c>Linear.Product</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes do not fit, or a weight row is not ±α.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, an input is not ±1, or a weight row is not ±α.</exception>
     public static Tensor Apply(Tensor input, Tensor weight, Tensor? bias)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -40,8 +40,11 @@ public static class BiBertLinear
         Tensor x = inputs[0], w = inputs[1];
         Tensor? b = inputs.Count > 2 ? inputs[2] : null;
         int k = w.Dim(1), n = w.Dim(0), m = k == 0 ? 0 : x.Length / k;
-        var xs = new float[x.Length];
-        for (int i = 0; i < xs.Length; i++) xs[i] = x.Data[i] < 0f ? -1f : 1f;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (MathF.Abs(x.Data[i]) != 1f)
+                throw new ArgumentException($"{Op.Name}: input element {i} of {x} is {x.Data[i]}; the input must be ±1 (apply SignActivation first).");
+        }
         var ws = new float[w.Length];
         var alpha = new float[n];
         for (int r = 0; r < n; r++)
@@ -57,7 +60,7 @@ public static class BiBertLinear
         }
         // d is a sum of ±1 terms: every partial sum is an integer below 2²⁴, so the SGEMM is exact.
         var y = new float[m * n];
-        MatMul.Gemm(false, true, m, n, k, 1f, xs, k, ws, k, 0f, y, n, TrainerThreads.Count);
+        MatMul.Gemm(false, true, m, n, k, 1f, x.Data, k, ws, k, 0f, y, n, TrainerThreads.Count);
         ParallelRows.For(m, n, (s, e) =>
         {
             for (int t = s; t < e; t++)

@@ -69,6 +69,7 @@ public sealed class BiBertOpTests
         Tensor w = BinaryWeight.ApplyCentredRows(Random([3, 4], 2));
         Assert.That(() => BiBertLinear.Apply(x, BinaryWeight.ApplyCentredRows(Random([3, 5], 2)), null), Throws.ArgumentException.With.Message.Contains("weight must be [out, 4]"));
         Assert.That(() => BiBertLinear.Apply(x, w, Random([2], 3)), Throws.ArgumentException.With.Message.Contains("bias must be [3]"));
+        Assert.That(() => BiBertLinear.Apply(Random([2, 4], 4), w, null), Throws.ArgumentException.With.Message.Contains("must be ±1"));
         Assert.That(BiBertLinear.Apply(x, w, null).ShapeArray(), Is.EqualTo(new[] { 2, 3 }));
     }
 
