@@ -102,4 +102,20 @@ public sealed class BiBertQuantizeCommandTests
         Assert.That(a, Has.Count.GreaterThan(20), "every parameter of the 2-layer student");
         foreach ((string name, float[] values) in a) Assert.That(b[name], Is.EqualTo(values), $"{name} after resume (seed 3)");
     }
+
+    [Test]
+    public void BadInputExitsOneWithAClearMessage()
+    {
+        string run = Path.Combine(dir.Path, "student");
+        (int exit, string output) = Run(QuantizeCommand.Create, Quantize(Path.Combine(dir.Path, "missing"), run));
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("error"));
+
+        // An empty training file is refused with a message, before any training.
+        string teacher = Teacher();
+        string empty = dir.Write("empty.jsonl", "");
+        (exit, output) = Run(QuantizeCommand.Create, ["--method", "bibert", "--teacher", teacher, "--train", empty, "--out", run]);
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("empty").IgnoreCase);
+    }
 }
