@@ -15,7 +15,7 @@ namespace EdgeBert.Trainer.Commands;
 /// <c>edgebert-train quantize --method ternarybert --teacher DIR --train train.jsonl [--dev dev.jsonl]
 /// [--test test.jsonl] --out run/</c>: quantization-aware distillation of a fine-tuned FP32 teacher
 /// into a student that starts from the teacher's weights. The best dev student (latent FP32
-/// weights) lands in <c>run/best</c>, its W2A8 export in <c>run/model.ebm</c>.
+/// weights) lands in <c>run/best</c>, its export (W2A8 ternarybert, W1A1 bibert) in <c>run/model.ebm</c>.
 /// </summary>
 public static class QuantizeCommand
 {

@@ -72,7 +72,8 @@ public sealed class MultiHeadSelfAttention : Module
 
     /// <summary>
     /// When true, attention dropout is applied to the scores before <see cref="AttentionFunction"/>
-    /// (BiBERT drops entries of A itself, so bool() of a dropped entry is 0) instead of to its output.
+    /// (BiBERT drops entries of A itself, so bool() of a dropped entry is 0) instead of to its output;
+    /// <see cref="AttentionResult.Probabilities"/> are then the weights after dropout.
     /// </summary>
     public bool DropoutOnScores { get; set; }
 
