@@ -6,10 +6,12 @@ public static partial class Ops
 {
     /// <summary>
     /// LayerNorm over the last dimension: γ ⊙ (x − mean) / √(var + eps) + β with the biased
-    /// variance, as torch.nn.functional.layer_norm.
+    /// variance, as torch.nn.functional.layer_norm. With <paramref name="float64"/> the forward is
+    /// the runtime's (EdgeBert.Encoder.Normalization): statistics and (x − mean)·(1/√(var + eps))·γ + β
+    /// in float64, summed in index order and rounded to float32 once; the backward is the same either way.
     /// </summary>
     /// <exception cref="ArgumentException">γ or β is not [H] for x [..., H], or eps is not positive.</exception>
-    public static Tensor LayerNorm(Tensor x, Tensor gamma, Tensor beta, float eps = 1e-12f)
+    public static Tensor LayerNorm(Tensor x, Tensor gamma, Tensor beta, float eps = 1e-12f, bool float64 = false)
     {
         ShapeUtil.RequireRankAtLeast(x, 1, nameof(LayerNorm), nameof(x));
         int h = x.Dim(-1);
@@ -31,6 +33,12 @@ public static partial class Ops
             {
                 ReadOnlySpan<float> xr = xd.AsSpan(r * h, h);
                 Span<float> hr = xHat.AsSpan(r * h, h);
+                if (float64)
+                {
+                    rstd[r] = LayerNormRow64(xr, gd, bd, eps, hr, y.AsSpan(r * h, h));
+                    continue;
+                }
+
                 float mean = TensorPrimitives.Sum(xr) / h;
                 TensorPrimitives.Subtract(xr, mean, hr);
                 // Two passes (centre, then square) avoid the cancellation of E[x²] − E[x]².
@@ -83,5 +91,26 @@ public static partial class Ops
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// One row in float64 exactly as the runtime evaluates it (same operation order); writes x̂ and
+    /// y rounded once and returns 1/√(var + eps) rounded, for the float32 backward.
+    /// </summary>
+    private static float LayerNormRow64(ReadOnlySpan<float> x, float[] gamma, float[] beta, float eps, Span<float> xHat, Span<float> y)
+    {
+        int h = x.Length;
+        double mean = 0, variance = 0;
+        for (int i = 0; i < h; i++) mean += x[i];
+        mean /= h;
+        for (int i = 0; i < h; i++) variance += (x[i] - mean) * (x[i] - mean);
+        variance /= h;
+        double inverse = 1.0 / Math.Sqrt(variance + eps);
+        for (int i = 0; i < h; i++)
+        {
+            xHat[i] = (float)((x[i] - mean) * inverse);
+            y[i] = (float)((x[i] - mean) * inverse * gamma[i] + beta[i]);
+        }
+        return (float)inverse;
     }
 }

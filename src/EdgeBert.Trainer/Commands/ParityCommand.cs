@@ -45,6 +45,8 @@ public static class ParityCommand
                 var vocabulary = ModelDirectory.ReadVocabulary(directory);
                 using RuntimeModel runtime = LoadRuntime(parse.GetValue(ebm)!);
                 RequireSameVocabulary(vocabulary.Tokens, runtime.Vocabulary.Tokens, directory, runtime.Source);
+                // A quantized student's checkpoint holds latent FP32 weights: compare the runtime with its quantized forward.
+                if (runtime.Metadata.Provenance?.Method == EdgeBert.Format.QuantMethod.BiBert) Quantization.BiBertQuantization.Apply(bert);
 
                 // Tokenized once with the Core tokenizer: both sides see the same ids.
                 var tokenizer = ExampleEncoder.Tokenizer(vocabulary, bert.Config);

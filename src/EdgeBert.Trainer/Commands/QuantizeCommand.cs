@@ -15,18 +15,18 @@ namespace EdgeBert.Trainer.Commands;
 /// <c>edgebert-train quantize --method ternarybert --teacher DIR --train train.jsonl [--dev dev.jsonl]
 /// [--test test.jsonl] --out run/</c>: quantization-aware distillation of a fine-tuned FP32 teacher
 /// into a student that starts from the teacher's weights. The best dev student (latent FP32
-/// weights) lands in <c>run/best</c>, its W2A8 export in <c>run/model.ebm</c>.
+/// weights) lands in <c>run/best</c>, its export (W2A8 ternarybert, W1A1 bibert) in <c>run/model.ebm</c>.
 /// <c>--method progressive</c> runs the two-stage chain instead (<see cref="QuantizeProgressiveRunner"/>).
 /// </summary>
 public static class QuantizeCommand
 {
     /// <summary>The methods this command implements so far.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["ternarybert", QuantizeProgressive.MethodName];
+    public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert", QuantizeProgressive.MethodName];
 
     /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
     public static Command Create(IAnsiConsole? console = null)
     {
-        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations); progressive (two-stage W8→W4→W2→W1, then W1A8/W1A4/W1A1).", "ternarybert");
+        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations); bibert (W1A1, Bi-Attention, DMD); progressive (two-stage W8→W4→W2→W1, then W1A8/W1A4/W1A1).", "ternarybert");
         var teacher = CommandSupport.Required<string>("--teacher", "Fine-tuned FP32 teacher (a model directory, e.g. finetune's best/).");
         var train = CommandSupport.Required<string>("--train", "Training examples (.jsonl with text/label, or .tsv).");
         var dev = new Option<string?>("--dev") { Description = "Dev examples for evaluation and best-checkpoint selection." };
@@ -64,7 +64,10 @@ public static class QuantizeCommand
 
                 var student = new BertModel(config, new TrainingRandom((ulong)options.Seed));
                 CopyWeights(teacherModel, student);
-                TernaryBertQuantization.Apply(student);
+                bool bibert = methodName == "bibert";
+                Action<BertModel> quantizeModel = bibert ? BiBertQuantization.Apply : TernaryBertQuantization.Apply;
+                string scheme = bibert ? "W1A1" : "W2A8";
+                quantizeModel(student);
 
                 BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
                 int pad = vocabulary.PaddingId ?? 0;
@@ -72,9 +75,11 @@ public static class QuantizeCommand
                 var devSet = parse.GetValue(dev) is { } d ? ExampleEncoder.Encode(TaskFile.Read(d), tokenizer, labels) : [];
                 int batchSize = parse.GetValue(run.BatchSize);
                 string metricName = parse.GetValue(metric)!;
-                var task = new DistillationTask(teacherModel, trainSet, devSet, batchSize, options.Seed, pad, metricName);
+                ITrainingTask task = bibert
+                    ? new DirectionMatchingTask(teacherModel, trainSet, devSet, batchSize, options.Seed, pad, metricName)
+                    : new DistillationTask(teacherModel, trainSet, devSet, batchSize, options.Seed, pad, metricName);
                 var loop = new TrainingLoop(student, vocabulary.Tokens, task, options);
-                ui.MarkupLine(Markup.Escape($"quantize ({methodName}, W2A8): {trainSet.Count} train / {devSet.Count} dev examples, " +
+                ui.MarkupLine(Markup.Escape($"quantize ({methodName}, {scheme}): {trainSet.Count} train / {devSet.Count} dev examples, " +
                     $"{config.Layers}×{config.Hidden}, {loop.TotalSteps} updates, seed {options.Seed}"));
                 TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "quantize");
                 if (result.Interrupted)
@@ -86,7 +91,7 @@ public static class QuantizeCommand
                 string best = loop.BestDirectory!;
                 if (!Directory.Exists(best)) ModelDirectory.Save(best, student, vocabulary.Tokens, new ModelScores { Metric = metricName, Step = result.Steps });
                 BertModel bestModel = ModelDirectory.Load(best);
-                TernaryBertQuantization.Apply(bestModel);
+                quantizeModel(bestModel);
                 ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = parse.GetValue(taskName), Metric = metricName };
                 IReadOnlyList<EncodedExample> testSet = [];
                 if (parse.GetValue(test) is { } testPath)
@@ -98,8 +103,8 @@ public static class QuantizeCommand
                 }
                 ModelDirectory.WriteScores(best, scores);
                 string ebm = Path.Combine(parse.GetValue(run.Out)!, "model.ebm");
-                TernaryBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task).WriteTo(ebm);
-                ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; W2A8 model: {ebm}"));
+                (bibert ? BiBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task) : TernaryBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task)).WriteTo(ebm);
+                ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; {scheme} model: {ebm}"));
                 var (paritySet, paritySplit) = testSet.Count > 0 ? (testSet, "test") : (devSet, "dev");
                 bool agrees = QuantizedParityStep.Run(ui, bestModel, ebm, paritySet, paritySplit, parse.GetValue(run.Out)!, batchSize, parse.GetValue(run.Threads));
                 return agrees ? Program.ExitOk : Program.ExitBadInput;

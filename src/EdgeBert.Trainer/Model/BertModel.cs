@@ -66,6 +66,9 @@ public sealed class BertModel : Module
         var hidden = new List<Tensor>(layers.Length + 1) { x };
         var scores = new List<Tensor>(layers.Length);
         var probabilities = new List<Tensor>(layers.Length);
+        var queries = new List<Tensor>(layers.Length);
+        var keys = new List<Tensor>(layers.Length);
+        var values = new List<Tensor>(layers.Length);
         foreach (BertLayer layer in layers)
         {
             BertLayerOutput o = layer.Forward(x, mask);
@@ -73,6 +76,12 @@ public sealed class BertModel : Module
             hidden.Add(x);
             scores.Add(o.AttentionScores);
             probabilities.Add(o.AttentionProbabilities);
+            if (o.Query is not null && o.Key is not null && o.Value is not null)
+            {
+                queries.Add(o.Query);
+                keys.Add(o.Key);
+                values.Add(o.Value);
+            }
         }
 
         var clsRows = new int[batch.Size];
@@ -80,7 +89,9 @@ public sealed class BertModel : Module
         Tensor cls = Ops.GatherRows(Ops.Reshape(x, batch.Size * batch.Length, Config.Hidden), clsRows);
         Tensor pooled = Ops.Tanh(Pooler.Forward(cls));
         Tensor? logits = Classifier?.Forward(Ops.Dropout(pooled, Config.HiddenDropout, Random, Training));
-        return new BertOutput(x, hidden, scores, probabilities, pooled, logits);
+        bool projections = queries.Count == layers.Length;
+        return new BertOutput(x, hidden, scores, probabilities, pooled, logits,
+            projections ? queries : null, projections ? keys : null, projections ? values : null);
     }
 
     /// <inheritdoc />

@@ -6,7 +6,10 @@ namespace EdgeBert.Trainer.Nn;
 /// <param name="Hidden">The layer output [B, L, H].</param>
 /// <param name="AttentionScores">Unmasked scaled scores [B, heads, L, L].</param>
 /// <param name="AttentionProbabilities">Masked softmax [B, heads, L, L].</param>
-public sealed record BertLayerOutput(Tensor Hidden, Tensor AttentionScores, Tensor AttentionProbabilities);
+/// <param name="Query">Query heads [B, heads, L, d] before any query transform (BiBERT's DMD), or null.</param>
+/// <param name="Key">Key heads before any key transform, or null.</param>
+/// <param name="Value">Value heads before any value transform, or null.</param>
+public sealed record BertLayerOutput(Tensor Hidden, Tensor AttentionScores, Tensor AttentionProbabilities, Tensor? Query = null, Tensor? Key = null, Tensor? Value = null);
 
 /// <summary>
 /// A post-LN transformer layer as HF's BertLayer: attention → dropout → add &amp; LayerNorm →
@@ -54,7 +57,7 @@ public sealed class BertLayer : Module
         Tensor h = AttentionNorm.Forward(Ops.Add(x, Ops.Dropout(attention.Output, HiddenDropout, rng, Training)));
         Tensor f = Ffn.Forward(h);
         Tensor output = FfnNorm.Forward(Ops.Add(h, Ops.Dropout(f, HiddenDropout, rng, Training)));
-        return new BertLayerOutput(output, attention.Scores, attention.Probabilities);
+        return new BertLayerOutput(output, attention.Scores, attention.Probabilities, attention.Query, attention.Key, attention.Value);
     }
 
     /// <inheritdoc />

@@ -25,8 +25,14 @@ public sealed class LayerNorm : Module
     /// <summary>The variance epsilon.</summary>
     public float Eps { get; }
 
+    /// <summary>
+    /// Evaluate the forward in float64 and round once, as the runtime does (docs/inference.md), so a
+    /// sign() right after it (BiBERT) sees bit-identical inputs; false: the float32 forward.
+    /// </summary>
+    public bool Float64 { get; set; }
+
     /// <summary>Normalises x [..., features].</summary>
-    public Tensor Forward(Tensor x) => Ops.LayerNorm(x, Gamma, Beta, Eps);
+    public Tensor Forward(Tensor x) => Ops.LayerNorm(x, Gamma, Beta, Eps, Float64);
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Parameter)> OwnParameters()

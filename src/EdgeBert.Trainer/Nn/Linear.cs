@@ -30,12 +30,19 @@ public sealed class Linear : Module
     /// <summary>Applied to the input before each product (e.g. an activation quantizer); null for none.</summary>
     public Func<Tensor, Tensor>? InputTransform { get; set; }
 
+    /// <summary>
+    /// Computes y from the transformed input, the transformed weight and the bias; null means
+    /// <see cref="Ops.Linear"/>. BiBERT plugs in an integer-exact ±1 product here, so its outputs
+    /// round exactly as the runtime's popcount epilogue does.
+    /// </summary>
+    public Func<Tensor, Tensor, Tensor?, Tensor>? Product { get; set; }
+
     /// <summary>Applies the layer to x [..., in].</summary>
     public Tensor Forward(Tensor x)
     {
         Tensor input = InputTransform is null ? x : InputTransform(x);
         Tensor weight = WeightTransform is null ? Weight : WeightTransform(Weight);
-        return Ops.Linear(input, weight, Bias);
+        return Product is null ? Ops.Linear(input, weight, Bias) : Product(input, weight, Bias);
     }
 
     /// <inheritdoc />

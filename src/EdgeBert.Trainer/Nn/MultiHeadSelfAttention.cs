@@ -6,7 +6,10 @@ namespace EdgeBert.Trainer.Nn;
 /// <param name="Output">The projected context [B, L, H] (before dropout and the residual).</param>
 /// <param name="Scores">Scaled scores q·kᵀ/√d [B, heads, L, L], without the mask.</param>
 /// <param name="Probabilities">softmax(scores + mask) [B, heads, L, L], before attention dropout.</param>
-public sealed record AttentionResult(Tensor Output, Tensor Scores, Tensor Probabilities);
+/// <param name="Query">The query heads [B, heads, L, d] before <see cref="MultiHeadSelfAttention.QueryTransform"/> (BiBERT's DMD), or null.</param>
+/// <param name="Key">The key heads before <see cref="MultiHeadSelfAttention.KeyTransform"/>, or null.</param>
+/// <param name="Value">The value heads before <see cref="MultiHeadSelfAttention.ValueTransform"/>, or null.</param>
+public sealed record AttentionResult(Tensor Output, Tensor Scores, Tensor Probabilities, Tensor? Query = null, Tensor? Key = null, Tensor? Value = null);
 
 /// <summary>
 /// BERT self-attention: query, key and value projections, scaled dot-product attention per head
@@ -67,20 +70,39 @@ public sealed class MultiHeadSelfAttention : Module
     /// </summary>
     public Func<Tensor, Tensor?, Tensor>? AttentionFunction { get; set; }
 
+    /// <summary>
+    /// When true, attention dropout is applied to the scores before <see cref="AttentionFunction"/>
+    /// (BiBERT drops entries of A itself, so bool() of a dropped entry is 0) instead of to its output;
+    /// <see cref="AttentionResult.Probabilities"/> are then the weights after dropout.
+    /// </summary>
+    public bool DropoutOnScores { get; set; }
+
     /// <summary>Attends over x [B, L, H]; <paramref name="mask"/> is additive [B, 1, 1, L] (see <see cref="AttentionMask"/>) or null.</summary>
     public AttentionResult Forward(Tensor x, Tensor? mask)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 3) throw new ArgumentException($"Self-attention needs [B, L, H], got {x}.", nameof(x));
-        Tensor q = Apply(QueryTransform, Ops.SplitHeads(Query.Forward(x), Heads));
-        Tensor k = Apply(KeyTransform, Ops.SplitHeads(Key.Forward(x), Heads));
-        Tensor v = Apply(ValueTransform, Ops.SplitHeads(Value.Forward(x), Heads));
+        Tensor queryHeads = Ops.SplitHeads(Query.Forward(x), Heads);
+        Tensor keyHeads = Ops.SplitHeads(Key.Forward(x), Heads);
+        Tensor valueHeads = Ops.SplitHeads(Value.Forward(x), Heads);
+        Tensor q = Apply(QueryTransform, queryHeads);
+        Tensor k = Apply(KeyTransform, keyHeads);
+        Tensor v = Apply(ValueTransform, valueHeads);
         int headDim = x.Dim(2) / Heads;
         Tensor scores = Ops.Scale(Ops.MatMul(q, k, transposeB: true), 1f / MathF.Sqrt(headDim));
-        Tensor probabilities = AttentionFunction is null ? Ops.Softmax(scores, mask) : AttentionFunction(scores, mask);
-        Tensor dropped = Ops.Dropout(probabilities, AttentionDropout, rng, Training);
+        Tensor probabilities, dropped;
+        if (DropoutOnScores)
+        {
+            Tensor input = Ops.Dropout(scores, AttentionDropout, rng, Training);
+            probabilities = dropped = AttentionFunction is null ? Ops.Softmax(input, mask) : AttentionFunction(input, mask);
+        }
+        else
+        {
+            probabilities = AttentionFunction is null ? Ops.Softmax(scores, mask) : AttentionFunction(scores, mask);
+            dropped = Ops.Dropout(probabilities, AttentionDropout, rng, Training);
+        }
         Tensor context = Ops.MergeHeads(Ops.MatMul(dropped, v));
-        return new AttentionResult(Output.Forward(context), scores, probabilities);
+        return new AttentionResult(Output.Forward(context), scores, probabilities, queryHeads, keyHeads, valueHeads);
     }
 
     private static Tensor Apply(Func<Tensor, Tensor>? transform, Tensor t) => transform is null ? t : transform(t);

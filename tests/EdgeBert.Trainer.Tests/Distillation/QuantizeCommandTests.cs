@@ -80,7 +80,7 @@ public sealed class QuantizeCommandTests
     public void BadInputExitsOneWithAClearMessage()
     {
         string run = Path.Combine(dir.Path, "student");
-        (int exit, string output) = Run(QuantizeCommand.Create, "--method", "bibert", "--teacher", dir.Path, "--train", train, "--out", run);
+        (int exit, string output) = Run(QuantizeCommand.Create, "--method", "nosuch", "--teacher", dir.Path, "--train", train, "--out", run);
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Contain("ternarybert"));
         (exit, output) = Run(QuantizeCommand.Create, "--teacher", Path.Combine(dir.Path, "missing"), "--train", train, "--out", run);
