@@ -30,12 +30,23 @@ public sealed class Linear : Module
     /// <summary>Applied to the input before each product (e.g. an activation quantizer); null for none.</summary>
     public Func<Tensor, Tensor>? InputTransform { get; set; }
 
+    /// <summary>
+    /// The second half of a split layer (BinaryBERT's ternary weight splitting), [out, in], or
+    /// null. When set the layer computes y = T(x)·T(W)ᵀ + b + T(x)·T(W_split)ᵀ, two products on
+    /// the same quantized input summed in that order, as the runtime's split linear does; it is
+    /// the parameter <c>weight_split</c>.
+    /// </summary>
+    public Tensor? WeightSplit { get; set; }
+
     /// <summary>Applies the layer to x [..., in].</summary>
     public Tensor Forward(Tensor x)
     {
         Tensor input = InputTransform is null ? x : InputTransform(x);
         Tensor weight = WeightTransform is null ? Weight : WeightTransform(Weight);
-        return Ops.Linear(input, weight, Bias);
+        Tensor y = Ops.Linear(input, weight, Bias);
+        if (WeightSplit is null) return y;
+        Tensor split = WeightTransform is null ? WeightSplit : WeightTransform(WeightSplit);
+        return Ops.Add(y, Ops.Linear(input, split));
     }
 
     /// <inheritdoc />
@@ -43,5 +54,6 @@ public sealed class Linear : Module
     {
         yield return ("weight", Weight);
         if (Bias is not null) yield return ("bias", Bias);
+        if (WeightSplit is not null) yield return ("weight_split", WeightSplit);
     }
 }

@@ -1,0 +1,87 @@
+using EdgeBert.Encoder.Quantization;
+using EdgeBert.Format;
+using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Interop;
+using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Nn;
+
+namespace EdgeBert.Trainer.Quantization;
+
+/// <summary>
+/// Exports a split BinaryBERT student as a W1A8 or W1A4 .ebm: every encoder linear and the
+/// pooler as two binary tensors, <c>{linear}.weight</c> and <c>{linear}.weight_split</c>, each BWN
+/// with one α per tensor (<see cref="LinearExporter.AddBinaryBwn"/>), and one f32 bias; the word
+/// embedding as <c>embeddings.word</c> + <c>embeddings.word.split</c>, BWN per row. The
+/// architecture records the head size (half-width attention) and the FFN activation (ReLU at A4).
+/// </summary>
+public static class BinaryBertExporter
+{
+    /// <summary>Builds the writer for the latent FP32 weights of a split <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentException">The model is not split, the bits are not 8 or 4, or the Core writer rejects it.</exception>
+    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, int activationBits, ModelScores? scores = null, string? task = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (activationBits is not (8 or 4)) throw new ArgumentException($"binarybert export: activation bits must be 8 or 4 (got {activationBits}).");
+        if (model.Embeddings.Word.WeightSplit is null || BinaryBertQuantization.Linears(model).Any(l => l.WeightSplit is null))
+            throw new ArgumentException("binarybert export: the model is not split (apply ternary weight splitting first).");
+        BertConfig c = model.Config;
+        var fp32 = EbmExporter.Build(CloneUnsplit(model), vocabulary, scores, task);
+        EbmMetadata m;
+        // The FP32 exporter owns the metadata (labels, tokenizer, provenance); an FP32 copy without
+        // the split halves and with the default head size gives it, then only the differences change.
+        using (EbmFile file = EbmFile.Load(fp32.ToArray())) m = file.Metadata;
+        var layer = new LayerScheme { WeightBits = 1, ActivationBits = activationBits, Method = QuantMethod.BinaryBert };
+        var metadata = m with
+        {
+            Architecture = m.Architecture with
+            {
+                Heads = c.Heads,
+                HeadSize = c.AttentionHeadSize,
+                FfnSize = c.Ffn,
+                Activation = c.HiddenAct == "relu" ? FfnActivation.Relu : FfnActivation.Gelu,
+            },
+            Layers = [.. Enumerable.Repeat(layer, c.Layers)],
+            Provenance = m.Provenance! with
+            {
+                Method = QuantMethod.BinaryBert,
+                Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", $"binarybert W1A{activationBits} export (ternary weight splitting, {c.Heads}×{c.AttentionHeadSize} attention, FFN {c.Ffn})", StringComparison.Ordinal),
+            },
+        };
+        var writer = new EbmWriter(metadata, vocabulary);
+        var linears = BinaryBertQuantization.Linears(model).ToHashSet();
+        var byWeight = new Dictionary<Autograd.Tensor, Linear>();
+        foreach (Linear l in linears)
+        {
+            byWeight[l.Weight] = l;
+            byWeight[l.WeightSplit!] = l;
+        }
+        foreach ((string name, Autograd.Tensor p) in model.NamedParameters())
+        {
+            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
+            if (p == model.Embeddings.Word.Weight || p == model.Embeddings.Word.WeightSplit)
+            {
+                LinearExporter.AddBinaryBwn(writer, name, p.Data, p.Dim(0), p.Dim(1), perRow: true);
+            }
+            else if (byWeight.ContainsKey(p))
+            {
+                LinearExporter.AddBinaryBwn(writer, name, p.Data, p.Dim(0), p.Dim(1), perRow: false);
+            }
+            else
+            {
+                writer.AddF32(name, p.Shape, p.Data);
+            }
+        }
+        return writer;
+    }
+
+    /// <summary>An unsplit FP32 model of the full-head layout for the metadata only (its weights are not exported).</summary>
+    private static BertModel CloneUnsplit(BertModel model)
+    {
+        BertConfig c = model.Config;
+        // The FP32 exporter writes the architecture; a small stand-in with the same labels,
+        // vocabulary, tokenizer and sizes is enough, with heads dividing hidden.
+        BertConfig stand = c with { Heads = 1, HeadSize = 0, Layers = c.Layers, HiddenAct = "gelu" };
+        return new BertModel(stand, new Training.TrainingRandom(1));
+    }
+}
