@@ -55,11 +55,28 @@ internal sealed class TensorBinder(EbmFile file, KernelIsa isa)
         }
     }
 
-    /// <summary>Binds <c>{prefix}.weight</c> [n, k] and <c>{prefix}.bias</c> [n] as a linear of <paramref name="scheme"/>.</summary>
+    /// <summary>
+    /// Binds <c>{prefix}.weight</c> [n, k] and <c>{prefix}.bias</c> [n] as a linear of <paramref name="scheme"/>;
+    /// with a <c>{prefix}.weight_split</c> [n, k] (BinaryBERT, binary schemes W1A8 and W1A4 only) a
+    /// <see cref="SplitLinear"/> whose second half has the same scheme and no bias.
+    /// </summary>
     public QuantizedLinear Linear(string prefix, LinearScheme scheme, int n, int k)
     {
         var info = Require(prefix + ".weight", n, k);
         float[] bias = F32(prefix + ".bias", n);
+        QuantizedLinear first = Bind(prefix, info, scheme, n, k, bias);
+        string splitName = prefix + ".weight_split";
+        if (!File.TryGetTensor(splitName, out _)) return first;
+        if (scheme is not (LinearScheme.W1A8 or LinearScheme.W1A4))
+        {
+            throw Error($"tensor '{splitName}' splits a {LinearSchemes.Name(scheme)} linear; split linears need a binary scheme, w1a8 or w1a4", $"tensor '{splitName}'");
+        }
+        var split = Require(splitName, n, k);
+        return new SplitLinear(first, Bind(prefix, split, scheme, n, k, new float[n]));
+    }
+
+    private QuantizedLinear Bind(string prefix, EbmTensorInfo info, LinearScheme scheme, int n, int k, float[] bias)
+    {
         RequireDType(info, $"scheme {LinearSchemes.Name(scheme)}", LinearSchemes.WeightDType(scheme));
         ReadOnlySpan<float> scales = info.Scales;
         return scheme switch
