@@ -29,8 +29,17 @@ public sealed record BertConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
     public int HeadSize { get; init; }
 
-    /// <summary>FFN activation: "gelu" (erf form, the default) or "relu" (BinaryBERT W1A4).</summary>
-    public string HiddenAct { get; init; } = "gelu";
+    /// <summary>
+    /// FFN activation: "gelu" (erf form, the default) or "relu" (BinaryBERT W1A4). Null (a
+    /// config.json written before the field existed, which the JSON reader leaves null) reads as "gelu".
+    /// </summary>
+    public string HiddenAct
+    {
+        get => hiddenAct;
+        init => hiddenAct = value ?? "gelu";
+    }
+
+    private readonly string hiddenAct = "gelu";
 
     /// <summary>The effective head size: <see cref="HeadSize"/>, or Hidden / Heads when it is 0.</summary>
     [JsonIgnore]
