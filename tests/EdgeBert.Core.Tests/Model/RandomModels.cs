@@ -25,6 +25,8 @@ public sealed record RandomModelSpec
     public int? HeadSize { get; init; }
     /// <summary>BinaryBERT split model: every encoder linear and the pooler get BWN <c>weight</c> + <c>weight_split</c>, the word embedding two BWN row tables.</summary>
     public bool Split { get; init; }
+    /// <summary>The dtype of <c>embeddings.word.split</c> in a split model (binary; another one to test rejection).</summary>
+    public EbmDType WordSplit { get; init; } = EbmDType.Binary;
 
     public override string ToString() =>
         $"{Scheme}{(LayerSchemes is null ? "" : "[" + string.Join(",", LayerSchemes) + "]")} L{Layers} H{Hidden} A{Heads}{(HeadSize is int d ? "x" + d : "")} F{Ffn} {Attention} {Activation} {Pooling} word {WordEmbedding}{(Split ? " split" : "")} seed {Seed}";
@@ -39,7 +41,10 @@ internal static class RandomModels
         "click", "here", "hello", "meeting", "today", "win", "now", "offer", ".", ",", "!", "?", "is", "at", "for", "you",
     ];
 
-    public static byte[] Build(RandomModelSpec spec)
+    /// <param name="spec">The model.</param>
+    /// <param name="headSizeInMetadata">Written as the metadata headSize instead of the spec's (a mismatch test).</param>
+    /// <param name="dropSplit">Leave out the <c>weight_split</c> / <c>word.split</c> tensors of a split spec (same random draws).</param>
+    public static byte[] Build(RandomModelSpec spec, int? headSizeInMetadata = null, bool dropSplit = false)
     {
         var schemes = spec.LayerSchemes ?? Enumerable.Repeat(spec.Scheme, spec.Layers).ToArray();
         int h = spec.Hidden, f = spec.Ffn, v = Vocabulary.Length, a = spec.Heads * (spec.HeadSize ?? spec.Hidden / spec.Heads);
@@ -47,7 +52,7 @@ internal static class RandomModels
         {
             Architecture = new BertArchitecture
             {
-                VocabSize = v, HiddenSize = h, Layers = spec.Layers, Heads = spec.Heads, HeadSize = spec.HeadSize, FfnSize = f, MaxPositions = spec.MaxPositions,
+                VocabSize = v, HiddenSize = h, Layers = spec.Layers, Heads = spec.Heads, HeadSize = headSizeInMetadata ?? spec.HeadSize, FfnSize = f, MaxPositions = spec.MaxPositions,
                 TypeVocabSize = 2, Activation = spec.Activation, Attention = spec.Attention, Pooling = spec.Pooling,
             },
             Layers = schemes.Select(s => LinearSchemes.ToLayer(s)).ToArray(),
@@ -73,7 +78,8 @@ internal static class RandomModels
             {
                 // Halves of a ternary-split weight: mostly opposite small values plus shared larger ones.
                 LinearExporter.AddBinaryBwn(writer, prefix + ".weight", Normal(rows * columns, 0.5 / Math.Sqrt(columns)), rows, columns, perRow: false);
-                LinearExporter.AddBinaryBwn(writer, prefix + ".weight_split", Normal(rows * columns, 0.5 / Math.Sqrt(columns)), rows, columns, perRow: false);
+                float[] second = Normal(rows * columns, 0.5 / Math.Sqrt(columns));
+                if (!dropSplit) LinearExporter.AddBinaryBwn(writer, prefix + ".weight_split", second, rows, columns, perRow: false);
                 writer.AddF32(prefix + ".bias", [rows], Normal(rows, 0.1));
                 return;
             }
@@ -89,7 +95,10 @@ internal static class RandomModels
         if (spec.Split)
         {
             LinearExporter.AddBinaryBwn(writer, "embeddings.word", word, v, h, perRow: true);
-            LinearExporter.AddBinaryBwn(writer, "embeddings.word.split", Normal(v * h, 0.5), v, h, perRow: true);
+            float[] second = Normal(v * h, 0.5);
+            if (dropSplit) { }
+            else if (spec.WordSplit == EbmDType.Binary) LinearExporter.AddBinaryBwn(writer, "embeddings.word.split", second, v, h, perRow: true);
+            else writer.AddF32("embeddings.word.split", [v, h], second);
         }
         else switch (spec.WordEmbedding)
         {
