@@ -69,7 +69,8 @@ internal sealed class BertEncoder
                 AttentionGamma = binder.F32($"{p}.attention.ln.gamma", h),
                 AttentionBeta = binder.F32($"{p}.attention.ln.beta", h),
                 FfnIn = binder.Linear($"{p}.ffn.in", scheme, f, h),
-                FfnOut = binder.Linear($"{p}.ffn.out", scheme, h, f),
+                // After ReLU the FFN-out input is non-negative: a static A4 step then codes [0, 15].
+                FfnOut = binder.Linear($"{p}.ffn.out", scheme, h, f, unsignedInput: Architecture.Activation == FfnActivation.Relu),
                 FfnGamma = binder.F32($"{p}.ffn.ln.gamma", h),
                 FfnBeta = binder.F32($"{p}.ffn.ln.beta", h),
                 SignNames = [$"{p}.attention.input.signs", $"{p}.attention.query.signs", $"{p}.attention.key.signs", $"{p}.attention.value.signs"],

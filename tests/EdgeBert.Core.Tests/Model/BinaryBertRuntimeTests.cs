@@ -100,4 +100,24 @@ public class BinaryBertRuntimeTests
         first.CreateSession().ClassifyTokens(ids, default, b);
         Assert.That(a, Is.Not.EqualTo(b));
     }
+
+    [Test]
+    public void StaticActivationStepsAreUsedAndValidated()
+    {
+        var spec = new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.2f, Activation = FfnActivation.Relu, Seed = 36 };
+        using var lsq = RuntimeModel.Load(RandomModels.Build(spec));
+        using var dynamic = RuntimeModel.Load(RandomModels.Build(spec with { ActScale = null }));
+        int[] ids = RandomModels.Tokens(7, 4);
+        var a = new float[3];
+        var b = new float[3];
+        lsq.CreateSession().ClassifyTokens(ids, default, a);
+        dynamic.CreateSession().ClassifyTokens(ids, default, b);
+        Assert.That(a, Is.Not.EqualTo(b), "the static steps replace the dynamic min-max");
+
+        var ex = Assert.Throws<ModelFormatException>(() => RuntimeModel.Load(RandomModels.Build(spec with { ActScale = -1f })).Dispose())!;
+        Assert.That(ex.Message, Does.Contain("act_scale").And.Contain("positive"));
+        byte[] w1a8 = RandomModels.Build(new RandomModelSpec { Scheme = LinearScheme.W1A8, Seed = 37 }, extraActScale: "layer.0.attention.query.act_scale");
+        ex = Assert.Throws<ModelFormatException>(() => RuntimeModel.Load(w1a8).Dispose())!;
+        Assert.That(ex.Message, Does.Contain("layer.0.attention.query.act_scale").And.Contain("only w1a4"));
+    }
 }

@@ -57,6 +57,11 @@ public class EncoderParityTests
         yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A8, Split = true, Heads = 2, HeadSize = 16, Ffn = 64, Seed = 22 });
         yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, Split = true, Activation = FfnActivation.Relu, Heads = 1, HeadSize = 32, Ffn = 64, Seed = 23 });
         yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A8, Split = true, Hidden = 70, Heads = 10, Ffn = 99, Layers = 1, Seed = 24 });
+        // Static LSQ A4 steps (act_scale): signed [−8, 7]; the FFN-out input of a ReLU model [0, 15]. Steps
+        // small enough that some codes clamp.
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.15f, Activation = FfnActivation.Relu, Seed = 26 });
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.3f, Split = true, Activation = FfnActivation.Relu, Heads = 1, HeadSize = 32, Seed = 27 });
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.2f, Seed = 28 });
     }
 
     private static TestCaseData Case(RandomModelSpec spec) => new TestCaseData(spec).SetArgDisplayNames(spec.ToString());

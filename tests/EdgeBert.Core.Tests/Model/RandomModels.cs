@@ -27,9 +27,11 @@ public sealed record RandomModelSpec
     public bool Split { get; init; }
     /// <summary>The dtype of <c>embeddings.word.split</c> in a split model (binary; another one to test rejection).</summary>
     public EbmDType WordSplit { get; init; } = EbmDType.Binary;
+    /// <summary>Give every W1A4 linear a static LSQ step <c>act_scale</c> (this value × a random factor in [0.5, 1.5)).</summary>
+    public float? ActScale { get; init; }
 
     public override string ToString() =>
-        $"{Scheme}{(LayerSchemes is null ? "" : "[" + string.Join(",", LayerSchemes) + "]")} L{Layers} H{Hidden} A{Heads}{(HeadSize is int d ? "x" + d : "")} F{Ffn} {Attention} {Activation} {Pooling} word {WordEmbedding}{(Split ? " split" : "")} seed {Seed}";
+        $"{Scheme}{(LayerSchemes is null ? "" : "[" + string.Join(",", LayerSchemes) + "]")} L{Layers} H{Hidden} A{Heads}{(HeadSize is int d ? "x" + d : "")} F{Ffn} {Attention} {Activation} {Pooling} word {WordEmbedding}{(Split ? " split" : "")}{(ActScale is float s ? $" lsq {s}" : "")} seed {Seed}";
 }
 
 /// <summary>Writes random models of every scheme through <see cref="EbmWriter"/> and <see cref="LinearExporter"/>.</summary>
@@ -44,7 +46,8 @@ internal static class RandomModels
     /// <param name="spec">The model.</param>
     /// <param name="headSizeInMetadata">Written as the metadata headSize instead of the spec's (a mismatch test).</param>
     /// <param name="dropSplit">Leave out the <c>weight_split</c> / <c>word.split</c> tensors of a split spec (same random draws).</param>
-    public static byte[] Build(RandomModelSpec spec, int? headSizeInMetadata = null, bool dropSplit = false)
+    /// <param name="extraActScale">Also write an <c>act_scale</c> of 0.1 under this name (a rejection test).</param>
+    public static byte[] Build(RandomModelSpec spec, int? headSizeInMetadata = null, bool dropSplit = false, string? extraActScale = null)
     {
         var schemes = spec.LayerSchemes ?? Enumerable.Repeat(spec.Scheme, spec.Layers).ToArray();
         int h = spec.Hidden, f = spec.Ffn, v = Vocabulary.Length, a = spec.Heads * (spec.HeadSize ?? spec.Hidden / spec.Heads);
@@ -74,6 +77,10 @@ internal static class RandomModels
         }
         void Linear(string prefix, LinearScheme scheme, int rows, int columns)
         {
+            if (spec.ActScale is float step && scheme == LinearScheme.W1A4)
+            {
+                writer.AddF32(prefix + ".act_scale", [1], [step * (float)(0.5 + random.NextDouble())]);
+            }
             if (spec.Split && scheme != LinearScheme.Fp32)
             {
                 // Halves of a ternary-split weight: mostly opposite small values plus shared larger ones.
@@ -120,6 +127,7 @@ internal static class RandomModels
         }
         Linear("pooler", schemes.Length == 0 ? LinearScheme.Fp32 : schemes[^1], h, h);
         if (spec.Labels.Length > 0) Linear("classifier", LinearScheme.Fp32, spec.Labels.Length, h);
+        if (extraActScale is not null) writer.AddF32(extraActScale, [1], [0.1f]);
         return writer.ToArray();
     }
 

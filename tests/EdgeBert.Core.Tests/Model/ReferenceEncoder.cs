@@ -10,7 +10,11 @@ namespace EdgeBert.Core.Tests.Model;
 /// </summary>
 internal sealed class ReferenceEncoder
 {
-    private sealed record Linear(LinearScheme Scheme, int N, int K, float[] W, float[] Scale, float[] Bias);
+    private sealed record Linear(LinearScheme Scheme, int N, int K, float[] W, float[] Scale, float[] Bias)
+    {
+        /// <summary>A static A4 step (<c>act_scale</c>) and whether its input is a ReLU output ([0, 15] instead of [−8, 7]).</summary>
+        public (float Step, bool Unsigned)? Static { get; init; }
+    }
 
     private readonly EbmFile _file;
     private readonly BertArchitecture _arch;
@@ -207,6 +211,13 @@ internal sealed class ReferenceEncoder
                     for (int kk = 0; kk < K; kk++) a[kk] = Math.Clamp((int)Math.Round(row[kk] * step, MidpointRounding.ToEven), -127, 127);
                 }
             }
+            else if (lin.Static is (float step, bool unsignedInput))
+            {
+                // Static LSQ (docs/inference.md): q = clamp(round(x / s), Qn, Qp), value = s·q.
+                int qn = unsignedInput ? 0 : -8, qp = unsignedInput ? 15 : 7;
+                scale = step;
+                for (int kk = 0; kk < K; kk++) a[kk] = Math.Clamp((int)MathF.Round(row[kk] / step), qn, qp);
+            }
             else
             {
                 float min = 0, max = 0;
@@ -251,7 +262,10 @@ internal sealed class ReferenceEncoder
             }
             default: Unpack(info, w); break;
         }
-        return new Linear(scheme, n, k, w, scale, bias);
+        var linear = new Linear(scheme, n, k, w, scale, bias);
+        if (!_file.TryGetTensor(prefix + ".act_scale", out _)) return linear;
+        bool unsignedInput = prefix.EndsWith(".ffn.out", StringComparison.Ordinal) && _arch.Activation == FfnActivation.Relu;
+        return linear with { Static = (_file.GetF32(prefix + ".act_scale")[0], unsignedInput) };
     }
 
     /// <summary>A tensor's real values: f32 as is; binary/ternary as α·{−1, 0, 1}.</summary>
