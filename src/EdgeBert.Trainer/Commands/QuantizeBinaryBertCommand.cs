@@ -182,15 +182,19 @@ internal static class QuantizeBinaryBertCommand
         return LoadBest(dir, split, r.Options.Seed);
     }
 
-    /// <summary>Loads OUT/stage/best; a split model gets its second halves before the weights are read.</summary>
+    /// <summary>
+    /// Loads OUT/stage/best; a split model gets its second halves, an A4 model its LSQ steps,
+    /// before the weights are read (so every tensor of the file has a parameter to go to).
+    /// </summary>
     internal static BertModel LoadBest(string stageDir, bool split, long seed)
     {
         string best = Path.Combine(stageDir, "best");
-        if (!split) return ModelDirectory.Load(best, seed);
         var model = new BertModel(ModelDirectory.ReadConfig(best), new TrainingRandom((ulong)seed));
-        TernaryWeightSplit.AddEmptyHalves(model);
-        string file = Path.Combine(best, "model.safetensors");
-        ModelDirectory.LoadWeights(model, SafeTensors.Read(file), file, ["mlm."]);
+        string file = Path.Combine(best, ModelDirectory.WeightsFile);
+        var tensors = SafeTensors.Read(file);
+        if (split) TernaryWeightSplit.AddEmptyHalves(model);
+        if (tensors.Keys.Any(k => k.EndsWith(".act_scale", StringComparison.Ordinal))) BinaryBertQuantization.AddActivationScales(model);
+        ModelDirectory.LoadWeights(model, tensors, file, ["mlm."]);
         return model;
     }
 

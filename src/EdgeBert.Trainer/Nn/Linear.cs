@@ -38,6 +38,12 @@ public sealed class Linear : Module
     /// </summary>
     public Tensor? WeightSplit { get; set; }
 
+    /// <summary>
+    /// A learned activation step [1] (LSQ) that an <see cref="InputTransform"/> reads, or null; it is
+    /// the parameter <c>act_scale</c>, which the runtime reads as the static step of this linear.
+    /// </summary>
+    public Tensor? ActivationScale { get; set; }
+
     /// <summary>Applies the layer to x [..., in].</summary>
     public Tensor Forward(Tensor x)
     {
@@ -55,5 +61,6 @@ public sealed class Linear : Module
         yield return ("weight", Weight);
         if (Bias is not null) yield return ("bias", Bias);
         if (WeightSplit is not null) yield return ("weight_split", WeightSplit);
+        if (ActivationScale is not null) yield return ("act_scale", ActivationScale);
     }
 }

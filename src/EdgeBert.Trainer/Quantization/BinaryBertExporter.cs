@@ -13,6 +13,7 @@ namespace EdgeBert.Trainer.Quantization;
 /// with one α per tensor (<see cref="LinearExporter.AddBinaryBwn"/>), and one f32 bias; the word
 /// embedding as <c>embeddings.word</c> + <c>embeddings.word.split</c>, BWN per row. The
 /// architecture records the head size (half-width attention) and the FFN activation (ReLU at A4).
+/// At A4 every quantized linear's LSQ step goes out as <c>{linear}.act_scale</c> (f32 [1]).
 /// </summary>
 public static class BinaryBertExporter
 {
@@ -25,6 +26,10 @@ public static class BinaryBertExporter
         if (activationBits is not (8 or 4)) throw new ArgumentException($"binarybert export: activation bits must be 8 or 4 (got {activationBits}).");
         if (model.Embeddings.Word.WeightSplit is null || BinaryBertQuantization.Linears(model).Any(l => l.WeightSplit is null))
             throw new ArgumentException("binarybert export: the model is not split (apply ternary weight splitting first).");
+        if (activationBits == 4 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not { } s || !(s.Data[0] > 0f)))
+            throw new ArgumentException("binarybert export: a W1A4 model needs a trained LSQ step (act_scale > 0) on every quantized linear.");
+        if (activationBits == 8 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not null))
+            throw new ArgumentException("binarybert export: a W1A8 model has no static activation steps (act_scale); was it trained at A4?");
         BertConfig c = model.Config;
         var fp32 = EbmExporter.Build(CloneUnsplit(model), vocabulary, scores, task);
         EbmMetadata m;

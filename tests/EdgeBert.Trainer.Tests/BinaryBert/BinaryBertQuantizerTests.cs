@@ -110,11 +110,46 @@ public sealed class BinaryBertQuantizerTests
     }
 
     [Test]
-    public void InputQuantizerAcceptsOnlyEightAndFourBits()
+    public void LsqStepStartsFromTheBatchAndQuantizesAsTheRuntime([Values(false, true)] bool unsignedInput)
     {
-        Assert.That(() => BinaryBertQuantization.InputQuantizer(2), Throws.ArgumentException.With.Message.Contains("8 or 4"));
-        Tensor x = Random([2, 5], 12, 1f);
-        Assert.That(BinaryBertQuantization.InputQuantizer(8)(x).Data, Is.EqualTo(ActivationInt8.Symmetric(x).Data));
-        Assert.That(BinaryBertQuantization.InputQuantizer(4)(x).Data, Is.EqualTo(ActivationInt4.MinMax(x).Data));
+        Tensor x = Random([3, 10], 13, 1f);
+        if (unsignedInput) for (int i = 0; i < x.Length; i++) x.Data[i] = MathF.Abs(x.Data[i]);
+        x.Data[3] = 25f; // an outlier beyond Qp·s
+        x.Data[7] = unsignedInput ? 0f : -25f;
+        var step = Tensor.Zeros([1], requiresGrad: true);
+        Tensor q = BinaryBertQuantization.Lsq(step, unsignedInput)(x);
+        int qn = unsignedInput ? 0 : -8, qp = unsignedInput ? 15 : 7;
+        double meanAbs = x.Data.Average(v => (double)Math.Abs(v));
+        Assert.That(step.Data[0], Is.EqualTo(2 * meanAbs / Math.Sqrt(qp)).Within(1e-6), "LSQ init 2·mean|x|/√Qp");
+        float s = step.Data[0];
+        int clamped = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            int code = (int)MathF.Round(x.Data[i] / s);
+            clamped += code < qn || code > qp ? 1 : 0;
+            Assert.That(q.Data[i], Is.EqualTo(s * Math.Clamp(code, qn, qp)), $"index {i}");
+        }
+        Assert.That(clamped, Is.GreaterThan(0), "the test data reaches the clamp");
+        step.Data[0] = 0.5f;
+        Assert.That(BinaryBertQuantization.Lsq(step, unsignedInput)(x).Data[0], Is.EqualTo(0.5f * Math.Clamp(MathF.Round(x.Data[0] / 0.5f), qn, qp)), "a trained step is kept");
+    }
+
+    [Test]
+    public void A4ModelsGetOneLearnedStepPerLinearAndReluFfnOutIsUnsigned()
+    {
+        var model = new EdgeBert.Trainer.Model.BertModel(EdgeBert.Trainer.Tests.Training.Tiny.Config() with { HiddenAct = "relu" }, new EdgeBert.Trainer.Training.TrainingRandom(3));
+        BinaryBertQuantization.ApplyTernary(model, 4);
+        string[] steps = [.. model.NamedParameters().Where(p => p.Name.EndsWith(".act_scale", StringComparison.Ordinal)).Select(p => p.Name)];
+        Assert.That(steps, Has.Length.EqualTo(7));
+        Assert.That(steps, Does.Contain("layer.0.ffn.out.act_scale").And.Contain("pooler.act_scale"));
+        Assert.That(BinaryBertQuantization.HasUnsignedInput(model, model.Layers[0].Ffn.Out), Is.True);
+        Assert.That(BinaryBertQuantization.HasUnsignedInput(model, model.Layers[0].Ffn.In), Is.False);
+        Assert.That(EdgeBert.Trainer.Training.AdamW.DecaysWeight("layer.0.ffn.out.act_scale"), Is.False, "no weight decay on steps");
+        Assert.That(() => BinaryBertQuantization.ApplyBinary(model, 2), Throws.ArgumentException.With.Message.Contains("8 or 4"));
+        var a8 = new EdgeBert.Trainer.Model.BertModel(EdgeBert.Trainer.Tests.Training.Tiny.Config(), new EdgeBert.Trainer.Training.TrainingRandom(3));
+        BinaryBertQuantization.ApplyBinary(a8, 8);
+        Assert.That(a8.NamedParameters().Any(p => p.Name.EndsWith("act_scale", StringComparison.Ordinal)), Is.False);
+        Tensor x = Random([2, 16], 14, 1f);
+        Assert.That(a8.Layers[0].Attention.Query.InputTransform!(x).Data, Is.EqualTo(ActivationInt8.Symmetric(x).Data));
     }
 }

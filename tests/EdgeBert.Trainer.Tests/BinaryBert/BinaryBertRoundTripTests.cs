@@ -85,6 +85,7 @@ public sealed class BinaryBertRoundTripTests
             Assert.That(file.GetTensor("layer.1.attention.query.weight").Shape, Is.EqualTo(new[] { 8, 16 }));
             Assert.That(file.GetTensor("embeddings.word.split").Scales.Length, Is.EqualTo(Config().VocabSize), "word embedding α per row");
             Assert.That(file.GetTensor("pooler.weight_split").Scales.Length, Is.EqualTo(1), "linear α per tensor");
+            Assert.That(file.TryGetTensor("layer.0.ffn.out.act_scale", out _), Is.EqualTo(activationBits == 4), "LSQ steps at A4 only");
         }
         using var runtime = EdgeBert.Runtime.Model.Load(bytes);
         var session = runtime.CreateSession(new EdgeBert.Runtime.SessionOptions { Threads = 1 });
