@@ -2,6 +2,7 @@ using EdgeBert.Text;
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
+using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
 using EdgeBert.Trainer.Training;
@@ -151,9 +152,11 @@ internal static class QuantizeBinaryBertCommand
         // Stage 5: test scores and export.
         string best = Path.Combine(outDir, "binary-b", "best");
         ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = r.Task, Metric = r.Metric };
+        IReadOnlyList<EncodedExample> paritySet = devSet;
         if (r.Test is { } testPath)
         {
             var testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
+            paritySet = testSet;
             EvalResult testResult = ClassificationTask.Score(binary, testSet, labels.Length, r.BatchSize, pad, r.Metric);
             scores = scores with { Test = new(testResult.Values) };
             ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, W1A{r.ActivationBits}): " + Format(testResult)));
@@ -162,6 +165,15 @@ internal static class QuantizeBinaryBertCommand
         string ebm = Path.Combine(outDir, "model.ebm");
         BinaryBertExporter.Build(binary, tokens, r.ActivationBits, scores, r.Task).WriteTo(ebm);
         ui.MarkupLine(Markup.Escape($"best binary student (step {scores.Step}): {best}; W1A{r.ActivationBits} model: {ebm}"));
+        if (paritySet.Count > 0)
+        {
+            // The acceptance check: the runtime on the exported file against the trainer's quantized forward.
+            using var runtime = EdgeBert.Runtime.Model.Load(ebm);
+            ParityReport parity = RuntimeParity.Compare(binary, runtime, paritySet, r.BatchSize);
+            string verdict = parity.Passed ? "passed" : "FAILED";
+            ui.MarkupLine(Markup.Escape($"runtime parity ({(r.Test is null ? "dev" : "test")}): {verdict}, {parity.Agreements}/{parity.Count} same predictions, " +
+                $"max |Δlogit| {parity.MaxAbsoluteDelta:g3} (relative {parity.MaxRelativeDelta:g3}, tolerance {parity.Tolerance:g3})"));
+        }
         return Program.ExitOk;
     }
 
