@@ -117,6 +117,36 @@ public sealed class BinaryBertRoundTripTests
         Assert.That(Tiny.Encoded(Config()).Count(e => TrainerLogits(student, e.Ids, e.TypeIds) is var z && (z[1] > z[0] ? 1 : 0) == e.Label), Is.GreaterThanOrEqualTo(6), "the binary student learned the task");
     }
 
+    [Test]
+    public void ExportRefusesModelsItCannotWriteFaithfully()
+    {
+        var model = new BertModel(Config(), new TrainingRandom(9));
+        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 8), Throws.ArgumentException.With.Message.Contains("not split"));
+        TernaryWeightSplit.Apply(model);
+        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 2), Throws.ArgumentException.With.Message.Contains("8 or 4"));
+        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 4), Throws.ArgumentException.With.Message.Contains("act_scale"),
+            "W1A4 without trained steps");
+        BinaryBertQuantization.ApplyBinary(model, 4); // steps exist but are still 0 (no forward yet)
+        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 4), Throws.ArgumentException.With.Message.Contains("act_scale"));
+        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 8), Throws.ArgumentException.With.Message.Contains("A4"),
+            "steps in a W1A8 export would be ignored by the runtime");
+    }
+
+    [Test]
+    public void LsqStepsOfAnA4StudentReceiveGradients()
+    {
+        var model = new BertModel(Config() with { HiddenAct = "relu" }, new TrainingRandom(10));
+        BinaryBertQuantization.ApplyTernary(model, 4);
+        BertBatch batch = BertBatch.Collate(Tiny.Encoded(Config()), 0);
+        model.Training = false;
+        Ops.CrossEntropy(model.Forward(batch).Logits!, batch.Labels).Backward();
+        foreach (EdgeBert.Trainer.Nn.Linear linear in BinaryBertQuantization.Linears(model))
+        {
+            Assert.That(linear.ActivationScale!.Data[0], Is.GreaterThan(0f), "initialised on the first forward");
+            Assert.That(linear.ActivationScale.Grad![0], Is.Not.EqualTo(0f), "the LSQ step gradient reaches the parameter");
+        }
+    }
+
     // As for TernaryBERT, the integer parts are exact and the trainer feeds its SGEMM the same
     // α·{±1} weights and scale·(q − zp) inputs; what is left is float rounding (the runtime's
     // (float)d·(α·scale) epilogues of the two halves against the trainer's float sums, float64 against

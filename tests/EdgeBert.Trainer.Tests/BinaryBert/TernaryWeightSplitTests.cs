@@ -129,12 +129,13 @@ public sealed class TernaryWeightSplitTests
         using (Tape.NoGrad())
         {
             BertOutput o = model.Forward(batch);
-            // Equal up to float rounding: α¹ + α² vs α_t, and two products summed vs one. A
-            // rounding-level change can move an activation code by one at most, hence 1e-3.
-            Assert.That(o.Logits!.Data, Is.EqualTo(ternaryLogits).Within(1e-3), $"A{activationBits}");
+            // Equal up to float rounding: α¹ + α² vs α_t, and two products summed vs one.
+            // Measured 4.8e-7 on the hidden states; 1e-4 leaves room for an activation code that a
+            // rounding-level difference moves by one step.
+            Assert.That(o.Logits!.Data, Is.EqualTo(ternaryLogits).Within(1e-4), $"A{activationBits}");
             double worst = o.Sequence.Data.Zip(ternaryHidden, (x, y) => Math.Abs(x - y)).Max();
             TestContext.Out.WriteLine($"A{activationBits}: max |hidden difference| {worst}");
-            Assert.That(worst, Is.LessThan(1e-2), $"A{activationBits}");
+            Assert.That(worst, Is.LessThan(1e-4), $"A{activationBits}");
         }
         Assert.That(() => TernaryWeightSplit.Apply(model), Throws.InvalidOperationException);
     }
