@@ -27,7 +27,7 @@ internal sealed class QuantizeBinaryBertOptions
 {
     public Option<int> ActivationBits { get; } = CommandSupport.Option("--activation-bits", "binarybert: 8 (W1A8) or 4 (W1A4 with ReLU FFN).", 8);
 
-    public Option<float> BinaryLearningRate { get; } = CommandSupport.Option("--binary-lr", "binarybert: base lr of the binary KD stages (stage A runs at 2.5×); --lr is the ternary stages' base lr.", 5e-5f);
+    public Option<float> BinaryLearningRate { get; } = CommandSupport.Option("--binary-lr", "binarybert: base lr of the binary KD stages (stage A runs at 2.5×); --lr is the ternary stages' base lr (binarybert default 1e-5).", 5e-5f);
 
     public Option<double> Width { get; } = CommandSupport.Option("--width", "binarybert: width multiplier of the DynaBERT student (heads and FFN neurons kept).", 0.5);
 
@@ -40,8 +40,13 @@ internal sealed class QuantizeBinaryBertOptions
         foreach (Option o in new Option[] { ActivationBits, BinaryLearningRate, Width, WidthEpochs, WidthLearningRate }) command.Options.Add(o);
     }
 
-    public BinaryBertRecipe Recipe(ParseResult parse, TrainingOptions options, int batchSize, string teacher, string train, string? dev, string? test, string metric, string? task)
+    /// <summary>BinaryBERT's ternary-stage base lr (METHODS.md §2.4), used when --lr is not given (its shared default is TernaryBERT's).</summary>
+    public const float DefaultTernaryLearningRate = 1e-5f;
+
+    public BinaryBertRecipe Recipe(ParseResult parse, TrainingRunOptions run, TrainingOptions options, string teacher, string train, string? dev, string? test, string metric, string? task)
     {
+        int batchSize = parse.GetValue(run.BatchSize);
+        if (parse.GetResult(run.LearningRate) is not { Implicit: false }) options = options with { LearningRate = DefaultTernaryLearningRate };
         int bits = parse.GetValue(ActivationBits);
         if (bits is not (8 or 4)) throw new ArgumentException($"--activation-bits must be 8 or 4 for binarybert (got {bits}).");
         float binaryLr = parse.GetValue(BinaryLearningRate), widthLr = parse.GetValue(WidthLearningRate);

@@ -52,7 +52,7 @@ public static class QuantizeCommand
                 string teacherDir = parse.GetValue(teacher)!;
                 if (methodName == "binarybert")
                 {
-                    return QuantizeBinaryBertCommand.Run(ui, binaryBert.Recipe(parse, options, parse.GetValue(run.BatchSize), teacherDir,
+                    return QuantizeBinaryBertCommand.Run(ui, binaryBert.Recipe(parse, run, options, teacherDir,
                         parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test), parse.GetValue(metric)!, parse.GetValue(taskName)));
                 }
                 BertModel teacherModel = ModelDirectory.Load(teacherDir, options.Seed);

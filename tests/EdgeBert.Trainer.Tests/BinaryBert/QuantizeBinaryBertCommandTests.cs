@@ -115,6 +115,20 @@ public sealed class QuantizeBinaryBertCommandTests
     }
 
     [Test]
+    public void WithoutLrTheTernaryStagesUseBinaryBertsBaseLearningRate()
+    {
+        string teacher = Teacher();
+        string run = Path.Combine(dir.Path, "student");
+        var args = Args(teacher, run, "--max-steps", "1").ToList();
+        args.RemoveRange(args.IndexOf("--lr"), 2);
+        (int exit, string output) = Run(QuantizeCommand.Create, [.. args]);
+        Assert.That(exit, Is.EqualTo(0), output);
+        // 2.5 × 1e-5 in stage A, 1e-5 in stage B (METHODS.md §2.4), not the shared --lr default of 5e-5.
+        Assert.That(output, Does.Contain("[ternary-a] Intermediate KD, lr 2.5e-05").And.Contain("[ternary-b] Prediction KD, lr 1e-05"));
+        Assert.That(output, Does.Contain("[binary-a] Intermediate KD, lr 0.005").And.Contain("[binary-b] Prediction KD, lr 0.002"));
+    }
+
+    [Test]
     public void BadOptionsExitOneWithAClearMessage()
     {
         string run = Path.Combine(dir.Path, "student");
