@@ -24,8 +24,6 @@ internal static class QuantizeBinaryBertCommand
     /// <summary>Stage A's learning rate relative to the stage's base lr (METHODS.md §2.4).</summary>
     public const float StageALearningRateFactor = 2.5f;
 
-    private const string DoneFile = "done";
-
     public static int Run(IAnsiConsole ui, BinaryBertRecipe r)
     {
         ArgumentNullException.ThrowIfNull(r);
@@ -60,9 +58,9 @@ internal static class QuantizeBinaryBertCommand
         // Stage 1: half-width FP model by importance (DynaBERT), recovered by width distillation.
         string widthDir = Path.Combine(outDir, "width");
         BertModel half;
-        if (IsDone(widthDir))
+        if (BinaryBertStages.IsDone(widthDir))
         {
-            half = LoadBest(widthDir, split: false, r.Options.Seed);
+            half = BinaryBertStages.LoadBest(widthDir, split: false, r.Options.Seed);
             ui.MarkupLine(Markup.Escape($"[width] done: {half.Config.Heads} heads × {half.Config.AttentionHeadSize}, FFN {half.Config.Ffn} (skipped)"));
         }
         else
@@ -75,7 +73,7 @@ internal static class QuantizeBinaryBertCommand
                 if (percent != lastShown) { lastShown = percent; ui.MarkupLine(Markup.Escape($"[width] importance {done}/{total} batches")); }
             });
             Directory.CreateDirectory(widthDir);
-            File.WriteAllText(Path.Combine(widthDir, "importance.json"), ImportanceJson(importance));
+            File.WriteAllText(Path.Combine(widthDir, "importance.json"), BinaryBertStages.ImportanceJson(importance));
             half = DynaBertWidth.Prune(fullTeacher, importance, r.Width, r.Options.Seed);
             ui.MarkupLine(Markup.Escape($"[width] kept {half.Config.Heads} of {config.Heads} heads (× {half.Config.AttentionHeadSize}) and {half.Config.Ffn} of {config.Ffn} FFN neurons per layer"));
             if (r.WidthEpochs > 0)
@@ -85,7 +83,7 @@ internal static class QuantizeBinaryBertCommand
             else
             {
                 ModelDirectory.Save(Path.Combine(widthDir, "best"), half, tokens, new ModelScores { Metric = r.Metric });
-                MarkDone(widthDir);
+                BinaryBertStages.MarkDone(widthDir);
             }
         }
         Report(ui, "width (FP32 half-width)", half, devSet, labels.Length, r, pad);
@@ -93,14 +91,14 @@ internal static class QuantizeBinaryBertCommand
         // Stage 2: ternary half-width model, two-stage KD from the half-width FP model.
         string act = r.ActivationBits == 4 ? "relu" : config.HiddenAct;
         BertModel ternary;
-        if (IsDone(Path.Combine(outDir, "ternary-b")))
+        if (BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-b")))
         {
-            ternary = LoadBest(Path.Combine(outDir, "ternary-b"), split: false, r.Options.Seed);
+            ternary = BinaryBertStages.LoadBest(Path.Combine(outDir, "ternary-b"), split: false, r.Options.Seed);
         }
         else
         {
-            BertModel student = IsDone(Path.Combine(outDir, "ternary-a")) ? LoadBest(Path.Combine(outDir, "ternary-a"), false, r.Options.Seed) : Copy(half, half.Config with { HiddenAct = act }, r.Options.Seed);
-            if (!IsDone(Path.Combine(outDir, "ternary-a")))
+            BertModel student = BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-a")) ? BinaryBertStages.LoadBest(Path.Combine(outDir, "ternary-a"), false, r.Options.Seed) : BinaryBertStages.Copy(half, half.Config with { HiddenAct = act }, r.Options.Seed);
+            if (!BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-a")))
             {
                 BinaryBertQuantization.ApplyTernary(student, r.ActivationBits);
                 student = Train(ui, "ternary-a", student, half, KdStage.Intermediate, r.Options.LearningRate * StageALearningRateFactor, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: false);
@@ -114,9 +112,9 @@ internal static class QuantizeBinaryBertCommand
         // Stage 3: ternary weight splitting.
         string splitDir = Path.Combine(outDir, "split");
         BertModel binary;
-        if (IsDone(splitDir))
+        if (BinaryBertStages.IsDone(splitDir))
         {
-            binary = LoadBest(splitDir, split: true, r.Options.Seed);
+            binary = BinaryBertStages.LoadBest(splitDir, split: true, r.Options.Seed);
         }
         else
         {
@@ -124,28 +122,28 @@ internal static class QuantizeBinaryBertCommand
             TernaryWeightSplit.Apply(ternary);
             binary = ternary;
             ModelDirectory.Save(Path.Combine(splitDir, "best"), binary, tokens, new ModelScores { Metric = r.Metric });
-            MarkDone(splitDir);
+            BinaryBertStages.MarkDone(splitDir);
         }
         BinaryBertQuantization.ApplyBinary(binary, r.ActivationBits);
         Report(ui, $"split binary before training (W1A{r.ActivationBits})", binary, devSet, labels.Length, r, pad);
 
         // Stage 4: binary fine-tuning, two-stage KD from the half-width FP model.
-        if (!IsDone(Path.Combine(outDir, "binary-b")))
+        if (!BinaryBertStages.IsDone(Path.Combine(outDir, "binary-b")))
         {
-            if (!IsDone(Path.Combine(outDir, "binary-a")))
+            if (!BinaryBertStages.IsDone(Path.Combine(outDir, "binary-a")))
             {
                 binary = Train(ui, "binary-a", binary, half, KdStage.Intermediate, r.BinaryLearningRate * StageALearningRateFactor, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: true);
             }
             else
             {
-                binary = LoadBest(Path.Combine(outDir, "binary-a"), split: true, r.Options.Seed);
+                binary = BinaryBertStages.LoadBest(Path.Combine(outDir, "binary-a"), split: true, r.Options.Seed);
             }
             BinaryBertQuantization.ApplyBinary(binary, r.ActivationBits);
             binary = Train(ui, "binary-b", binary, half, KdStage.Prediction, r.BinaryLearningRate, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: true);
         }
         else
         {
-            binary = LoadBest(Path.Combine(outDir, "binary-b"), split: true, r.Options.Seed);
+            binary = BinaryBertStages.LoadBest(Path.Combine(outDir, "binary-b"), split: true, r.Options.Seed);
         }
         BinaryBertQuantization.ApplyBinary(binary, r.ActivationBits);
 
@@ -190,32 +188,8 @@ internal static class QuantizeBinaryBertCommand
         if (result.Interrupted) throw new StageInterruptedException(name, result.Steps);
         string best = loop.BestDirectory!;
         if (!Directory.Exists(best)) ModelDirectory.Save(best, student, tokens, new ModelScores { Metric = r.Metric, Step = result.Steps });
-        MarkDone(dir);
-        return LoadBest(dir, split, r.Options.Seed);
-    }
-
-    /// <summary>
-    /// Loads OUT/stage/best; a split model gets its second halves, an A4 model its LSQ steps,
-    /// before the weights are read (so every tensor of the file has a parameter to go to).
-    /// </summary>
-    internal static BertModel LoadBest(string stageDir, bool split, long seed)
-    {
-        string best = Path.Combine(stageDir, "best");
-        var model = new BertModel(ModelDirectory.ReadConfig(best), new TrainingRandom((ulong)seed));
-        string file = Path.Combine(best, ModelDirectory.WeightsFile);
-        var tensors = SafeTensors.Read(file);
-        if (split) TernaryWeightSplit.AddEmptyHalves(model);
-        if (tensors.Keys.Any(k => k.EndsWith(".act_scale", StringComparison.Ordinal))) BinaryBertQuantization.AddActivationScales(model);
-        ModelDirectory.LoadWeights(model, tensors, file, ["mlm."]);
-        return model;
-    }
-
-    private static BertModel Copy(BertModel from, BertConfig config, long seed)
-    {
-        var to = new BertModel(config, new TrainingRandom((ulong)seed));
-        var source = from.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        foreach ((string name, Tensor p) in to.NamedParameters()) source[name].Data.CopyTo(p.Data, 0);
-        return to;
+        BinaryBertStages.MarkDone(dir);
+        return BinaryBertStages.LoadBest(dir, split, r.Options.Seed);
     }
 
     private static void Report(IAnsiConsole ui, string what, BertModel model, IReadOnlyList<EncodedExample> dev, int classes, BinaryBertRecipe r, int pad)
@@ -226,20 +200,6 @@ internal static class QuantizeBinaryBertCommand
 
     private static string Format(EvalResult result) =>
         string.Join(" ", result.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value:0.0000}"));
-
-    private static bool IsDone(string stageDir) => File.Exists(Path.Combine(stageDir, DoneFile));
-
-    private static void MarkDone(string stageDir)
-    {
-        Directory.CreateDirectory(stageDir);
-        File.WriteAllText(Path.Combine(stageDir, DoneFile), DateTime.UtcNow.ToString("O") + "\n");
-    }
-
-    private static string ImportanceJson(WidthImportance importance)
-    {
-        static string Rows(double[][] rows) => "[" + string.Join(",", rows.Select(row => "[" + string.Join(",", row.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]")) + "]";
-        return $"{{\"heads\":{Rows(importance.Heads)},\"neurons\":{Rows(importance.Neurons)}}}\n";
-    }
 }
 
 /// <summary>A stage stopped early (--stop-after or cancellation); rerun with --resume to continue it.</summary>
