@@ -151,17 +151,21 @@ internal static class QuantizeBinaryBertCommand
         string best = Path.Combine(outDir, "binary-b", "best");
         ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = r.Task, Metric = r.Metric };
         IReadOnlyList<EncodedExample> paritySet = devSet;
+        double? teacherScore = null;
         if (r.Test is { } testPath)
         {
             var testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
             paritySet = testSet;
+            EvalResult teacherResult = ClassificationTask.Score(fullTeacher, testSet, labels.Length, r.BatchSize, pad, r.Metric);
+            teacherScore = teacherResult.Score;
+            ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, FP32 teacher): " + Format(teacherResult)));
             EvalResult testResult = ClassificationTask.Score(binary, testSet, labels.Length, r.BatchSize, pad, r.Metric);
             scores = scores with { Test = new(testResult.Values) };
             ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, W1A{r.ActivationBits}): " + Format(testResult)));
         }
         ModelDirectory.WriteScores(best, scores);
         string ebm = Path.Combine(outDir, "model.ebm");
-        BinaryBertExporter.Build(binary, tokens, r.ActivationBits, scores, r.Task).WriteTo(ebm);
+        BinaryBertExporter.Build(binary, tokens, r.ActivationBits, scores, r.Task, teacherScore).WriteTo(ebm);
         ui.MarkupLine(Markup.Escape($"best binary student (step {scores.Step}): {best}; W1A{r.ActivationBits} model: {ebm}"));
         if (paritySet.Count > 0)
         {

@@ -19,7 +19,13 @@ public static class BinaryBertExporter
 {
     /// <summary>Builds the writer for the latent FP32 weights of a split <paramref name="model"/>.</summary>
     /// <exception cref="ArgumentException">The model is not split, the bits are not 8 or 4, or the Core writer rejects it.</exception>
-    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, int activationBits, ModelScores? scores = null, string? task = null)
+    /// <param name="model">The split student (latent weights).</param>
+    /// <param name="vocabulary">The tokens, id order.</param>
+    /// <param name="activationBits">8 or 4.</param>
+    /// <param name="scores">The student's scores for the provenance, or null.</param>
+    /// <param name="task">Task name, or null.</param>
+    /// <param name="teacherScore">The FP32 teacher's score on the same split and metric (provenance), or null.</param>
+    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, int activationBits, ModelScores? scores = null, string? task = null, double? teacherScore = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -50,6 +56,7 @@ public static class BinaryBertExporter
             Provenance = m.Provenance! with
             {
                 Method = QuantMethod.BinaryBert,
+                TeacherScore = teacherScore,
                 Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", $"binarybert W1A{activationBits} export (ternary weight splitting, {c.Heads}×{c.AttentionHeadSize} attention, FFN {c.Ffn})", StringComparison.Ordinal),
             },
         };

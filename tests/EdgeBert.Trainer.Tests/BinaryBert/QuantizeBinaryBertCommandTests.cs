@@ -74,12 +74,13 @@ public sealed class QuantizeBinaryBertCommandTests
         Assert.That(exit, Is.EqualTo(0), output);
         foreach (string stage in Stages) Assert.That(File.Exists(Path.Combine(run, stage, "done")), Is.True, $"{stage} done\n{output}");
         Assert.That(output, Does.Contain("kept 1 of 2 heads").And.Contain($"test (8 examples, W1A{bits})").And.Contain("model.ebm"));
-        Assert.That(output, Does.Contain("runtime parity (test): passed, 8/8 same predictions"));
+        Assert.That(output, Does.Contain("runtime parity (test): passed, 8/8 same predictions").And.Contain("test (8 examples, FP32 teacher)"));
         Assert.That(File.ReadAllText(Path.Combine(run, "width", "importance.json")), Does.StartWith("{\"heads\":[["));
         string ebm = Path.Combine(run, "model.ebm");
         using (EbmFile file = EbmFile.Open(ebm))
         {
             Assert.That(file.Metadata.Provenance.Method, Is.EqualTo(QuantMethod.BinaryBert));
+            Assert.That(file.Metadata.Provenance.TeacherScore, Is.InRange(0.0, 1.0), "the FP32 teacher's test accuracy");
             Assert.That(file.Metadata.Layers[0].ActivationBits, Is.EqualTo(bits));
             Assert.That(file.Metadata.Architecture.HeadSize, Is.EqualTo(8));
             Assert.That(file.Metadata.Architecture.Activation, Is.EqualTo(bits == 4 ? FfnActivation.Relu : FfnActivation.Gelu));
