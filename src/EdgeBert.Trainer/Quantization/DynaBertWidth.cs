@@ -7,15 +7,18 @@ namespace EdgeBert.Trainer.Quantization;
 
 /// <summary>Per layer, the importance of every attention head and every FFN neuron.</summary>
 /// <param name="Heads">[layer][head]: Σ over batches of |∂L/∂m_head|.</param>
-/// <param name="Neurons">[layer][neuron]: Σ over batches of |∂L/∂m_neuron|.</param>
+/// <param name="Neurons">[layer][neuron]: Σ over batches of |∂L/∂m_pre| + |∂L/∂m_post| (masks before and after the activation).</param>
 public sealed record WidthImportance(double[][] Heads, double[][] Neurons);
 
 /// <summary>
 /// DynaBERT's width reduction (METHODS.md §2.1, §5; Michel et al. 2019): score each attention head
 /// and FFN neuron by the gradient of the task loss with respect to a mask m on its output,
 /// accumulated as |∂L/∂m| per batch, and keep the top fraction in every layer. ∂L/∂m is computed
-/// without a mask parameter as Σ activation·gradient over the masked unit (the head's context
-/// columns, the neuron's post-activation column), which is the mask gradient at m = 1.
+/// without a mask parameter as Σ activation·gradient over the masked unit, which is the mask
+/// gradient at m = 1: for a head its context columns (a mask on its attention probabilities, as
+/// DynaBERT's head_mask); for a neuron, as DynaBERT's code, the sum of two terms, |Σ w·∂L/∂w + b·∂L/∂b|
+/// over its FFN-in row (a mask before the activation) and |Σ h·∂L/∂h| over its FFN-out input
+/// column (a mask after it).
 /// The pruned model keeps the hidden size and the head size; only heads and FFN neurons go.
 /// </summary>
 public static class DynaBertWidth
@@ -68,8 +71,9 @@ public static class DynaBertWidth
                 Ops.CrossEntropy(output.Logits!, batches[i].Labels).Backward();
                 for (int l = 0; l < layers; l++)
                 {
+                    Linear ffnIn = model.Layers[l].Ffn.In;
                     for (int j = 0; j < heads[l].Length; j++) heads[l][j] += Math.Abs(batchHeads[l][j]);
-                    for (int j = 0; j < neurons[l].Length; j++) neurons[l][j] += Math.Abs(batchNeurons[l][j]);
+                    for (int j = 0; j < neurons[l].Length; j++) neurons[l][j] += Math.Abs(batchNeurons[l][j]) + Math.Abs(PreActivationMaskGradient(ffnIn, j));
                 }
                 progress?.Invoke(i + 1, batches.Count);
             }
@@ -146,6 +150,18 @@ public static class DynaBertWidth
             source[name].Data.CopyTo(p.Data, 0);
         }
         return student;
+    }
+
+    /// <summary>∂L/∂m for a mask on row <paramref name="row"/>'s pre-activation: Σ_k w·∂L/∂w + b·∂L/∂b (0 without gradients).</summary>
+    private static double PreActivationMaskGradient(Linear linear, int row)
+    {
+        float[]? g = linear.Weight.Grad;
+        if (g is null) return 0;
+        int k = linear.Weight.Dim(1);
+        double sum = 0;
+        for (int c = 0; c < k; c++) sum += (double)linear.Weight.Data[row * k + c] * g[row * k + c];
+        if (linear.Bias?.Grad is { } gb) sum += (double)linear.Bias.Data[row] * gb[row];
+        return sum;
     }
 
     private static void CopyRows(Linear from, Linear to, int[] rows)

@@ -36,6 +36,26 @@ public sealed class DynaBertWidthTests
         }
     }
 
+    /// <summary>The loss with neuron <paramref name="n"/>'s pre-activation of layer <paramref name="l"/> scaled by <paramref name="m"/>.</summary>
+    private static double PreMaskedLoss(BertModel model, BertBatch batch, int l, int n, float m)
+    {
+        Linear ffnIn = model.Layers[l].Ffn.In;
+        int k = ffnIn.Weight.Dim(1);
+        float[] row = ffnIn.Weight.Data.AsSpan(n * k, k).ToArray();
+        float bias = ffnIn.Bias!.Data[n];
+        for (int c = 0; c < k; c++) ffnIn.Weight.Data[n * k + c] = row[c] * m;
+        ffnIn.Bias.Data[n] = bias * m;
+        try
+        {
+            return MaskedLoss(model, batch, Ones(2, 4), Ones(2, 12));
+        }
+        finally
+        {
+            row.CopyTo(ffnIn.Weight.Data, n * k);
+            ffnIn.Bias.Data[n] = bias;
+        }
+    }
+
     private static float[][] Ones(int layers, int n) => [.. Enumerable.Range(0, layers).Select(_ => Enumerable.Repeat(1f, n).ToArray())];
 
     [Test]
@@ -62,8 +82,11 @@ public sealed class DynaBertWidthTests
                 float[][] plus = Ones(2, 12), minus = Ones(2, 12);
                 plus[l][n] += eps;
                 minus[l][n] -= eps;
-                double numeric = (MaskedLoss(model, batch, Ones(2, 4), plus) - MaskedLoss(model, batch, Ones(2, 4), minus)) / (2 * eps);
-                Assert.That(importance.Neurons[l][n], Is.EqualTo(Math.Abs(numeric)).Within(1e-3 + 2e-2 * Math.Abs(numeric)), $"neuron {n} of layer {l}, seed {seed}");
+                double post = (MaskedLoss(model, batch, Ones(2, 4), plus) - MaskedLoss(model, batch, Ones(2, 4), minus)) / (2 * eps);
+                // A mask before the activation scales the neuron's FFN-in row and bias.
+                double pre = (PreMaskedLoss(model, batch, l, n, 1 + eps) - PreMaskedLoss(model, batch, l, n, 1 - eps)) / (2 * eps);
+                double expected = Math.Abs(pre) + Math.Abs(post);
+                Assert.That(importance.Neurons[l][n], Is.EqualTo(expected).Within(1e-3 + 2e-2 * expected), $"neuron {n} of layer {l}, seed {seed}");
             }
         }
         Assert.That(importance.Heads.SelectMany(h => h).Any(v => v > 0), Is.True, "not vacuous");
