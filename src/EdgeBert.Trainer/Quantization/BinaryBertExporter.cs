@@ -37,21 +37,13 @@ public static class BinaryBertExporter
         if (activationBits == 8 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not null))
             throw new ArgumentException("binarybert export: a W1A8 model has no static activation steps (act_scale); was it trained at A4?");
         BertConfig c = model.Config;
-        var fp32 = EbmExporter.Build(CloneUnsplit(model), vocabulary, scores, task);
         EbmMetadata m;
-        // The FP32 exporter owns the metadata (labels, tokenizer, provenance); an FP32 copy without
-        // the split halves and with the default head size gives it, then only the differences change.
-        using (EbmFile file = EbmFile.Load(fp32.ToArray())) m = file.Metadata;
+        // The FP32 exporter owns the metadata (architecture with headSize and activation, labels,
+        // tokenizer, provenance): read it back, then change only the schemes and the method.
+        using (EbmFile file = EbmFile.Load(EbmExporter.Build(model, vocabulary, scores, task).ToArray())) m = file.Metadata;
         var layer = new LayerScheme { WeightBits = 1, ActivationBits = activationBits, Method = QuantMethod.BinaryBert };
         var metadata = m with
         {
-            Architecture = m.Architecture with
-            {
-                Heads = c.Heads,
-                HeadSize = c.AttentionHeadSize,
-                FfnSize = c.Ffn,
-                Activation = c.HiddenAct == "relu" ? FfnActivation.Relu : FfnActivation.Gelu,
-            },
             Layers = [.. Enumerable.Repeat(layer, c.Layers)],
             Provenance = m.Provenance! with
             {
@@ -85,15 +77,5 @@ public static class BinaryBertExporter
             }
         }
         return writer;
-    }
-
-    /// <summary>An unsplit FP32 model of the full-head layout for the metadata only (its weights are not exported).</summary>
-    private static BertModel CloneUnsplit(BertModel model)
-    {
-        BertConfig c = model.Config;
-        // The FP32 exporter writes the architecture; a small stand-in with the same labels,
-        // vocabulary, tokenizer and sizes is enough, with heads dividing hidden.
-        BertConfig stand = c with { Heads = 1, HeadSize = 0, Layers = c.Layers, HiddenAct = "gelu" };
-        return new BertModel(stand, new Training.TrainingRandom(1));
     }
 }
