@@ -1,5 +1,6 @@
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Nn;
 using EdgeBert.Trainer.Quantization;
@@ -54,6 +55,16 @@ public sealed class BinaryBertModelTests
         File.WriteAllText(Path.Combine(dir.Path, "config.json"), json.Replace("\"hiddenAct\": \"gelu\",", ""));
         BertConfig old = ModelDirectory.ReadConfig(dir.Path);
         Assert.That((old.AttentionHeadSize, old.HiddenAct), Is.EqualTo((8, "gelu")));
+    }
+
+    [Test]
+    public void RandomModelsCanHaveAHeadSize()
+    {
+        byte[] bytes = RandomModelCommand.Build(new RandomModelCommand.Options { Hidden = 48, Heads = 1, HeadSize = 32, Ffn = 40 }).ToArray();
+        using var model = EdgeBert.Runtime.Model.Load(bytes);
+        Assert.That(model.Metadata.Architecture.AttentionWidth, Is.EqualTo(32));
+        Assert.That(() => RandomModelCommand.Build(new RandomModelCommand.Options { HeadSize = -1 }), Throws.ArgumentException.With.Message.Contains("--head-size"));
+        Assert.That(() => RandomModelCommand.Build(new RandomModelCommand.Options { Hidden = 48, Heads = 5 }), Throws.ArgumentException.With.Message.Contains("divide"));
     }
 
     [Test]
