@@ -72,6 +72,8 @@ PY
 run_case gelu --layers 2 --hidden 48 --heads 4 --ffn 80 --seed 7
 run_case relu --layers 3 --hidden 64 --heads 8 --ffn 96 --activation relu --seed 8
 run_case odd --layers 1 --hidden 70 --heads 7 --ffn 99 --seed 9
+# A width-pruned model (metadata headSize): one head of 32 dimensions on hidden 48.
+run_case pruned --layers 2 --hidden 48 --heads 1 --head-size 32 --ffn 40 --seed 10
 
 echo "$passed $failed" > "$counts"
 [ "$failed" -eq 0 ]

@@ -50,9 +50,12 @@ class BertConfig:
 
     def __init__(self, vocab_size: int, hidden_size: int, layers: int, heads: int, ffn_size: int,
                  max_positions: int, type_vocab_size: int = 2, activation: str = "gelu",
-                 layer_norm_eps: float = 1e-12, pooling: str = "pooler", labels: Sequence[str] = ("ham", "spam")):
-        if hidden_size % heads:
+                 layer_norm_eps: float = 1e-12, pooling: str = "pooler", labels: Sequence[str] = ("ham", "spam"),
+                 head_size: int | None = None):
+        if head_size is None and hidden_size % heads:
             raise ValueError(f"heads {heads} must divide hidden size {hidden_size}")
+        # Optional metadata headSize: a width-pruned model's heads keep their size (heads × head_size ≠ hidden).
+        self.head_size = head_size if head_size is not None else hidden_size // heads
         if activation not in ("gelu", "relu"):
             raise ValueError(f"activation '{activation}' is not gelu or relu")
         if pooling not in ("pooler", "cls", "mean"):
@@ -67,7 +70,7 @@ class BertConfig:
         a = metadata["architecture"]
         return BertConfig(a["vocabSize"], a["hiddenSize"], a["layers"], a["heads"], a["ffnSize"],
                           a["maxPositions"], a["typeVocabSize"], a["activation"], float(a["layerNormEps"]),
-                          a["pooling"], metadata["labels"])
+                          a["pooling"], metadata["labels"], a.get("headSize"))
 
 
 class BertEmbeddings(nn.Module):
@@ -91,15 +94,16 @@ class BertSelfAttention(nn.Module):
     def __init__(self, c: BertConfig):
         super().__init__()
         self.heads = c.heads
-        self.head_size = c.hidden_size // c.heads
-        self.query = nn.Linear(c.hidden_size, c.hidden_size)
-        self.key = nn.Linear(c.hidden_size, c.hidden_size)
-        self.value = nn.Linear(c.hidden_size, c.hidden_size)
-        self.output = nn.Linear(c.hidden_size, c.hidden_size)
+        self.head_size = c.head_size
+        width = c.heads * c.head_size
+        self.query = nn.Linear(c.hidden_size, width)
+        self.key = nn.Linear(c.hidden_size, width)
+        self.value = nn.Linear(c.hidden_size, width)
+        self.output = nn.Linear(width, c.hidden_size)
         self.ln = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps)
 
     def split(self, x: torch.Tensor) -> torch.Tensor:
-        """[B, M, H] → [B, heads, M, H/heads]."""
+        """[B, M, heads·d] → [B, heads, M, d]."""
         b, m, _ = x.shape
         return x.view(b, m, self.heads, self.head_size).transpose(1, 2)
 

@@ -271,6 +271,8 @@ def _is_int(value: Any) -> bool:
 def _expected_shape(name: str, arch: dict[str, Any], labels: int) -> tuple[int, ...] | None:
     """Shapes the format fixes for the HF-like tensor names (docs/format.md, "Tensor names")."""
     h, f = arch["hiddenSize"], arch["ffnSize"]
+    # Attention width: heads × headSize when the optional headSize is given (a width-pruned model), else h.
+    w = arch["heads"] * arch["headSize"] if arch.get("headSize") is not None else h
     fixed = {
         "embeddings.word": (arch["vocabSize"], h),
         "embeddings.position": (arch["maxPositions"], h),
@@ -295,9 +297,11 @@ def _expected_shape(name: str, arch: dict[str, Any], labels: int) -> tuple[int, 
         "ffn.in.weight": (f, h), "ffn.in.bias": (f,),
         "ffn.out.weight": (h, f), "ffn.out.bias": (h,),
     }
-    for part in ("query", "key", "value", "output"):
-        layer_shapes[f"attention.{part}.weight"] = (h, h)
-        layer_shapes[f"attention.{part}.bias"] = (h,)
+    for part in ("query", "key", "value"):
+        layer_shapes[f"attention.{part}.weight"] = (w, h)
+        layer_shapes[f"attention.{part}.bias"] = (w,)
+    layer_shapes["attention.output.weight"] = (h, w)
+    layer_shapes["attention.output.bias"] = (h,)
     return layer_shapes.get(rest)
 
 
@@ -477,12 +481,16 @@ class _Reader:
         """The cross-field rules of docs/format.md, as EbmMetadataValidator.cs applies them."""
         where = "metadata section"
         arch = metadata["architecture"]
+        head_size = arch.get("headSize")
         for key, cap in _ARCHITECTURE_CAPS.items():
-            upper = arch["hiddenSize"] if key == "heads" else cap
+            upper = arch["hiddenSize"] if key == "heads" and head_size is None else cap
             if not 1 <= arch[key] <= upper:
                 raise self.fail(f"architecture.{key} is {arch[key]}, expected 1..{upper}", where)
-        if arch["hiddenSize"] % arch["heads"]:
-            raise self.fail(f"architecture.heads {arch['heads']} does not divide hiddenSize {arch['hiddenSize']}", where)
+        if head_size is None:
+            if arch["hiddenSize"] % arch["heads"]:
+                raise self.fail(f"architecture.heads {arch['heads']} does not divide hiddenSize {arch['hiddenSize']}", where)
+        elif not _is_int(head_size) or not 1 <= head_size or arch["heads"] * head_size > _ARCHITECTURE_CAPS["hiddenSize"]:
+            raise self.fail(f"architecture.headSize is {head_size}, expected 1..{_ARCHITECTURE_CAPS['hiddenSize']} with heads × headSize within it", where)
         if not 0 < arch["layerNormEps"] < 1:
             raise self.fail(f"architecture.layerNormEps is {arch['layerNormEps']}, expected a number in (0, 1)", where)
         if len(metadata["layers"]) != arch["layers"]:

@@ -33,7 +33,7 @@ internal static class InspectCommand
         var p = m.Provenance;
         o.WriteLine($"model:        {model.Source}");
         o.WriteLine($"file:         {model.FileLength:N0} bytes, format version {model.FormatVersion}, packing version {model.PackingVersion}");
-        o.WriteLine($"architecture: bert, vocab {a.VocabSize}, hidden {a.HiddenSize}, layers {a.Layers}, heads {a.Heads}, ffn {a.FfnSize}, max positions {a.MaxPositions}, type vocab {a.TypeVocabSize}");
+        o.WriteLine($"architecture: bert, vocab {a.VocabSize}, hidden {a.HiddenSize}, layers {a.Layers}, heads {a.Heads}{(a.HeadSize is int d ? $" × {d}" : "")}, ffn {a.FfnSize}, max positions {a.MaxPositions}, type vocab {a.TypeVocabSize}");
         o.WriteLine(string.Create(ci, $"              activation {Name(a.Activation)}, attention {Name(a.Attention)}, layernorm eps {a.LayerNormEps:G3}, pooling {Name(a.Pooling)}"));
         o.WriteLine($"layers:       {DescribeSchemes(m.Layers)}");
         o.WriteLine($"labels:       {(m.Labels.Count == 0 ? "(none: encoder only)" : string.Join(", ", m.Labels))}");

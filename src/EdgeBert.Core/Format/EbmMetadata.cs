@@ -42,8 +42,25 @@ public sealed record BertArchitecture
     /// <summary>Number of encoder layers L.</summary>
     public required int Layers { get; init; }
 
-    /// <summary>Attention heads; divides <see cref="HiddenSize"/>.</summary>
+    /// <summary>Attention heads; divides <see cref="HiddenSize"/> unless <see cref="HeadSize"/> is given.</summary>
     public required int Heads { get; init; }
+
+    /// <summary>
+    /// Dimensions per attention head d, optional: absent (null) means HiddenSize / Heads, as in
+    /// every file written before it existed. A width-pruned model (BinaryBERT's half-width
+    /// DynaBERT student) keeps its teacher's head size with fewer heads, so the attention width
+    /// Heads·d may differ from HiddenSize: Q, K, V are [Heads·d, H] and the attention output [H, Heads·d].
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? HeadSize { get; init; }
+
+    /// <summary>The effective head size: <see cref="HeadSize"/>, or HiddenSize / Heads when absent.</summary>
+    [JsonIgnore]
+    public int HeadDim => HeadSize ?? HiddenSize / Math.Max(Heads, 1);
+
+    /// <summary>The attention width Heads · <see cref="HeadDim"/> (the Q/K/V output size).</summary>
+    [JsonIgnore]
+    public int AttentionWidth => Heads * HeadDim;
 
     /// <summary>Intermediate (FFN) size F.</summary>
     public required int FfnSize { get; init; }

@@ -32,10 +32,26 @@ internal static class EbmMetadataValidator
         Range(a!.VocabSize, 1, MaxVocab, "architecture.vocabSize");
         Range(a.HiddenSize, 1, MaxHidden, "architecture.hiddenSize");
         Range(a.Layers, 1, MaxLayers, "architecture.layers");
-        Range(a.Heads, 1, a.HiddenSize, "architecture.heads");
-        if (a.HiddenSize % a.Heads != 0)
+        if (a.HeadSize is int headSize)
         {
-            Fail($"architecture.heads {a.Heads} does not divide hiddenSize {a.HiddenSize}", "architecture.heads");
+            Range(headSize, 1, MaxHidden, "architecture.headSize");
+            Range(a.Heads, 1, MaxHidden, "architecture.heads");
+            if ((long)a.Heads * headSize > MaxHidden)
+            {
+                Fail($"architecture.heads {a.Heads} × headSize {headSize} exceeds {MaxHidden}", "architecture.headSize");
+            }
+            if (a.Attention == AttentionKind.BiAttention && (long)a.Heads * headSize != a.HiddenSize)
+            {
+                Fail($"bi-attention needs heads × headSize = hiddenSize ({a.Heads} × {headSize} ≠ {a.HiddenSize})", "architecture.headSize");
+            }
+        }
+        else
+        {
+            Range(a.Heads, 1, a.HiddenSize, "architecture.heads");
+            if (a.HiddenSize % a.Heads != 0)
+            {
+                Fail($"architecture.heads {a.Heads} does not divide hiddenSize {a.HiddenSize} (set headSize for a width-pruned model)", "architecture.heads");
+            }
         }
         Range(a.FfnSize, 1, MaxFfn, "architecture.ffnSize");
         Range(a.MaxPositions, 1, MaxPositions, "architecture.maxPositions");
@@ -113,14 +129,14 @@ internal static class EbmMetadataValidator
     /// </summary>
     internal static int[]? ExpectedShape(string name, BertArchitecture a, int labelCount)
     {
-        int h = a.HiddenSize;
+        int h = a.HiddenSize, w = a.AttentionWidth;
         switch (name)
         {
-            case "embeddings.word": return [a.VocabSize, h];
+            case "embeddings.word" or "embeddings.word.split": return [a.VocabSize, h];
             case "embeddings.position": return [a.MaxPositions, h];
             case "embeddings.token_type": return [a.TypeVocabSize, h];
             case "embeddings.ln.gamma" or "embeddings.ln.beta": return [h];
-            case "pooler.weight": return [h, h];
+            case "pooler.weight" or "pooler.weight_split": return [h, h];
             case "pooler.bias": return [h];
             case "classifier.weight": return labelCount > 0 ? [labelCount, h] : null;
             case "classifier.bias": return labelCount > 0 ? [labelCount] : null;
@@ -133,12 +149,15 @@ internal static class EbmMetadataValidator
         }
         return name[(dot + 1)..] switch
         {
-            "attention.query.weight" or "attention.key.weight" or "attention.value.weight" or "attention.output.weight" => [h, h],
-            "attention.query.bias" or "attention.key.bias" or "attention.value.bias" or "attention.output.bias" => [h],
+            "attention.query.weight" or "attention.key.weight" or "attention.value.weight" => [w, h],
+            "attention.query.weight_split" or "attention.key.weight_split" or "attention.value.weight_split" => [w, h],
+            "attention.query.bias" or "attention.key.bias" or "attention.value.bias" => [w],
+            "attention.output.weight" or "attention.output.weight_split" => [h, w],
+            "attention.output.bias" => [h],
             "attention.ln.gamma" or "attention.ln.beta" or "ffn.ln.gamma" or "ffn.ln.beta" => [h],
-            "ffn.in.weight" => [a.FfnSize, h],
+            "ffn.in.weight" or "ffn.in.weight_split" => [a.FfnSize, h],
             "ffn.in.bias" => [a.FfnSize],
-            "ffn.out.weight" => [h, a.FfnSize],
+            "ffn.out.weight" or "ffn.out.weight_split" => [h, a.FfnSize],
             "ffn.out.bias" => [h],
             _ => null,
         };

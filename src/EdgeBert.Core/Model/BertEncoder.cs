@@ -16,7 +16,11 @@ namespace EdgeBert.Encoder;
 /// </summary>
 internal sealed class BertEncoder
 {
+    /// <summary>The second half of a split word embedding (BinaryBERT).</summary>
+    public const string WordSplitName = "embeddings.word.split";
+
     private readonly EmbeddingTable _word;
+    private readonly EmbeddingTable? _wordSplit;
     private readonly float[] _position, _tokenType, _embeddingGamma, _embeddingBeta;
     private readonly EncoderLayer[] _layers;
     private readonly QuantizedLinear? _pooler;
@@ -29,12 +33,19 @@ internal sealed class BertEncoder
         _sgemm = Sgemm.Create(isa);
         var meta = file.Metadata;
         Architecture = meta.Architecture;
-        int h = Hidden, f = Architecture.FfnSize;
+        int h = Hidden, f = Architecture.FfnSize, a = Architecture.AttentionWidth;
         Labels = meta.Labels;
 
         var word = binder.Require("embeddings.word", Architecture.VocabSize, h);
         binder.RequireDType(word, "the word embedding", EbmDType.F32, EbmDType.Ternary, EbmDType.Binary);
         _word = new EmbeddingTable(file, word);
+        // BinaryBERT's split embedding: a second binary table whose row is added to the first's.
+        if (file.TryGetTensor(WordSplitName, out _))
+        {
+            var split = binder.Require(WordSplitName, Architecture.VocabSize, h);
+            binder.RequireDType(split, "the split word embedding", EbmDType.Binary);
+            _wordSplit = new EmbeddingTable(file, split);
+        }
         _position = binder.F32("embeddings.position", Architecture.MaxPositions, h);
         _tokenType = binder.F32("embeddings.token_type", Architecture.TypeVocabSize, h);
         _embeddingGamma = binder.F32("embeddings.ln.gamma", h);
@@ -51,14 +62,15 @@ internal sealed class BertEncoder
             {
                 Index = i,
                 Scheme = scheme,
-                Query = binder.Linear($"{p}.attention.query", scheme, h, h),
-                Key = binder.Linear($"{p}.attention.key", scheme, h, h),
-                Value = binder.Linear($"{p}.attention.value", scheme, h, h),
-                Output = binder.Linear($"{p}.attention.output", scheme, h, h),
+                Query = binder.Linear($"{p}.attention.query", scheme, a, h),
+                Key = binder.Linear($"{p}.attention.key", scheme, a, h),
+                Value = binder.Linear($"{p}.attention.value", scheme, a, h),
+                Output = binder.Linear($"{p}.attention.output", scheme, h, a),
                 AttentionGamma = binder.F32($"{p}.attention.ln.gamma", h),
                 AttentionBeta = binder.F32($"{p}.attention.ln.beta", h),
                 FfnIn = binder.Linear($"{p}.ffn.in", scheme, f, h),
-                FfnOut = binder.Linear($"{p}.ffn.out", scheme, h, f),
+                // After ReLU the FFN-out input is non-negative: a static A4 step then codes [0, 15].
+                FfnOut = binder.Linear($"{p}.ffn.out", scheme, h, f, unsignedInput: Architecture.Activation == FfnActivation.Relu),
                 FfnGamma = binder.F32($"{p}.ffn.ln.gamma", h),
                 FfnBeta = binder.F32($"{p}.ffn.ln.beta", h),
                 SignNames = [$"{p}.attention.input.signs", $"{p}.attention.query.signs", $"{p}.attention.key.signs", $"{p}.attention.value.signs"],
@@ -131,6 +143,7 @@ internal sealed class BertEncoder
             Span<float> row = hidden.Slice(t * h, h);
             row.Clear();
             _word.AddRow(ids[t], row);
+            _wordSplit?.AddRow(ids[t], row);
             TensorPrimitives.Add(row, _position.AsSpan(t * h, h), row);
             TensorPrimitives.Add(row, _tokenType.AsSpan(type * h, h), row);
         }
@@ -139,8 +152,8 @@ internal sealed class BertEncoder
 
     private void RunLayer(EncoderLayer layer, int tokens, EncoderScratch s, int threads, IEncoderTrace? trace)
     {
-        int h = Hidden, n = tokens * h, f = Architecture.FfnSize;
-        Span<float> hidden = s.Hidden.AsSpan(0, n), context = s.Context.AsSpan(0, n), sum = s.Sum.AsSpan(0, n);
+        int h = Hidden, n = tokens * h, f = Architecture.FfnSize, a = Architecture.AttentionWidth;
+        Span<float> hidden = s.Hidden.AsSpan(0, n), context = s.Context.AsSpan(0, tokens * a), sum = s.Sum.AsSpan(0, n);
         var lin = s.Linear;
         if (Architecture.Attention == AttentionKind.BiAttention)
         {
@@ -172,7 +185,7 @@ internal sealed class BertEncoder
             layer.Query.Forward(hidden, tokens, s.Query, lin, threads);
             layer.Key.Forward(hidden, tokens, s.Key, lin, threads);
             layer.Value.Forward(hidden, tokens, s.Value, lin, threads);
-            SoftmaxAttention.Compute(_sgemm, s.Query, s.Key, s.Value, tokens, h, Architecture.Heads, s.Scores, context, threads);
+            SoftmaxAttention.Compute(_sgemm, s.Query, s.Key, s.Value, tokens, a, Architecture.Heads, Architecture.HeadDim, s.Scores, context, threads);
         }
         layer.Output.Forward(context, tokens, sum, lin, threads);
         TensorPrimitives.Add(sum, hidden, hidden);

@@ -16,9 +16,17 @@ internal sealed class BinaryLinear : QuantizedLinear
     private readonly BitSerialGemm _bitSerial;
     private readonly SignThresholds? _thresholds;
 
-    public BinaryLinear(string name, LinearScheme scheme, PackedBinaryWeights weights, float[] bias, BinaryGemm binary, BitSerialGemm bitSerial)
+    private readonly StaticActivation? _static;
+
+    public BinaryLinear(string name, LinearScheme scheme, PackedBinaryWeights weights, float[] bias, BinaryGemm binary, BitSerialGemm bitSerial,
+        StaticActivation? staticActivation = null)
         : base(name, scheme, weights.N, weights.K)
     {
+        if (staticActivation is not null && scheme != LinearScheme.W1A4)
+        {
+            throw new ArgumentException($"{name}: a static activation step is only used by w1a4, not {LinearSchemes.Name(scheme)}.", nameof(staticActivation));
+        }
+        _static = staticActivation;
         Weights = weights;
         _bias = bias;
         _binary = binary;
@@ -47,11 +55,21 @@ internal sealed class BinaryLinear : QuantizedLinear
             }
             case LinearScheme.W1A4:
             {
-                // Asymmetric min-max codes with a zero point, one scale per token (BitPlanePacking.Quantize).
                 Span<byte> codes = scratch.UnsignedCodes.AsSpan(0, tokens * K);
-                for (int m = 0; m < tokens; m++)
+                if (_static is { } lsq)
                 {
-                    BitPlanePacking.Quantize(x.Slice(m * K, K), LinearScratch.PlaneBits, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
+                    // Static LSQ step (BinaryBERT): q = clamp(round(x / s), Qn, Qp), stored as q − Qn.
+                    lsq.Quantize(x.Slice(0, tokens * K), codes);
+                    scratch.Scales.AsSpan(0, tokens).Fill(lsq.Step);
+                    scratch.ZeroPoints.AsSpan(0, tokens).Fill(lsq.ZeroPoint);
+                }
+                else
+                {
+                    // Asymmetric min-max codes with a zero point, one scale per token (BitPlanePacking.Quantize).
+                    for (int m = 0; m < tokens; m++)
+                    {
+                        BitPlanePacking.Quantize(x.Slice(m * K, K), LinearScratch.PlaneBits, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
+                    }
                 }
                 MultiplyCodes(codes, tokens, LinearScratch.PlaneBits, output, scratch, threads);
                 break;

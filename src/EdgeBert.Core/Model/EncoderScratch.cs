@@ -5,15 +5,22 @@ namespace EdgeBert.Encoder;
 /// <summary>All buffers one forward pass needs, sized once for the longest sequence (one per session).</summary>
 internal sealed class EncoderScratch
 {
-    public EncoderScratch(int maxTokens, int hidden, int ffn, int heads, int labels)
+    /// <param name="maxTokens">Longest sequence.</param>
+    /// <param name="hidden">Hidden size H.</param>
+    /// <param name="ffn">FFN size.</param>
+    /// <param name="heads">Attention heads.</param>
+    /// <param name="labels">Classifier labels.</param>
+    /// <param name="attentionWidth">Heads × head size (the Q/K/V/context width); 0 means H.</param>
+    public EncoderScratch(int maxTokens, int hidden, int ffn, int heads, int labels, int attentionWidth = 0)
     {
         MaxTokens = maxTokens;
-        int th = maxTokens * hidden, signWords = BinaryLayout.MatrixWords(maxTokens, hidden);
+        int width = attentionWidth > 0 ? attentionWidth : hidden;
+        int th = maxTokens * hidden, ta = maxTokens * width, signWords = BinaryLayout.MatrixWords(maxTokens, hidden);
         Hidden = new float[th];
-        Query = new float[th];
-        Key = new float[th];
-        Value = new float[th];
-        Context = new float[th];
+        Query = new float[ta];
+        Key = new float[ta];
+        Value = new float[ta];
+        Context = new float[ta];
         Sum = new float[th];
         Ffn = new float[maxTokens * ffn];
         Scores = new float[maxTokens * maxTokens];
@@ -25,7 +32,7 @@ internal sealed class EncoderScratch
         Pooled = new float[hidden];
         PoolerOutput = new float[hidden];
         Logits = new float[Math.Max(labels, 1)];
-        Linear = new LinearScratch(maxTokens, Math.Max(hidden, ffn));
+        Linear = new LinearScratch(maxTokens, Math.Max(Math.Max(hidden, ffn), width));
     }
 
     public int MaxTokens { get; }

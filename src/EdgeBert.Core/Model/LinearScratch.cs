@@ -44,4 +44,16 @@ internal sealed class LinearScratch
 
     /// <summary>Packed sign activations.</summary>
     public ulong[] Signs { get; }
+
+    private float[]? _split;
+
+    /// <summary>
+    /// The second half's output of a <see cref="SplitLinear"/>, [tokens, N]: made on the first
+    /// call of a model that has split linears (later calls reuse it), never for other models.
+    /// </summary>
+    public Span<float> SplitOutput(int count)
+    {
+        _split ??= new float[(long)MaxTokens * MaxWidth];
+        return _split.AsSpan(0, count);
+    }
 }

@@ -11,19 +11,20 @@ namespace EdgeBert.Encoder;
 internal static class SoftmaxAttention
 {
     /// <param name="sgemm">The FP32 GEMM to use.</param>
-    /// <param name="q">Queries [tokens, hidden].</param>
-    /// <param name="k">Keys [tokens, hidden].</param>
-    /// <param name="v">Values [tokens, hidden].</param>
+    /// <param name="q">Queries [tokens, width].</param>
+    /// <param name="k">Keys [tokens, width].</param>
+    /// <param name="v">Values [tokens, width].</param>
     /// <param name="tokens">Sequence length.</param>
-    /// <param name="hidden">Hidden size.</param>
-    /// <param name="heads">Heads (divide hidden).</param>
+    /// <param name="width">Row width of q, k, v and context: heads × head size.</param>
+    /// <param name="heads">Heads.</param>
+    /// <param name="headSize">Dimensions per head d (scores are scaled by 1/√d).</param>
     /// <param name="scores">Scratch of at least tokens × tokens floats.</param>
-    /// <param name="context">Output [tokens, hidden].</param>
+    /// <param name="context">Output [tokens, width].</param>
     /// <param name="threads">Threads for the GEMMs.</param>
     public static void Compute(SgemmKernel sgemm, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
-        int tokens, int hidden, int heads, Span<float> scores, Span<float> context, int threads)
+        int tokens, int width, int heads, int headSize, Span<float> scores, Span<float> context, int threads)
     {
-        int d = hidden / heads;
+        int d = headSize, hidden = width;
         float scale = 1f / MathF.Sqrt(d);
         Span<float> s = scores.Slice(0, tokens * tokens);
         for (int h = 0; h < heads; h++)

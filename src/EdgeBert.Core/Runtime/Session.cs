@@ -28,7 +28,7 @@ public sealed class Session
         Overlong = options.Overlong;
         _encoder = model.Encoder;
         var arch = model.Metadata.Architecture;
-        _scratch = new EncoderScratch(model.MaxLength, arch.HiddenSize, arch.FfnSize, arch.Heads, model.Labels.Count);
+        _scratch = new EncoderScratch(model.MaxLength, arch.HiddenSize, arch.FfnSize, arch.Heads, model.Labels.Count, arch.AttentionWidth);
         _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong));
         _ids = new int[model.MaxLength];
         _typeIds = new int[model.MaxLength];

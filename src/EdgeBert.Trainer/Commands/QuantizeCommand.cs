@@ -21,12 +21,12 @@ namespace EdgeBert.Trainer.Commands;
 public static class QuantizeCommand
 {
     /// <summary>The methods this command implements so far.</summary>
-    public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert", QuantizeProgressive.MethodName];
+    public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert", "binarybert", QuantizeProgressive.MethodName];
 
     /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
     public static Command Create(IAnsiConsole? console = null)
     {
-        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations); bibert (W1A1, Bi-Attention, DMD); progressive (two-stage W8→W4→W2→W1, then W1A8/W1A4/W1A1).", "ternarybert");
+        var method = CommandSupport.Option("--method", "Quantization method: ternarybert (W2A8, TWN weights, 8-bit activations); binarybert (half-width ternary → split binary, W1A8 or W1A4); bibert (W1A1, Bi-Attention, DMD); progressive (two-stage W8→W4→W2→W1, then W1A8/W1A4/W1A1).", "ternarybert");
         var teacher = CommandSupport.Required<string>("--teacher", "Fine-tuned FP32 teacher (a model directory, e.g. finetune's best/).");
         var train = CommandSupport.Required<string>("--train", "Training examples (.jsonl with text/label, or .tsv).");
         var dev = new Option<string?>("--dev") { Description = "Dev examples for evaluation and best-checkpoint selection." };
@@ -41,6 +41,8 @@ public static class QuantizeCommand
         run.AddTo(command);
         var progressive = new QuantizeProgressive();
         progressive.AddTo(command);
+        var binaryBert = new QuantizeBinaryBertOptions();
+        binaryBert.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -51,6 +53,11 @@ public static class QuantizeCommand
                     throw new ArgumentException($"quantize: unknown or not yet implemented method '{methodName}'; available: {string.Join(", ", Methods)}.");
                 TrainingOptions options = run.Build(parse);
                 string teacherDir = parse.GetValue(teacher)!;
+                if (methodName == "binarybert")
+                {
+                    return QuantizeBinaryBertCommand.Run(ui, binaryBert.Recipe(parse, run, options, teacherDir,
+                        parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test), parse.GetValue(metric)!, parse.GetValue(taskName)));
+                }
                 BertModel teacherModel = ModelDirectory.Load(teacherDir, options.Seed);
                 BertConfig config = teacherModel.Config;
                 if (config.Labels.Count < 2) throw new ArgumentException($"quantize: the teacher in {teacherDir} has no classifier labels; fine-tune it first.");

@@ -31,6 +31,9 @@ public static class RandomModelCommand
         /// <summary>FFN intermediate size.</summary>
         public int Ffn { get; init; } = 128;
 
+        /// <summary>Dimensions per head, or 0 for Hidden / Heads (a width-pruned model has heads × headSize ≠ hidden).</summary>
+        public int HeadSize { get; init; }
+
         /// <summary>Position embeddings.</summary>
         public int MaxPositions { get; init; } = 128;
 
@@ -54,6 +57,7 @@ public static class RandomModelCommand
         var hidden = new Option<int>("--hidden") { Description = "Hidden size.", DefaultValueFactory = _ => 64 };
         var heads = new Option<int>("--heads") { Description = "Attention heads.", DefaultValueFactory = _ => 2 };
         var ffn = new Option<int>("--ffn") { Description = "FFN intermediate size.", DefaultValueFactory = _ => 128 };
+        var headSize = new Option<int>("--head-size") { Description = "Dimensions per head (0: hidden/heads; else heads × head size may differ from hidden).", DefaultValueFactory = _ => 0 };
         var positions = new Option<int>("--max-positions") { Description = "Position embeddings (longest input).", DefaultValueFactory = _ => 128 };
         var labels = new Option<string>("--labels") { Description = "Comma-separated class labels.", DefaultValueFactory = _ => "ham,spam" };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
@@ -67,7 +71,7 @@ public static class RandomModelCommand
         activation.AcceptOnlyFromAmong("gelu", "relu");
         var command = new Command("random-model", "Write a valid FP32 model with random weights (for testing the runtime).")
         {
-            output, layers, hidden, heads, ffn, positions, labels, seed, scheme, activation,
+            output, layers, hidden, heads, ffn, headSize, positions, labels, seed, scheme, activation,
         };
         command.SetAction(parseResult =>
         {
@@ -78,6 +82,7 @@ public static class RandomModelCommand
                 Heads = parseResult.GetValue(heads),
                 Ffn = parseResult.GetValue(ffn),
                 MaxPositions = parseResult.GetValue(positions),
+                HeadSize = parseResult.GetValue(headSize),
                 Labels = parseResult.GetValue(labels)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                 Seed = parseResult.GetValue(seed),
                 Scheme = LinearSchemes.TryParse(parseResult.GetValue(scheme), out var parsed) ? parsed : LinearScheme.Fp32,
@@ -110,14 +115,15 @@ public static class RandomModelCommand
         Positive(options.Heads, "heads");
         Positive(options.Ffn, "ffn");
         Positive(options.MaxPositions, "max-positions");
-        if (options.Hidden % options.Heads != 0)
+        if (options.HeadSize < 0) throw new ArgumentException($"--head-size must be at least 1, or 0 for hidden/heads (got {options.HeadSize})");
+        if (options.HeadSize == 0 && options.Hidden % options.Heads != 0)
         {
             throw new ArgumentException($"--heads {options.Heads} must divide --hidden {options.Hidden}");
         }
         if (options.MaxPositions < 2) throw new ArgumentException("--max-positions must be at least 2 ([CLS] and [SEP])");
 
         var vocabulary = Vocabulary();
-        int h = options.Hidden, f = options.Ffn;
+        int h = options.Hidden, f = options.Ffn, a = options.HeadSize > 0 ? options.Heads * options.HeadSize : h;
         bool bibert = options.Scheme == LinearScheme.W1A1;
         var method = options.Scheme switch
         {
@@ -134,6 +140,7 @@ public static class RandomModelCommand
                 HiddenSize = h,
                 Layers = options.Layers,
                 Heads = options.Heads,
+                HeadSize = options.HeadSize > 0 ? options.HeadSize : null,
                 FfnSize = f,
                 MaxPositions = options.MaxPositions,
                 TypeVocabSize = 2,
@@ -180,7 +187,8 @@ public static class RandomModelCommand
         LayerNorm("embeddings.ln");
         for (int i = 0; i < options.Layers; i++)
         {
-            foreach (string part in new[] { "query", "key", "value", "output" }) Linear($"layer.{i}.attention.{part}", h, h, options.Scheme);
+            foreach (string part in new[] { "query", "key", "value" }) Linear($"layer.{i}.attention.{part}", a, h, options.Scheme);
+            Linear($"layer.{i}.attention.output", h, a, options.Scheme);
             LayerNorm($"layer.{i}.attention.ln");
             Linear($"layer.{i}.ffn.in", f, h, options.Scheme);
             Linear($"layer.{i}.ffn.out", h, f, options.Scheme);

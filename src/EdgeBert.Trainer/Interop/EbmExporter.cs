@@ -44,6 +44,9 @@ public static class EbmExporter
                 HiddenSize = c.Hidden,
                 Layers = c.Layers,
                 Heads = c.Heads,
+                // Written only for a width-pruned model (heads × headSize ≠ hidden), so other files stay as they were.
+                HeadSize = c.HeadSize > 0 ? c.HeadSize : null,
+                Activation = c.HiddenAct == "relu" ? FfnActivation.Relu : FfnActivation.Gelu,
                 FfnSize = c.Ffn,
                 MaxPositions = c.MaxPositions,
                 TypeVocabSize = c.TypeVocabSize,

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeBert.Trainer.Model;
 
 /// <summary>
@@ -16,8 +18,32 @@ public sealed record BertConfig
     /// <summary>Encoder layers.</summary>
     public int Layers { get; init; } = 4;
 
-    /// <summary>Attention heads (divides <see cref="Hidden"/>).</summary>
+    /// <summary>Attention heads (divides <see cref="Hidden"/> unless <see cref="HeadSize"/> is set).</summary>
     public int Heads { get; init; } = 4;
+
+    /// <summary>
+    /// Dimensions per attention head; 0 (the default, and what older config.json files mean)
+    /// is Hidden / Heads. A width-pruned student (DynaBERT, BinaryBERT's half-width model) keeps
+    /// the teacher's head size with fewer heads, so Heads × HeadSize may differ from Hidden.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int HeadSize { get; init; }
+
+    /// <summary>
+    /// FFN activation: "gelu" (erf form, the default) or "relu" (BinaryBERT W1A4). Null (a
+    /// config.json written before the field existed, which the JSON reader leaves null) reads as "gelu".
+    /// </summary>
+    public string HiddenAct
+    {
+        get => hiddenAct;
+        init => hiddenAct = value ?? "gelu";
+    }
+
+    private readonly string hiddenAct = "gelu";
+
+    /// <summary>The effective head size: <see cref="HeadSize"/>, or Hidden / Heads when it is 0.</summary>
+    [JsonIgnore]
+    public int AttentionHeadSize => HeadSize > 0 ? HeadSize : Hidden / Math.Max(Heads, 1);
 
     /// <summary>FFN intermediate size F.</summary>
     public int Ffn { get; init; } = 1024;
@@ -66,7 +92,9 @@ public sealed record BertConfig
         AtLeast(MaxPositions, 2, "maxPositions");
         AtLeast(TypeVocabSize, 1, "typeVocabSize");
         AtLeast(MaxSequenceLength, 2, "maxSequenceLength");
-        if (Hidden % Heads != 0) throw new ArgumentException($"model config: heads {Heads} must divide hidden {Hidden}.");
+        if (HeadSize < 0) throw new ArgumentException($"model config: headSize must be at least 1, or 0 for hidden/heads (got {HeadSize}).");
+        if (HeadSize == 0 && Hidden % Heads != 0) throw new ArgumentException($"model config: heads {Heads} must divide hidden {Hidden} (or set headSize).");
+        if (HiddenAct is not ("gelu" or "relu")) throw new ArgumentException($"model config: hiddenAct must be \"gelu\" or \"relu\" (got \"{HiddenAct}\").");
         if (MaxSequenceLength > MaxPositions)
         {
             throw new ArgumentException($"model config: maxSequenceLength {MaxSequenceLength} exceeds maxPositions {MaxPositions}.");

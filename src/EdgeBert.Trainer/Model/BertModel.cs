@@ -28,7 +28,8 @@ public sealed class BertModel : Module
         layers = new BertLayer[config.Layers];
         for (int i = 0; i < layers.Length; i++)
         {
-            layers[i] = new BertLayer(config.Hidden, config.Heads, config.Ffn, rng, config.HiddenDropout, config.AttentionDropout, config.LayerNormEps);
+            layers[i] = new BertLayer(config.Hidden, config.Heads, config.AttentionHeadSize, config.Ffn, rng, config.HiddenDropout,
+                config.AttentionDropout, config.LayerNormEps, relu: config.HiddenAct == "relu");
         }
 
         Pooler = new Linear(config.Hidden, config.Hidden, rng);

@@ -24,14 +24,22 @@ public sealed class BertLayer : Module
     /// <summary>A layer with the given sizes; <paramref name="rng"/> initialises weights and drives dropout.</summary>
     /// <exception cref="ArgumentException">A size or probability is invalid.</exception>
     public BertLayer(int hidden, int heads, int ffn, Random rng, float hiddenDropout = 0.1f, float attentionDropout = 0.1f, float layerNormEps = 1e-12f)
+        : this(hidden, heads, hidden / Math.Max(heads, 1), ffn, rng, hiddenDropout, attentionDropout, layerNormEps, relu: false)
+    {
+        if (heads < 1 || hidden % heads != 0) throw new ArgumentException($"hidden {hidden} is not divisible by {heads} heads.", nameof(hidden));
+    }
+
+    /// <summary>A layer whose attention has <paramref name="heads"/> heads of <paramref name="headSize"/> dimensions, with a GELU or ReLU FFN.</summary>
+    /// <exception cref="ArgumentException">A size or probability is invalid.</exception>
+    public BertLayer(int hidden, int heads, int headSize, int ffn, Random rng, float hiddenDropout, float attentionDropout, float layerNormEps, bool relu)
     {
         ArgumentNullException.ThrowIfNull(rng);
         if (!(hiddenDropout >= 0f && hiddenDropout < 1f)) throw new ArgumentOutOfRangeException(nameof(hiddenDropout));
         this.rng = rng;
         HiddenDropout = hiddenDropout;
-        Attention = new MultiHeadSelfAttention(hidden, heads, rng, attentionDropout);
+        Attention = new MultiHeadSelfAttention(hidden, heads, headSize, rng, attentionDropout);
         AttentionNorm = new LayerNorm(hidden, layerNormEps);
-        Ffn = new FeedForward(hidden, ffn, rng);
+        Ffn = new FeedForward(hidden, ffn, rng, relu);
         FfnNorm = new LayerNorm(hidden, layerNormEps);
     }
 

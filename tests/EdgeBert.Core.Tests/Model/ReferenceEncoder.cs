@@ -10,7 +10,11 @@ namespace EdgeBert.Core.Tests.Model;
 /// </summary>
 internal sealed class ReferenceEncoder
 {
-    private sealed record Linear(LinearScheme Scheme, int N, int K, float[] W, float[] Scale, float[] Bias);
+    private sealed record Linear(LinearScheme Scheme, int N, int K, float[] W, float[] Scale, float[] Bias)
+    {
+        /// <summary>A static A4 step (<c>act_scale</c>) and whether its input is a ReLU output ([0, 15] instead of [−8, 7]).</summary>
+        public (float Step, bool Unsigned)? Static { get; init; }
+    }
 
     private readonly EbmFile _file;
     private readonly BertArchitecture _arch;
@@ -37,6 +41,12 @@ internal sealed class ReferenceEncoder
         int L = ids.Length, H = _arch.HiddenSize;
         var x = new float[L * H];
         float[] word = Values("embeddings.word");
+        if (_file.TryGetTensor("embeddings.word.split", out _))
+        {
+            // BinaryBERT's split embedding: the two halves' rows added first, then position and type.
+            float[] split = Values("embeddings.word.split");
+            for (int j = 0; j < word.Length; j++) word[j] += split[j];
+        }
         float[] pos = _file.GetF32("embeddings.position").ToArray(), type = _file.GetF32("embeddings.token_type").ToArray();
         for (int t = 0; t < L; t++)
         {
@@ -67,7 +77,7 @@ internal sealed class ReferenceEncoder
                     EbmDType.F32 => LinearScheme.Fp32, EbmDType.I8 => LinearScheme.W8A8, EbmDType.Ternary => LinearScheme.W2A8,
                     _ => last is LinearScheme.W1A1 or LinearScheme.W1A4 ? last : LinearScheme.W1A8,
                 };
-                float[] y = Apply(Load("pooler", scheme), x.AsSpan(0, H).ToArray(), 1);
+                float[] y = ApplySplit("pooler", scheme, x.AsSpan(0, H).ToArray(), 1);
                 for (int d = 0; d < H; d++) pooled[d] = (float)Math.Tanh(y[d]);
                 break;
             }
@@ -78,14 +88,14 @@ internal sealed class ReferenceEncoder
 
     private float[] Layer(int i, float[] x, int L)
     {
-        int H = _arch.HiddenSize, heads = _arch.Heads, dh = H / heads;
+        int H = _arch.HiddenSize, heads = _arch.Heads, dh = _arch.HeadSize ?? H / heads, A = heads * dh;
         var scheme = _schemes[i];
         string p = $"layer.{i}";
         if (_arch.Attention == AttentionKind.BiAttention && scheme == LinearScheme.W1A1) Bits[$"{p}.attention.input.signs"] = Pack(x, L, H);
-        float[] q = Apply(Load($"{p}.attention.query", scheme), x, L);
-        float[] k = Apply(Load($"{p}.attention.key", scheme), x, L);
-        float[] v = Apply(Load($"{p}.attention.value", scheme), x, L);
-        var context = new float[L * H];
+        float[] q = ApplySplit($"{p}.attention.query", scheme, x, L);
+        float[] k = ApplySplit($"{p}.attention.key", scheme, x, L);
+        float[] v = ApplySplit($"{p}.attention.value", scheme, x, L);
+        var context = new float[L * A];
         if (_arch.Attention == AttentionKind.BiAttention)
         {
             Bits[$"{p}.attention.query.signs"] = Pack(q, L, H);
@@ -120,7 +130,7 @@ internal sealed class ReferenceEncoder
                     for (int b = 0; b < L; b++)
                     {
                         double dot = 0;
-                        for (int e = 0; e < dh; e++) dot += (double)q[a * H + h * dh + e] * k[b * H + h * dh + e];
+                        for (int e = 0; e < dh; e++) dot += (double)q[a * A + h * dh + e] * k[b * A + h * dh + e];
                         s[b] = dot / Math.Sqrt(dh);
                         max = Math.Max(max, s[b]);
                     }
@@ -128,25 +138,39 @@ internal sealed class ReferenceEncoder
                     for (int d = 0; d < dh; d++)
                     {
                         double c = 0;
-                        for (int b = 0; b < L; b++) c += s[b] / sum * v[b * H + h * dh + d];
-                        context[a * H + h * dh + d] = (float)c;
+                        for (int b = 0; b < L; b++) c += s[b] / sum * v[b * A + h * dh + d];
+                        context[a * A + h * dh + d] = (float)c;
                     }
                 }
             }
         }
-        float[] attention = Apply(Load($"{p}.attention.output", scheme), context, L);
+        float[] attention = ApplySplit($"{p}.attention.output", scheme, context, L);
         for (int j = 0; j < x.Length; j++) attention[j] += x[j];
         LayerNorm(attention, L, $"{p}.attention.ln");
-        float[] inner = Apply(Load($"{p}.ffn.in", scheme), attention, L);
+        float[] inner = ApplySplit($"{p}.ffn.in", scheme, attention, L);
         for (int j = 0; j < inner.Length; j++)
         {
             double z = inner[j];
             inner[j] = _arch.Activation == FfnActivation.Relu ? (float)Math.Max(z, 0) : (float)(0.5 * z * (1 + Erf(z / Math.Sqrt(2))));
         }
-        float[] output = Apply(Load($"{p}.ffn.out", scheme), inner, L);
+        float[] output = ApplySplit($"{p}.ffn.out", scheme, inner, L);
         for (int j = 0; j < output.Length; j++) output[j] += attention[j];
         LayerNorm(output, L, $"{p}.ffn.ln");
         return output;
+    }
+
+    /// <summary>
+    /// A linear, or a split linear (a <c>weight_split</c> tensor): (x·W¹ᵀ + b) + x·W²ᵀ, each half
+    /// with the scheme's quantization, the second without bias, added in float32 in that order.
+    /// </summary>
+    private float[] ApplySplit(string prefix, LinearScheme scheme, float[] x, int L)
+    {
+        float[] y = Apply(Load(prefix, scheme), x, L);
+        if (!_file.TryGetTensor(prefix + ".weight_split", out _)) return y;
+        Linear split = Load(prefix, scheme, ".weight_split");
+        float[] y2 = Apply(split with { Bias = new float[split.N] }, x, L);
+        for (int j = 0; j < y.Length; j++) y[j] += y2[j];
+        return y;
     }
 
     /// <summary>y = x·Wᵀ + b with the scheme's activation quantization (docs/inference.md).</summary>
@@ -187,6 +211,13 @@ internal sealed class ReferenceEncoder
                     for (int kk = 0; kk < K; kk++) a[kk] = Math.Clamp((int)Math.Round(row[kk] * step, MidpointRounding.ToEven), -127, 127);
                 }
             }
+            else if (lin.Static is (float step, bool unsignedInput))
+            {
+                // Static LSQ (docs/inference.md): q = clamp(round(x / s), Qn, Qp), value = s·q.
+                int qn = unsignedInput ? 0 : -8, qp = unsignedInput ? 15 : 7;
+                scale = step;
+                for (int kk = 0; kk < K; kk++) a[kk] = Math.Clamp((int)MathF.Round(row[kk] / step), qn, qp);
+            }
             else
             {
                 float min = 0, max = 0;
@@ -211,9 +242,9 @@ internal sealed class ReferenceEncoder
     }
 
     /// <summary>Unpacks a linear: integer-valued weights (codes, ±1 or {−1, 0, 1}) and per-row scales, or floats.</summary>
-    private Linear Load(string prefix, LinearScheme scheme)
+    private Linear Load(string prefix, LinearScheme scheme, string weight = ".weight")
     {
-        var info = _file.GetTensor(prefix + ".weight");
+        var info = _file.GetTensor(prefix + weight);
         int n = info.Rows, k = info.Columns;
         float[] bias = _file.GetF32(prefix + ".bias").ToArray();
         var w = new float[n * k];
@@ -231,7 +262,10 @@ internal sealed class ReferenceEncoder
             }
             default: Unpack(info, w); break;
         }
-        return new Linear(scheme, n, k, w, scale, bias);
+        var linear = new Linear(scheme, n, k, w, scale, bias);
+        if (!_file.TryGetTensor(prefix + ".act_scale", out _)) return linear;
+        bool unsignedInput = prefix.EndsWith(".ffn.out", StringComparison.Ordinal) && _arch.Activation == FfnActivation.Relu;
+        return linear with { Static = (_file.GetF32(prefix + ".act_scale")[0], unsignedInput) };
     }
 
     /// <summary>A tensor's real values: f32 as is; binary/ternary as α·{−1, 0, 1}.</summary>

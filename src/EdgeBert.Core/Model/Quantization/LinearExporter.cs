@@ -65,6 +65,32 @@ public static class LinearExporter
         writer.AddBinary(name, rows, columns, words, alpha);
     }
 
+    /// <summary>
+    /// Adds a binary tensor from BinaryBERT's BWN (<see cref="BwnQuantizer"/>): one α for the
+    /// whole tensor (a linear), or one per row when <paramref name="perRow"/> (a word embedding).
+    /// </summary>
+    public static void AddBinaryBwn(EbmWriter writer, string name, ReadOnlySpan<float> weight, int rows, int columns, bool perRow)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Shapes.ThrowIfBad(weight.Length, rows, columns, nameof(weight));
+        var negative = new bool[weight.Length];
+        float[] alpha;
+        if (perRow)
+        {
+            alpha = new float[rows];
+            BwnQuantizer.BinarizeRows(weight, rows, columns, negative, alpha);
+        }
+        else
+        {
+            alpha = [BwnQuantizer.Binarize(weight, negative)];
+        }
+        var signs = new float[weight.Length];
+        for (int i = 0; i < signs.Length; i++) signs[i] = negative[i] ? -1f : 1f;
+        var words = new ulong[BinaryLayout.MatrixWords(rows, columns)];
+        SignPacking.Pack(new CommunityToolkit.HighPerformance.ReadOnlySpan2D<float>(signs, rows, columns), words);
+        writer.AddBinary(name, rows, columns, words, alpha);
+    }
+
     /// <summary>Adds a ternary tensor with per-row TWN α (a ternary word embedding).</summary>
     public static void AddTernaryRows(EbmWriter writer, string name, ReadOnlySpan<float> weight, int rows, int columns)
     {

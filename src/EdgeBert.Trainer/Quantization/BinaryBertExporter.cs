@@ -1,0 +1,81 @@
+using EdgeBert.Encoder.Quantization;
+using EdgeBert.Format;
+using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Interop;
+using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Nn;
+
+namespace EdgeBert.Trainer.Quantization;
+
+/// <summary>
+/// Exports a split BinaryBERT student as a W1A8 or W1A4 .ebm: every encoder linear and the
+/// pooler as two binary tensors, <c>{linear}.weight</c> and <c>{linear}.weight_split</c>, each BWN
+/// with one α per tensor (<see cref="LinearExporter.AddBinaryBwn"/>), and one f32 bias; the word
+/// embedding as <c>embeddings.word</c> + <c>embeddings.word.split</c>, BWN per row. The
+/// architecture records the head size (half-width attention) and the FFN activation (ReLU at A4).
+/// At A4 every quantized linear's LSQ step goes out as <c>{linear}.act_scale</c> (f32 [1]).
+/// </summary>
+public static class BinaryBertExporter
+{
+    /// <summary>Builds the writer for the latent FP32 weights of a split <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentException">The model is not split, the bits are not 8 or 4, or the Core writer rejects it.</exception>
+    /// <param name="model">The split student (latent weights).</param>
+    /// <param name="vocabulary">The tokens, id order.</param>
+    /// <param name="activationBits">8 or 4.</param>
+    /// <param name="scores">The student's scores for the provenance, or null.</param>
+    /// <param name="task">Task name, or null.</param>
+    /// <param name="teacherScore">The FP32 teacher's score on the same split and metric (provenance), or null.</param>
+    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, int activationBits, ModelScores? scores = null, string? task = null, double? teacherScore = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        if (activationBits is not (8 or 4)) throw new ArgumentException($"binarybert export: activation bits must be 8 or 4 (got {activationBits}).");
+        if (model.Embeddings.Word.WeightSplit is null || BinaryBertQuantization.Linears(model).Any(l => l.WeightSplit is null))
+            throw new ArgumentException("binarybert export: the model is not split (apply ternary weight splitting first).");
+        if (activationBits == 4 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not { } s || !(s.Data[0] > 0f)))
+            throw new ArgumentException("binarybert export: a W1A4 model needs a trained LSQ step (act_scale > 0) on every quantized linear.");
+        if (activationBits == 8 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not null))
+            throw new ArgumentException("binarybert export: a W1A8 model has no static activation steps (act_scale); was it trained at A4?");
+        BertConfig c = model.Config;
+        EbmMetadata m;
+        // The FP32 exporter owns the metadata (architecture with headSize and activation, labels,
+        // tokenizer, provenance): read it back, then change only the schemes and the method.
+        using (EbmFile file = EbmFile.Load(EbmExporter.Build(model, vocabulary, scores, task).ToArray())) m = file.Metadata;
+        var layer = new LayerScheme { WeightBits = 1, ActivationBits = activationBits, Method = QuantMethod.BinaryBert };
+        var metadata = m with
+        {
+            Layers = [.. Enumerable.Repeat(layer, c.Layers)],
+            Provenance = m.Provenance! with
+            {
+                Method = QuantMethod.BinaryBert,
+                TeacherScore = teacherScore,
+                Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", $"binarybert W1A{activationBits} export (ternary weight splitting, {c.Heads}×{c.AttentionHeadSize} attention, FFN {c.Ffn})", StringComparison.Ordinal),
+            },
+        };
+        var writer = new EbmWriter(metadata, vocabulary);
+        var linears = BinaryBertQuantization.Linears(model).ToHashSet();
+        var byWeight = new Dictionary<Autograd.Tensor, Linear>();
+        foreach (Linear l in linears)
+        {
+            byWeight[l.Weight] = l;
+            byWeight[l.WeightSplit!] = l;
+        }
+        foreach ((string name, Autograd.Tensor p) in model.NamedParameters())
+        {
+            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
+            if (p == model.Embeddings.Word.Weight || p == model.Embeddings.Word.WeightSplit)
+            {
+                LinearExporter.AddBinaryBwn(writer, name, p.Data, p.Dim(0), p.Dim(1), perRow: true);
+            }
+            else if (byWeight.ContainsKey(p))
+            {
+                LinearExporter.AddBinaryBwn(writer, name, p.Data, p.Dim(0), p.Dim(1), perRow: false);
+            }
+            else
+            {
+                writer.AddF32(name, p.Shape, p.Data);
+            }
+        }
+        return writer;
+    }
+}
