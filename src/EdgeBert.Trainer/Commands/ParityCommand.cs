@@ -46,7 +46,7 @@ public static class ParityCommand
                 using RuntimeModel runtime = LoadRuntime(parse.GetValue(ebm)!);
                 RequireSameVocabulary(vocabulary.Tokens, runtime.Vocabulary.Tokens, directory, runtime.Source);
                 // A quantized student's checkpoint holds latent FP32 weights: compare the runtime with its quantized forward.
-                if (runtime.Metadata.Provenance?.Method == EdgeBert.Format.QuantMethod.BiBert) Quantization.BiBertQuantization.Apply(bert);
+                Quantization.StudentQuantization.Apply(bert, runtime.Metadata);
 
                 // Tokenized once with the Core tokenizer: both sides see the same ids.
                 var tokenizer = ExampleEncoder.Tokenizer(vocabulary, bert.Config);

@@ -74,6 +74,11 @@ public sealed class QuantizeCommandTests
         var session = model.CreateSession();
         int correct = Tiny.Examples.Count(e => session.Classify(e.Text).LabelName == e.Label);
         Assert.That(correct / 8.0, Is.EqualTo(scores.Test["accuracy"]), "the runtime scores the export as the trainer scored its quantized student (seed 3)");
+
+        // The parity command rebuilds the quantized forward from the .ebm's method, so it checks the student, not its FP32 shadow.
+        (int parityExit, string parityOutput) = Run(ParityCommand.Create, "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", train, "--tolerance", "5e-2", "--threads", "1");
+        Assert.That(parityExit, Is.EqualTo(0), parityOutput);
+        Assert.That(parityOutput, Does.Contain("8/8 (100.00%)").And.Contain("parity: PASS"));
     }
 
     [Test]
