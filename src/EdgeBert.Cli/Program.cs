@@ -20,6 +20,7 @@ public static class Program
     /// <summary>Runs the command line; returns the process exit code.</summary>
     public static int Main(string[] args)
     {
+        StartupTrace.Start();
         // Texts and JSON lines are UTF-8 whatever the locale says (the C locale would turn them into '?').
         Console.OutputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         return Run(args, Console.Out, Console.Error);
@@ -42,6 +43,7 @@ public static class Program
             BenchCommand.Create(),
         };
         var parsed = root.Parse(args);
+        StartupTrace.Mark("command line parsed");
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) error.WriteLine($"edgebert: {e.Message}");
