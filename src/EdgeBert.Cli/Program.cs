@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EdgeBert.Cli.Commands;
-using EdgeBert.Format;
-using EdgeBert.Text;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli;
 
@@ -11,8 +10,8 @@ public static class Program
     /// <summary>Exit code: success.</summary>
     public const int ExitOk = 0;
 
-    /// <summary>Exit code: bad input or a model error (message on stderr).</summary>
-    public const int ExitBadInput = 1;
+    /// <summary>Exit code: bad input or a model error (message on stderr; see <see cref="InputErrors"/>).</summary>
+    public const int ExitBadInput = InputErrors.ExitCode;
 
     /// <summary>Exit code: the command line itself is wrong.</summary>
     public const int ExitUsage = 2;
@@ -59,14 +58,10 @@ public static class Program
             error.WriteLine($"edgebert: error: {ex.Message}");
             return ex.ExitCode;
         }
-        catch (ModelFormatException ex)
+        catch (Exception ex) when (InputErrors.IsInputError(ex))
         {
-            error.WriteLine($"edgebert: error: {ex.Message}");
-            return ExitBadInput;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InputTooLongException)
-        {
-            error.WriteLine($"edgebert: error: {ex.Message}");
+            // An invalid or unreadable model, a missing or malformed file, over-long text: one line, exit 1.
+            error.WriteLine($"edgebert: error: {InputErrors.Describe(ex)}");
             return ExitBadInput;
         }
     }

@@ -41,9 +41,14 @@ public sealed class Model : IDisposable
 
     /// <summary>Loads a model from bytes in memory (the C ABI's load-from-memory).</summary>
     /// <exception cref="ModelFormatException">As <see cref="Load(string, ModelOptions?)"/>.</exception>
-    public static Model Load(ReadOnlyMemory<byte> bytes, ModelOptions? options = null)
+    public static Model Load(ReadOnlyMemory<byte> bytes, ModelOptions? options = null) => Load(bytes, "<memory>", options);
+
+    /// <summary>Loads a model from bytes in memory; <paramref name="name"/> is its <see cref="Source"/> in messages (e.g. "&lt;embedded default model&gt;").</summary>
+    /// <exception cref="ModelFormatException">As <see cref="Load(string, ModelOptions?)"/>.</exception>
+    public static Model Load(ReadOnlyMemory<byte> bytes, string name, ModelOptions? options = null)
     {
-        var file = EbmFile.Load(bytes, verifyChecksums: options?.VerifyChecksums ?? true);
+        ArgumentNullException.ThrowIfNull(name);
+        var file = EbmFile.Load(bytes, name, options?.VerifyChecksums ?? true);
         return Create(file, options);
     }
 

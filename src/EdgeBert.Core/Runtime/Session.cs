@@ -23,16 +23,25 @@ public sealed class Session
         model.ThrowIfDisposed();
         options ??= new SessionOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1, nameof(options.Threads));
+        // 3 tokens: [CLS], at least one piece of text, [SEP].
+        if (options.MaxLength is { } limit && (limit < MinMaxLength || limit > model.MaxLength))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), limit, $"MaxLength must be {MinMaxLength} to the model's {model.MaxLength} tokens (or null for the model's).");
+        }
         Model = model;
         Threads = options.Threads;
         Overlong = options.Overlong;
+        MaxLength = options.MaxLength ?? model.MaxLength;
         _encoder = model.Encoder;
         var arch = model.Metadata.Architecture;
-        _scratch = new EncoderScratch(model.MaxLength, arch.HiddenSize, arch.FfnSize, arch.Heads, model.Labels.Count);
-        _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong));
-        _ids = new int[model.MaxLength];
-        _typeIds = new int[model.MaxLength];
+        _scratch = new EncoderScratch(MaxLength, arch.HiddenSize, arch.FfnSize, arch.Heads, model.Labels.Count);
+        _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong) with { MaxLength = MaxLength });
+        _ids = new int[MaxLength];
+        _typeIds = new int[MaxLength];
     }
+
+    /// <summary>The smallest <see cref="SessionOptions.MaxLength"/>: [CLS], one piece of text, [SEP].</summary>
+    public const int MinMaxLength = 3;
 
     /// <summary>The model this session runs.</summary>
     public Model Model { get; }
@@ -43,11 +52,14 @@ public sealed class Session
     /// <summary>What happens to over-long input.</summary>
     public OverlongInput Overlong { get; }
 
+    /// <summary>Longest sequence in tokens ([CLS] and [SEP] included) of every call: <see cref="SessionOptions.MaxLength"/>, else the model's.</summary>
+    public int MaxLength { get; }
+
     /// <summary>Observes packed intermediate bits (parity tests).</summary>
     internal IEncoderTrace? Trace { get; set; }
 
     /// <summary>Tokenizes <paramref name="text"/> as the model does ([CLS] text [SEP], truncated or failing per <see cref="Overlong"/>).</summary>
-    /// <returns>The number of ids written; buffers of <see cref="Model.MaxLength"/> entries always suffice.</returns>
+    /// <returns>The number of ids written; buffers of <see cref="MaxLength"/> entries always suffice.</returns>
     public int Tokenize(ReadOnlySpan<char> text, Span<int> ids, Span<int> typeIds, out bool truncated) =>
         _tokenizer.Encode(text, ids, typeIds, out truncated);
 
@@ -140,7 +152,7 @@ public sealed class Session
 
     /// <summary>
     /// The last hidden states [tokens, <see cref="Model.HiddenSize"/>] of one text into
-    /// <paramref name="hiddenStates"/> (at least <see cref="Model.MaxLength"/> × H floats always suffice).
+    /// <paramref name="hiddenStates"/> (at least <see cref="MaxLength"/> × H floats always suffice).
     /// </summary>
     public EncodeResult Encode(ReadOnlySpan<char> text, Span<float> hiddenStates)
     {
@@ -170,6 +182,10 @@ public sealed class Session
     private void Run(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds)
     {
         Model.ThrowIfDisposed();
+        if (ids.Length > MaxLength && MaxLength < Model.MaxLength)
+        {
+            throw new ArgumentException($"{ids.Length} tokens exceed the session's MaxLength of {MaxLength}.", nameof(ids));
+        }
         _encoder.Encode(ids, typeIds, _scratch, Threads, Trace);
     }
 
