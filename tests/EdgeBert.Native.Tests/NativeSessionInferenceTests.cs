@@ -136,13 +136,7 @@ public class NativeSessionInferenceTests
         float[] a = new float[32], b = new float[32];
         cls.Embed("hello world"u8, a);
         mean.Embed("hello world"u8, b);
-        var expectedMean = new float[32];
-        for (int j = 0; j < 32; j++)
-        {
-            double sum = 0;
-            for (int t = 0; t < r.TokenCount; t++) sum += hidden[t * 32 + j];
-            expectedMean[j] = (float)(sum / r.TokenCount);
-        }
+        var expectedMean = MeanOfRows(hidden, r.TokenCount);
         Assert.Multiple(() =>
         {
             Assert.That(a, Is.EqualTo(hidden.AsSpan(0, 32).ToArray()));
@@ -192,13 +186,7 @@ public class NativeSessionInferenceTests
         float[] a = new float[32], b = new float[32];
         var ra = cls.Embed(text, a);
         var rb = mean.Embed(text, b);
-        var expectedMean = new float[32];
-        for (int j = 0; j < 32; j++)
-        {
-            double sum = 0;
-            for (int t = 0; t < 6; t++) sum += hidden[t * 32 + j];
-            expectedMean[j] = (float)(sum / 6);
-        }
+        var expectedMean = MeanOfRows(hidden, 6);
         Assert.Multiple(() =>
         {
             Assert.That((ra.TokenCount, ra.Truncated, rb.TokenCount, rb.Truncated), Is.EqualTo((6, 1, 6, 1)));
@@ -217,5 +205,18 @@ public class NativeSessionInferenceTests
         Assert.Throws<InputTooLongException>(() => native.Embed(text, new float[32]));
         Assert.Throws<InputTooLongException>(() => native.Classify(text, new float[3]));
         native.Free();
+    }
+
+    /// <summary>The mean of the first <paramref name="tokens"/> rows of 32 floats, summed in double (the reference for mean pooling).</summary>
+    private static float[] MeanOfRows(float[] hidden, int tokens)
+    {
+        var mean = new float[32];
+        for (int j = 0; j < 32; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < tokens; t++) sum += hidden[t * 32 + j];
+            mean[j] = (float)(sum / tokens);
+        }
+        return mean;
     }
 }
