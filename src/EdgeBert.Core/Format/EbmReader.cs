@@ -54,11 +54,14 @@ internal static class EbmReader
         var tensors = ParseDirectory(source, header, directoryBytes, metadata);
         var byName = new Dictionary<string, EbmTensorInfo>(tensors.Count, StringComparer.Ordinal);
         foreach (var t in tensors) byName.Add(t.Name, t);
-        if (verifyChecksums)
-        {
-            foreach (var t in tensors) VerifyData(source, t, storage.Slice(t.FileOffset, (int)t.Length));
-        }
+        if (verifyChecksums) VerifyTensors(storage, source, tensors);
         return new EbmContents(header, metadata, vocabulary, tensors, byName);
+    }
+
+    /// <summary>Every tensor's checksum and packing invariants, in directory order (the first failure throws).</summary>
+    internal static void VerifyTensors(EbmStorage storage, string source, IReadOnlyList<EbmTensorInfo> tensors)
+    {
+        foreach (var t in tensors) VerifyData(source, t, storage.Slice(t.FileOffset, (int)t.Length));
     }
 
     private static void CheckSection(string source, string name, ulong offset, ulong length, ref ulong previousEnd,

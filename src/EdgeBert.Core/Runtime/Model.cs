@@ -6,8 +6,9 @@ using EdgeBert.Text;
 namespace EdgeBert.Runtime;
 
 /// <summary>
-/// A loaded model: the file is memory-mapped and validated, weights are packed once for the
-/// kernels (the word embedding is read in place from the mapping), and the result is immutable,
+/// A loaded model: the file is memory-mapped and validated (every checksum before Load returns),
+/// weights are packed once for the kernels (the word embedding is read in place from the
+/// mapping), and the result is immutable,
 /// so one instance serves any number of <see cref="Session"/>s on any threads (as a whisper.cpp
 /// context).
 /// </summary>
@@ -35,7 +36,7 @@ public sealed class Model : IDisposable
     /// <exception cref="ModelFormatException">The file is invalid or does not fit the encoder (missing tensor, wrong shape or dtype, unsupported scheme).</exception>
     public static Model Load(string path, ModelOptions? options = null)
     {
-        var file = EbmFile.Open(path, options?.VerifyChecksums ?? true);
+        var file = EbmFile.Open(path, verifyChecksums: false);
         return Create(file, options);
     }
 
@@ -48,21 +49,69 @@ public sealed class Model : IDisposable
     public static Model Load(ReadOnlyMemory<byte> bytes, string name, ModelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var file = EbmFile.Load(bytes, name, options?.VerifyChecksums ?? true);
+        var file = EbmFile.Load(bytes, name, verifyChecksums: false);
         return Create(file, options);
     }
 
+    /// <summary>Below this many bytes of tensor data, checksums are verified on the caller's thread.</summary>
+    internal const long ConcurrentVerificationBytes = 1 << 20;
+
+    /// <summary>
+    /// Builds the model from a structurally validated file (header, sections, directory and their
+    /// checksums are checked by then) and verifies every tensor's checksum and packing before it
+    /// returns, as before; but for a large model on a multi-core machine the verification runs on
+    /// a second thread while this one packs the weights and builds the vocabulary, because reading
+    /// every byte of the file once (the word embedding above all, of which a short text uses a
+    /// few rows) is the largest part of a cold start. A checksum failure wins over any error the
+    /// construction met on the same damaged data, as when verification came first.
+    /// </summary>
     private static Model Create(EbmFile file, ModelOptions? options)
     {
+        options ??= new ModelOptions();
+        Thread? verifier = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? verifyFailure = null;
+        Model? model = null;
         try
         {
-            return new Model(file, options ?? new ModelOptions());
+            if (options.VerifyChecksums)
+            {
+                if (Environment.ProcessorCount > 1 && file.Tensors.Sum(t => t.Length) >= ConcurrentVerificationBytes)
+                {
+                    verifier = new Thread(() =>
+                    {
+                        try
+                        {
+                            file.VerifyTensors();
+                        }
+                        catch (Exception e)
+                        {
+                            verifyFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                        }
+                    }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "edgebert-verify" };
+                    verifier.Start();
+                }
+                else
+                {
+                    file.VerifyTensors();
+                }
+            }
+            model = new Model(file, options);
         }
         catch
         {
+            // The verifier reads the mapping: it must finish before the file is unmapped.
+            verifier?.Join();
             file.Dispose();
+            verifyFailure?.Throw();
             throw;
         }
+        verifier?.Join();
+        if (verifyFailure is not null)
+        {
+            model.Dispose();
+            verifyFailure.Throw();
+        }
+        return model;
     }
 
     /// <summary>Where the model came from (a path or "&lt;memory&gt;").</summary>
