@@ -194,9 +194,9 @@ public sealed class Session
     internal const int InitialScratchTokens = 32;
 
     /// <summary>
-    /// The scratch buffers, allocated on first use for the input at hand (rounded up to
-    /// <see cref="InitialScratchTokens"/>) and replaced once, at <see cref="MaxLength"/>, when a
-    /// longer input comes: a session that classifies one short text (the CLI's start-up) touches
+    /// The scratch buffers, allocated on first use: for <see cref="InitialScratchTokens"/> when
+    /// that input is no longer, else for <see cref="MaxLength"/>; replaced once, at
+    /// <see cref="MaxLength"/>, when a longer input comes: a session that classifies one short text (the CLI's start-up) touches
     /// a few kB instead of the megabyte the full length needs, and after the longest input no
     /// call allocates. The buffers' capacity does not change any result.
     /// </summary>
