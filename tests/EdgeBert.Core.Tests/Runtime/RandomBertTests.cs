@@ -14,12 +14,7 @@ public class RandomBertTests
         Vocabulary = Vocabulary, Layers = 1, Hidden = 16, Heads = 2, Ffn = 32, MaxPositions = 8, Scheme = scheme, Seed = 4,
     };
 
-    [TestCase(LinearScheme.Fp32)]
-    [TestCase(LinearScheme.W8A8)]
-    [TestCase(LinearScheme.W2A8)]
-    [TestCase(LinearScheme.W1A8)]
-    [TestCase(LinearScheme.W1A4)]
-    [TestCase(LinearScheme.W1A1)]
+    [TestCaseSource(typeof(LinearSchemes), nameof(LinearSchemes.All))]
     public void Every_scheme_builds_a_model_the_runtime_loads_and_runs(LinearScheme scheme)
     {
         byte[] bytes = RandomBert.Build(Options(scheme)).ToArray();
