@@ -17,7 +17,7 @@ public sealed class Model : IDisposable
     private readonly EbmFile _file;
     private bool _disposed;
 
-    private Model(EbmFile file, ModelOptions options)
+    private Model(EbmFile file, ModelOptions options, ModelSideWork sideWork)
     {
         _file = file;
         Isa = options.Isa ?? KernelIsaSelector.Active;
@@ -28,7 +28,7 @@ public sealed class Model : IDisposable
         Source = file.Source;
         Metadata = file.Metadata;
         Encoder = new BertEncoder(file, Isa);
-        Vocabulary = WordPieceVocabulary.FromLines(file.Vocabulary);
+        Vocabulary = sideWork.TakeVocabulary();
         Schemes = Encoder.Schemes.ToArray();
     }
 
@@ -54,64 +54,44 @@ public sealed class Model : IDisposable
     }
 
     /// <summary>Below this many bytes of tensor data, checksums are verified on the caller's thread.</summary>
-    internal const long ConcurrentVerificationBytes = 1 << 20;
+    internal const long ConcurrentVerificationBytes = ModelSideWork.ConcurrentBytes;
 
     /// <summary>
     /// Builds the model from a structurally validated file (header, sections, directory and their
     /// checksums are checked by then) and verifies every tensor's checksum and packing before it
-    /// returns, as before; but for a large model on a multi-core machine the verification runs on
-    /// a second thread while this one packs the weights and builds the vocabulary, because reading
-    /// every byte of the file once (the word embedding above all, of which a short text uses a
-    /// few rows) is the largest part of a cold start. A checksum failure wins over any error the
-    /// construction met on the same damaged data, as when verification came first.
+    /// returns, as before; but for a large model on a multi-core machine the verification and the
+    /// vocabulary run on a second thread while this one packs the weights
+    /// (<see cref="ModelSideWork"/>), because reading every byte of the file once (the word
+    /// embedding above all, of which a short text uses a few rows) is the largest part of a cold
+    /// start. A checksum failure wins over any error the construction met on the same damaged
+    /// data, as when verification came first.
     /// </summary>
     private static Model Create(EbmFile file, ModelOptions? options)
     {
         options ??= new ModelOptions();
-        Thread? verifier = null;
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? verifyFailure = null;
+        var sideWork = new ModelSideWork(file, options.VerifyChecksums);
         Model? model = null;
         try
         {
-            if (options.VerifyChecksums)
-            {
-                if (Environment.ProcessorCount > 1 && file.Tensors.Sum(t => t.Length) >= ConcurrentVerificationBytes)
-                {
-                    verifier = new Thread(() =>
-                    {
-                        try
-                        {
-                            file.VerifyTensors();
-                        }
-                        catch (Exception e)
-                        {
-                            verifyFailure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-                        }
-                    }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "edgebert-verify" };
-                    verifier.Start();
-                }
-                else
-                {
-                    file.VerifyTensors();
-                }
-            }
-            model = new Model(file, options);
+            sideWork.Start();
+            model = new Model(file, options, sideWork);
+            sideWork.ThrowIfVerificationFailed();
+            return model;
         }
         catch
         {
-            // The verifier reads the mapping: it must finish before the file is unmapped.
-            verifier?.Join();
-            file.Dispose();
-            verifyFailure?.Throw();
+            // The second thread reads the mapping: it must finish before the file is unmapped.
+            try
+            {
+                sideWork.ThrowIfVerificationFailed();
+            }
+            finally
+            {
+                if (model is not null) model.Dispose();
+                else file.Dispose();
+            }
             throw;
         }
-        verifier?.Join();
-        if (verifyFailure is not null)
-        {
-            model.Dispose();
-            verifyFailure.Throw();
-        }
-        return model;
     }
 
     /// <summary>Where the model came from (a path or "&lt;memory&gt;").</summary>

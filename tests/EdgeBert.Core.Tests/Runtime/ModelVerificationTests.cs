@@ -91,4 +91,29 @@ public class ModelVerificationTests
         });
         Assert.That(logits.Skip(1), Is.All.EqualTo(logits[0]));
     }
+
+    /// <summary>
+    /// A file the format accepts but the tokenizer does not: the metadata names "&lt;unk&gt;" as
+    /// the unknown token, while the WordPiece vocabulary needs a literal [UNK].
+    /// </summary>
+    private static byte[] WithoutUnknownToken(int hidden)
+    {
+        using var file = EbmFile.Load(RandomBert.Build(new RandomBertOptions { Layers = 2, Hidden = hidden, Heads = 2, Ffn = 4 * hidden, MaxPositions = 16, Seed = 8 }).ToArray());
+        var metadata = file.Metadata with { Tokenizer = file.Metadata.Tokenizer with { UnkToken = "<unk>" } };
+        var writer = new EbmWriter(metadata, [.. file.Vocabulary.Select(t => t == "[UNK]" ? "<unk>" : t)]);
+        foreach (var t in file.Tensors) writer.AddF32(t.Name, t.Shape.ToArray(), file.GetF32(t.Name));
+        return writer.ToArray();
+    }
+
+    [TestCase(128, TestName = "Vocabulary_errors_surface_from_the_second_thread (large)")]
+    [TestCase(16, TestName = "Vocabulary_errors_surface_from_the_second_thread (small, sequential)")]
+    public void Vocabulary_errors_surface_as_before(int hidden)
+    {
+        byte[] bytes = WithoutUnknownToken(hidden);
+        Assert.That(bytes.Length >= RuntimeModel.ConcurrentVerificationBytes, Is.EqualTo(hidden == 128));
+        Assert.That(() => RuntimeModel.Load(bytes), Throws.InstanceOf<FormatException>().With.Message.Contains("[UNK]"));
+        bytes[DataOffset(bytes, "layer.0.ffn.out.weight") + 3] ^= 0x08;
+        Assert.That(() => RuntimeModel.Load(bytes),
+            Throws.InstanceOf<ModelFormatException>().With.Message.Contains("checksum mismatch"), "a checksum failure is reported first");
+    }
 }
