@@ -16,6 +16,7 @@ public sealed partial class NativeSession
     {
         Threads = Threads,
         Overlong = Truncate ? OverlongInput.Truncate : OverlongInput.Fail,
+        MaxLength = MaxLength,
     });
 
     /// <summary>Classifies UTF-8 text; the logits (one per label) go to <paramref name="logits"/> when it is not empty.</summary>
@@ -47,38 +48,31 @@ public sealed partial class NativeSession
 
     /// <summary>
     /// The pooled embedding (<see cref="Pooling"/>) of UTF-8 text into <paramref name="embedding"/>
-    /// (hidden-size floats).
+    /// (hidden-size floats). The text is tokenized as classify tokenizes it (cut or failing at
+    /// <see cref="MaxLength"/>), so both see the same tokens.
     /// </summary>
-    /// <exception cref="NativeException">InvalidUtf8; Unsupported for pooler pooling on a model without a pooler, or for text longer than a max_length below the model's.</exception>
+    /// <exception cref="NativeException">InvalidUtf8; Unsupported for pooler pooling on a model without a pooler.</exception>
     public NativeEncodeResult Embed(ReadOnlySpan<byte> utf8, Span<float> embedding)
     {
         int hidden = Model.Info.HiddenSize;
         if (embedding.Length < hidden) throw new BufferTooSmallException("embedding", embedding.Length, hidden);
         embedding = embedding[..hidden];
-        // The runtime embeds text at the model's maximum length. A shorter session limit is met by
-        // checking the text fits first: then both tokenize it identically.
-        TokenizeInternal(utf8, out bool truncated);
-        if (truncated && MaxLength < Model.MaxLength)
-        {
-            throw new NativeException(NativeStatus.Unsupported,
-                $"embed cannot yet cut text to a max_length ({MaxLength}) below the model's ({Model.MaxLength}); use max_length 0 or truncate 0.");
-        }
-        ReadOnlySpan<char> text = _chars.AsSpan(0, _charCount);
+        int tokens = TokenizeInternal(utf8, out bool truncated);
+        ReadOnlySpan<int> ids = _ids.AsSpan(0, tokens), typeIds = _typeIds.AsSpan(0, tokens);
         var kind = Model.Metadata.Architecture.Pooling;
-        EncodeResult result;
         switch (Pooling)
         {
             case NativePooling.Model:
             case NativePooling.Pooler when kind == PoolingKind.Pooler:
             case NativePooling.Cls when kind == PoolingKind.Cls:
             case NativePooling.Mean when kind == PoolingKind.Mean:
-                result = _runtime.Embed(text, embedding);
+                _runtime.EmbedTokens(ids, typeIds, embedding);
                 break;
             case NativePooling.Pooler:
                 throw new NativeException(NativeStatus.Unsupported, $"pooler pooling needs a model trained with the pooler; this one pools by {kind}.");
             default:
-                _hidden ??= new float[Model.MaxLength * hidden];
-                result = _runtime.Encode(text, _hidden);
+                _hidden ??= new float[MaxLength * hidden];
+                _runtime.EncodeTokens(ids, typeIds, _hidden);
                 // The same operations in the same order as the encoder's own pooling.
                 if (Pooling == NativePooling.Cls)
                 {
@@ -87,12 +81,12 @@ public sealed partial class NativeSession
                 else
                 {
                     embedding.Clear();
-                    for (int t = 0; t < result.TokenCount; t++) TensorPrimitives.Add(embedding, _hidden.AsSpan(t * hidden, hidden), embedding);
-                    TensorPrimitives.Multiply(embedding, 1f / result.TokenCount, embedding);
+                    for (int t = 0; t < tokens; t++) TensorPrimitives.Add(embedding, _hidden.AsSpan(t * hidden, hidden), embedding);
+                    TensorPrimitives.Multiply(embedding, 1f / tokens, embedding);
                 }
                 break;
         }
-        return new NativeEncodeResult { TokenCount = result.TokenCount, Truncated = result.Truncated ? 1 : 0 };
+        return new NativeEncodeResult { TokenCount = tokens, Truncated = truncated ? 1 : 0 };
     }
 
     private NativeClassification ClassifyTokens(int tokens, bool truncated, Span<float> logits)

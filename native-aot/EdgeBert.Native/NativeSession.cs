@@ -11,7 +11,6 @@ public sealed partial class NativeSession
     private readonly BertTokenizer _tokenizer;
     private readonly int[] _ids, _typeIds;
     private char[] _chars = new char[256];
-    private int _charCount;
     private bool _freed;
 
     /// <summary>A session over <paramref name="model"/> (takes a reference on it until <see cref="Free"/>).</summary>
@@ -82,12 +81,12 @@ public sealed partial class NativeSession
         return count;
     }
 
-    /// <summary>Decodes into the session's chars (kept for the runtime) and tokenizes into its ids; returns the token count.</summary>
+    /// <summary>Decodes into the session's reused chars and tokenizes into its ids; returns the token count.</summary>
     private int TokenizeInternal(ReadOnlySpan<byte> utf8, out bool truncated)
     {
         ThrowIfFreed();
-        _charCount = NativeText.Decode(utf8, ref _chars);
-        return _tokenizer.Encode(_chars.AsSpan(0, _charCount), _ids, _typeIds, out truncated);
+        int chars = NativeText.Decode(utf8, ref _chars);
+        return _tokenizer.Encode(_chars.AsSpan(0, chars), _ids, _typeIds, out truncated);
     }
 
     private void ThrowIfFreed() => ObjectDisposedException.ThrowIf(_freed, this);

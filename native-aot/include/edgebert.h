@@ -183,8 +183,9 @@ EDGEBERT_API edgebert_status edgebert_session_classify_batch(edgebert_session *s
                                                              float *logits, size_t capacity, size_t *needed);
 
 /* Sequence embedding (the session's pooling) into embedding[capacity]; *needed = hidden_size.
- * result may be NULL. UNSUPPORTED: pooling POOLER on a model without a pooler, or (for now) text
- * that must be cut to a max_length below the model's, which the runtime cannot embed yet. */
+ * result may be NULL. The text is tokenized as classify tokenizes it: cut to the session's
+ * max_length (result->truncated = 1), or INPUT_TOO_LONG when the session does not truncate.
+ * UNSUPPORTED: pooling POOLER on a model without a pooler. */
 EDGEBERT_API edgebert_status edgebert_session_embed(edgebert_session *session, const char *text, size_t length,
                                                     float *embedding, size_t capacity, size_t *needed,
                                                     edgebert_encode_result *result);

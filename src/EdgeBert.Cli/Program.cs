@@ -1,7 +1,6 @@
 using System.CommandLine;
 using EdgeBert.Cli.Commands;
-using EdgeBert.Format;
-using EdgeBert.Text;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli;
 
@@ -11,8 +10,8 @@ public static class Program
     /// <summary>Exit code: success.</summary>
     public const int ExitOk = 0;
 
-    /// <summary>Exit code: bad input or a model error (message on stderr).</summary>
-    public const int ExitBadInput = 1;
+    /// <summary>Exit code: bad input or a model error (message on stderr; see <see cref="InputErrors"/>).</summary>
+    public const int ExitBadInput = InputErrors.ExitCode;
 
     /// <summary>Exit code: the command line itself is wrong.</summary>
     public const int ExitUsage = 2;
@@ -20,6 +19,7 @@ public static class Program
     /// <summary>Runs the command line; returns the process exit code.</summary>
     public static int Main(string[] args)
     {
+        StartupTrace.Start();
         // Texts and JSON lines are UTF-8 whatever the locale says (the C locale would turn them into '?').
         Console.OutputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
         return Run(args, Console.Out, Console.Error);
@@ -42,6 +42,7 @@ public static class Program
             BenchCommand.Create(),
         };
         var parsed = root.Parse(args);
+        StartupTrace.Mark("command line parsed");
         if (parsed.Errors.Count > 0)
         {
             foreach (var e in parsed.Errors) error.WriteLine($"edgebert: {e.Message}");
@@ -57,14 +58,10 @@ public static class Program
             error.WriteLine($"edgebert: error: {ex.Message}");
             return ex.ExitCode;
         }
-        catch (ModelFormatException ex)
+        catch (Exception ex) when (InputErrors.IsInputError(ex))
         {
-            error.WriteLine($"edgebert: error: {ex.Message}");
-            return ExitBadInput;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InputTooLongException)
-        {
-            error.WriteLine($"edgebert: error: {ex.Message}");
+            // An invalid or unreadable model, a missing or malformed file, over-long text: one line, exit 1.
+            error.WriteLine($"edgebert: error: {InputErrors.Describe(ex)}");
             return ExitBadInput;
         }
     }

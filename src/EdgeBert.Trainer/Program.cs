@@ -47,9 +47,9 @@ public static class Program
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ArgumentException || EdgeBert.Runtime.InputErrors.IsInputError(ex))
         {
-            error.WriteLine($"edgebert-train: error: {ex.Message}");
+            error.WriteLine($"edgebert-train: error: {EdgeBert.Runtime.InputErrors.Describe(ex)}");
             return ExitBadInput;
         }
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeBert.Runtime;
+using EdgeBert.Text;
 
 namespace EdgeBert.Native.Tests;
 
@@ -135,13 +136,7 @@ public class NativeSessionInferenceTests
         float[] a = new float[32], b = new float[32];
         cls.Embed("hello world"u8, a);
         mean.Embed("hello world"u8, b);
-        var expectedMean = new float[32];
-        for (int j = 0; j < 32; j++)
-        {
-            double sum = 0;
-            for (int t = 0; t < r.TokenCount; t++) sum += hidden[t * 32 + j];
-            expectedMean[j] = (float)(sum / r.TokenCount);
-        }
+        var expectedMean = MeanOfRows(hidden, r.TokenCount);
         Assert.Multiple(() =>
         {
             Assert.That(a, Is.EqualTo(hidden.AsSpan(0, 32).ToArray()));
@@ -152,13 +147,76 @@ public class NativeSessionInferenceTests
     }
 
     [Test]
-    public void EmbedCannotCutBelowTheModelsLengthAndSaysSo()
+    public void AShorterMaxLengthEmbedsTheCutTokensAsClassifySeesThem()
     {
         var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6 });
-        var e = Assert.Throws<NativeException>(() => native.Embed(Encoding.UTF8.GetBytes(Texts[4]), new float[32]));
-        Assert.That(e!.Status, Is.EqualTo(NativeStatus.Unsupported));
+        var session = _model.CreateSession();
+        byte[] text = Encoding.UTF8.GetBytes(Texts[4]);
+        var ids = new int[6];
+        Assert.That(native.Tokenize(text, ids), Is.EqualTo(6));
+        var embedding = new float[32];
+        var result = native.Embed(text, embedding);
+        var expected = new float[32];
+        session.EmbedTokens(ids, new int[6], expected);
+        Assert.Multiple(() =>
+        {
+            Assert.That((result.TokenCount, result.Truncated), Is.EqualTo((6, 1)));
+            Assert.That(embedding, Is.EqualTo(expected));
+        });
+        // The same as a runtime session with the same limit, which cuts the text itself.
+        var limited = _model.CreateSession(new SessionOptions { MaxLength = 6 });
+        var fromText = new float[32];
+        var r = limited.Embed(Texts[4], fromText);
+        Assert.That((r.TokenCount, r.Truncated, fromText), Is.EqualTo((6, true, embedding)));
         var fits = native.Embed(""u8, new float[32]); // [CLS] [SEP] fits in 6
-        Assert.That(fits.TokenCount, Is.EqualTo(2));
+        Assert.That((fits.TokenCount, fits.Truncated), Is.EqualTo((2, 0)));
         native.Free();
+    }
+
+    [Test]
+    public void AShorterMaxLengthCutsClsAndMeanPoolingToo()
+    {
+        byte[] text = Encoding.UTF8.GetBytes(Texts[4]);
+        var limited = _model.CreateSession(new SessionOptions { MaxLength = 6 });
+        var hidden = new float[6 * 32];
+        var r = limited.Encode(Texts[4], hidden);
+        Assert.That((r.TokenCount, r.Truncated), Is.EqualTo((6, true)));
+        var cls = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6, Pooling = (int)NativePooling.Cls });
+        var mean = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6, Pooling = (int)NativePooling.Mean });
+        float[] a = new float[32], b = new float[32];
+        var ra = cls.Embed(text, a);
+        var rb = mean.Embed(text, b);
+        var expectedMean = MeanOfRows(hidden, 6);
+        Assert.Multiple(() =>
+        {
+            Assert.That((ra.TokenCount, ra.Truncated, rb.TokenCount, rb.Truncated), Is.EqualTo((6, 1, 6, 1)));
+            Assert.That(a, Is.EqualTo(hidden.AsSpan(0, 32).ToArray()));
+            Assert.That(b, Is.EqualTo(expectedMean).Within(1e-5f));
+        });
+        cls.Free();
+        mean.Free();
+    }
+
+    [Test]
+    public void AShorterMaxLengthThatDoesNotTruncateFailsOnLongTextInEmbedAsInClassify()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6, Truncate = 0 });
+        byte[] text = Encoding.UTF8.GetBytes(Texts[4]);
+        Assert.Throws<InputTooLongException>(() => native.Embed(text, new float[32]));
+        Assert.Throws<InputTooLongException>(() => native.Classify(text, new float[3]));
+        native.Free();
+    }
+
+    /// <summary>The mean of the first <paramref name="tokens"/> rows of 32 floats, summed in double (the reference for mean pooling).</summary>
+    private static float[] MeanOfRows(float[] hidden, int tokens)
+    {
+        var mean = new float[32];
+        for (int j = 0; j < 32; j++)
+        {
+            double sum = 0;
+            for (int t = 0; t < tokens; t++) sum += hidden[t * 32 + j];
+            mean[j] = (float)(sum / tokens);
+        }
+        return mean;
     }
 }

@@ -1,3 +1,4 @@
+using EdgeBert.Runtime;
 using EdgeBert.Trainer.Commands;
 
 namespace EdgeBert.Native.Tests;
@@ -5,7 +6,7 @@ namespace EdgeBert.Native.Tests;
 /// <summary>A small random model (fixed seed) as bytes and as a file, shared by the tests.</summary>
 internal static class TestModel
 {
-    public static readonly RandomModelCommand.Options Options = new()
+    public static readonly RandomBertOptions Options = new()
     {
         Layers = 2, Hidden = 32, Heads = 2, Ffn = 64, MaxPositions = 32, Labels = ["neg", "neu", "pos"], Seed = 7,
     };

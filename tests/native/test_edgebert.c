@@ -402,6 +402,22 @@ static void test_classify(void) {
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &cut));
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(cut, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
     CHECK(c.token_count == 4 && c.truncated == 1, "max_length 4: %d tokens, truncated %d", c.token_count, c.truncated);
+    /* Embed cuts at the session's max_length too, as classify does ... */
+    float *cut_embedding = calloc((size_t)info.hidden_size, sizeof *cut_embedding);
+    float *full_embedding = calloc((size_t)info.hidden_size, sizeof *full_embedding);
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_embed(cut, texts[1], EDGEBERT_NUL_TERMINATED, cut_embedding, needed, NULL, &r));
+    CHECK(r.token_count == 4 && r.truncated == 1, "embed at max_length 4: %d tokens, truncated %d", r.token_count, r.truncated);
+    nonzero = 0;
+    for (int i = 0; i < info.hidden_size; i++) nonzero += cut_embedding[i] != 0.0f;
+    CHECK(nonzero > 0, "embedding at max_length 4 is all zero");
+    /* ... and a text that fits embeds exactly as in a session at the model's length. */
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_embed(cut, "a", EDGEBERT_NUL_TERMINATED, cut_embedding, needed, NULL, &r));
+    CHECK(r.token_count == 3 && r.truncated == 0, "'a' at max_length 4: %d tokens, truncated %d", r.token_count, r.truncated);
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_embed(session, "a", EDGEBERT_NUL_TERMINATED, full_embedding, needed, NULL, NULL));
+    CHECK(memcmp(cut_embedding, full_embedding, (size_t)info.hidden_size * sizeof *cut_embedding) == 0,
+          "a text within max_length embeds differently in a shorter session");
+    free(cut_embedding);
+    free(full_embedding);
     edgebert_session_free(cut);
     p = edgebert_session_default_params();
     p.truncate = 0;

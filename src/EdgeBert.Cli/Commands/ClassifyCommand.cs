@@ -44,9 +44,11 @@ internal static class ClassifyCommand
             var inputs = idsPath is null ? TextInputs.Read(arguments, environment, "classify") : [];
 
             using var model = RuntimeModels.Load(parseResult.GetValue(common.Model), environment);
+            StartupTrace.Mark("model loaded (validated, weights packed, vocabulary built)");
             // An encoder-only model has no labels, but its pooled vectors can still be dumped for parity.
             if (referencePath is null) RuntimeModels.RequireLabels(model);
             var session = RuntimeModels.CreateSession(model, parseResult.GetValue(common.Threads), parseResult.GetValue(common.NoTruncate), "classify");
+            StartupTrace.Mark("session created");
             try
             {
                 if (referencePath is not null)
@@ -72,6 +74,7 @@ internal static class ClassifyCommand
                     long start = Stopwatch.GetTimestamp();
                     var result = session.Classify(text, logits);
                     Report(o, json, text, result, model.Labels, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    StartupTrace.Mark("text classified and printed");
                 }
             }
             catch (ArgumentException ex)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Eval;
 

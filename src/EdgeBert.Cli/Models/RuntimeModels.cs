@@ -8,7 +8,7 @@ internal static class RuntimeModels
     /// <summary>Loads and packs the model.</summary>
     /// <exception cref="CliException">No path and no embedded model (exit 1).</exception>
     internal static Model Load(string? path, CliEnvironment environment) =>
-        path is not null ? Model.Load(path) : Model.Load(ModelSource.DefaultBytes(environment));
+        path is not null ? Model.Load(path) : Model.Load(ModelSource.DefaultBytes(environment), ModelSource.EmbeddedName);
 
     /// <summary>A session with the common options.</summary>
     /// <exception cref="CliException"><paramref name="threads"/> is below 1 (exit 2).</exception>

@@ -114,6 +114,15 @@ public sealed class EbmFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks every tensor's CRC-32C and packing invariants, as <see cref="Open"/> and
+    /// <see cref="Load"/> do with <c>verifyChecksums</c>; for a caller that opened the file without
+    /// them and verifies later (the runtime does it on a second thread while it packs weights).
+    /// Read-only, so it may run while other threads read tensors.
+    /// </summary>
+    /// <exception cref="ModelFormatException">A tensor's checksum or packing is wrong.</exception>
+    internal void VerifyTensors() => EbmReader.VerifyTensors(Storage, Source, Contents.Tensors);
+
     /// <summary>Whether a tensor named <paramref name="name"/> exists.</summary>
     public bool TryGetTensor(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out EbmTensorInfo? info) =>
         Contents.ByName.TryGetValue(name, out info);

@@ -54,11 +54,14 @@ internal static class EbmReader
         var tensors = ParseDirectory(source, header, directoryBytes, metadata);
         var byName = new Dictionary<string, EbmTensorInfo>(tensors.Count, StringComparer.Ordinal);
         foreach (var t in tensors) byName.Add(t.Name, t);
-        if (verifyChecksums)
-        {
-            foreach (var t in tensors) VerifyData(source, t, storage.Slice(t.FileOffset, (int)t.Length));
-        }
+        if (verifyChecksums) VerifyTensors(storage, source, tensors);
         return new EbmContents(header, metadata, vocabulary, tensors, byName);
+    }
+
+    /// <summary>Every tensor's checksum and packing invariants, in directory order (the first failure throws).</summary>
+    internal static void VerifyTensors(EbmStorage storage, string source, IReadOnlyList<EbmTensorInfo> tensors)
+    {
+        foreach (var t in tensors) VerifyData(source, t, storage.Slice(t.FileOffset, (int)t.Length));
     }
 
     private static void CheckSection(string source, string name, ulong offset, ulong length, ref ulong previousEnd,
@@ -136,8 +139,9 @@ internal static class EbmReader
         while (start < bytes.Length)
         {
             int length = bytes[start..].IndexOf((byte)'\n');
-            string where = $"vocabulary token {tokens.Count}, byte {offset + (ulong)start}";
-            if (length == 0) throw new ModelFormatException(source, "empty vocabulary token", where);
+            // Built only on failure: one string per token was most of the start-up garbage.
+            string Where() => $"vocabulary token {tokens.Count}, byte {offset + (ulong)start}";
+            if (length == 0) throw new ModelFormatException(source, "empty vocabulary token", Where());
             string token;
             try
             {
@@ -145,13 +149,13 @@ internal static class EbmReader
             }
             catch (DecoderFallbackException ex)
             {
-                throw new ModelFormatException(source, $"vocabulary token is not valid UTF-8 ({ex.Message})", where, ex);
+                throw new ModelFormatException(source, $"vocabulary token is not valid UTF-8 ({ex.Message})", Where(), ex);
             }
             if (token.AsSpan().ContainsAnyInRange('\0', '\u001f'))
             {
-                throw new ModelFormatException(source, "vocabulary token contains a control character", where);
+                throw new ModelFormatException(source, "vocabulary token contains a control character", Where());
             }
-            if (!seen.Add(token)) throw new ModelFormatException(source, $"vocabulary token '{token}' appears twice", where);
+            if (!seen.Add(token)) throw new ModelFormatException(source, $"vocabulary token '{token}' appears twice", Where());
             tokens.Add(token);
             start += length + 1;
         }

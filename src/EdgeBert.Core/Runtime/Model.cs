@@ -6,8 +6,9 @@ using EdgeBert.Text;
 namespace EdgeBert.Runtime;
 
 /// <summary>
-/// A loaded model: the file is memory-mapped and validated, weights are packed once for the
-/// kernels (the word embedding is read in place from the mapping), and the result is immutable,
+/// A loaded model: the file is memory-mapped and validated (every checksum before Load returns),
+/// weights are packed once for the kernels (the word embedding is read in place from the
+/// mapping), and the result is immutable,
 /// so one instance serves any number of <see cref="Session"/>s on any threads (as a whisper.cpp
 /// context).
 /// </summary>
@@ -16,7 +17,7 @@ public sealed class Model : IDisposable
     private readonly EbmFile _file;
     private bool _disposed;
 
-    private Model(EbmFile file, ModelOptions options)
+    private Model(EbmFile file, ModelOptions options, ModelSideWork sideWork)
     {
         _file = file;
         Isa = options.Isa ?? KernelIsaSelector.Active;
@@ -27,7 +28,7 @@ public sealed class Model : IDisposable
         Source = file.Source;
         Metadata = file.Metadata;
         Encoder = new BertEncoder(file, Isa);
-        Vocabulary = WordPieceVocabulary.FromLines(file.Vocabulary);
+        Vocabulary = sideWork.TakeVocabulary();
         Schemes = Encoder.Schemes.ToArray();
     }
 
@@ -35,27 +36,60 @@ public sealed class Model : IDisposable
     /// <exception cref="ModelFormatException">The file is invalid or does not fit the encoder (missing tensor, wrong shape or dtype, unsupported scheme).</exception>
     public static Model Load(string path, ModelOptions? options = null)
     {
-        var file = EbmFile.Open(path, options?.VerifyChecksums ?? true);
+        var file = EbmFile.Open(path, verifyChecksums: false);
         return Create(file, options);
     }
 
     /// <summary>Loads a model from bytes in memory (the C ABI's load-from-memory).</summary>
     /// <exception cref="ModelFormatException">As <see cref="Load(string, ModelOptions?)"/>.</exception>
-    public static Model Load(ReadOnlyMemory<byte> bytes, ModelOptions? options = null)
+    public static Model Load(ReadOnlyMemory<byte> bytes, ModelOptions? options = null) => Load(bytes, "<memory>", options);
+
+    /// <summary>Loads a model from bytes in memory; <paramref name="name"/> is its <see cref="Source"/> in messages (e.g. "&lt;embedded default model&gt;").</summary>
+    /// <exception cref="ModelFormatException">As <see cref="Load(string, ModelOptions?)"/>.</exception>
+    public static Model Load(ReadOnlyMemory<byte> bytes, string name, ModelOptions? options = null)
     {
-        var file = EbmFile.Load(bytes, verifyChecksums: options?.VerifyChecksums ?? true);
+        ArgumentNullException.ThrowIfNull(name);
+        var file = EbmFile.Load(bytes, name, verifyChecksums: false);
         return Create(file, options);
     }
 
+    /// <summary>Below this many bytes of tensor data, checksums are verified on the caller's thread.</summary>
+    internal const long ConcurrentVerificationBytes = ModelSideWork.ConcurrentBytes;
+
+    /// <summary>
+    /// Builds the model from a structurally validated file (header, sections, directory and their
+    /// checksums are checked by then) and verifies every tensor's checksum and packing before it
+    /// returns, as before; but for a large model on a multi-core machine the verification and the
+    /// vocabulary run on a second thread while this one packs the weights
+    /// (<see cref="ModelSideWork"/>), because reading every byte of the file once (the word
+    /// embedding above all, of which a short text uses a few rows) is the largest part of a cold
+    /// start. A checksum failure wins over any error the construction met on the same damaged
+    /// data, as when verification came first.
+    /// </summary>
     private static Model Create(EbmFile file, ModelOptions? options)
     {
+        options ??= new ModelOptions();
+        var sideWork = new ModelSideWork(file, options.VerifyChecksums);
+        Model? model = null;
         try
         {
-            return new Model(file, options ?? new ModelOptions());
+            sideWork.Start();
+            model = new Model(file, options, sideWork);
+            sideWork.ThrowIfVerificationFailed();
+            return model;
         }
         catch
         {
-            file.Dispose();
+            // The second thread reads the mapping: it must finish before the file is unmapped.
+            try
+            {
+                sideWork.ThrowIfVerificationFailed();
+            }
+            finally
+            {
+                if (model is not null) model.Dispose();
+                else file.Dispose();
+            }
             throw;
         }
     }

@@ -6,13 +6,15 @@ namespace EdgeBert.Runtime;
 
 /// <summary>
 /// Scratch buffers, a tokenizer and a thread count for running a <see cref="Model"/>: one per
-/// thread (a session is not thread-safe; the model is). After the first call nothing is
-/// allocated per call: results are structs and arrays come from the caller.
+/// thread (a session is not thread-safe; the model is). Scratch is allocated on the first call,
+/// for a short first input at a short length, and grown once to the full length when a longer
+/// input comes; apart from that nothing is allocated per call: results are structs and arrays
+/// come from the caller.
 /// </summary>
 public sealed class Session
 {
     private readonly BertEncoder _encoder;
-    private readonly EncoderScratch _scratch;
+    private EncoderScratch? _scratch;
     private readonly BertTokenizer _tokenizer;
     private readonly int[] _ids, _typeIds;
 
@@ -23,16 +25,23 @@ public sealed class Session
         model.ThrowIfDisposed();
         options ??= new SessionOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1, nameof(options.Threads));
+        // 3 tokens: [CLS], at least one piece of text, [SEP].
+        if (options.MaxLength is { } limit && (limit < MinMaxLength || limit > model.MaxLength))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), limit, $"MaxLength must be {MinMaxLength} to the model's {model.MaxLength} tokens (or null for the model's).");
+        }
         Model = model;
         Threads = options.Threads;
         Overlong = options.Overlong;
+        MaxLength = options.MaxLength ?? model.MaxLength;
         _encoder = model.Encoder;
-        var arch = model.Metadata.Architecture;
-        _scratch = new EncoderScratch(model.MaxLength, arch.HiddenSize, arch.FfnSize, arch.Heads, model.Labels.Count, arch.AttentionWidth);
-        _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong));
-        _ids = new int[model.MaxLength];
-        _typeIds = new int[model.MaxLength];
+        _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong) with { MaxLength = MaxLength });
+        _ids = new int[MaxLength];
+        _typeIds = new int[MaxLength];
     }
+
+    /// <summary>The smallest <see cref="SessionOptions.MaxLength"/>: [CLS], one piece of text, [SEP].</summary>
+    public const int MinMaxLength = 3;
 
     /// <summary>The model this session runs.</summary>
     public Model Model { get; }
@@ -43,11 +52,14 @@ public sealed class Session
     /// <summary>What happens to over-long input.</summary>
     public OverlongInput Overlong { get; }
 
+    /// <summary>Longest sequence in tokens ([CLS] and [SEP] included) of every call: <see cref="SessionOptions.MaxLength"/>, else the model's.</summary>
+    public int MaxLength { get; }
+
     /// <summary>Observes packed intermediate bits (parity tests).</summary>
     internal IEncoderTrace? Trace { get; set; }
 
     /// <summary>Tokenizes <paramref name="text"/> as the model does ([CLS] text [SEP], truncated or failing per <see cref="Overlong"/>).</summary>
-    /// <returns>The number of ids written; buffers of <see cref="Model.MaxLength"/> entries always suffice.</returns>
+    /// <returns>The number of ids written; buffers of <see cref="MaxLength"/> entries always suffice.</returns>
     public int Tokenize(ReadOnlySpan<char> text, Span<int> ids, Span<int> typeIds, out bool truncated) =>
         _tokenizer.Encode(text, ids, typeIds, out truncated);
 
@@ -120,9 +132,9 @@ public sealed class Session
     public EncodeResult EmbedTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> embedding)
     {
         ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
-        Run(ids, typeIds);
-        _encoder.Pool(ids.Length, _scratch, Threads);
-        _scratch.Pooled.CopyTo(embedding);
+        var scratch = Run(ids, typeIds);
+        _encoder.Pool(ids.Length, scratch, Threads);
+        scratch.Pooled.CopyTo(embedding);
         return new EncodeResult(ids.Length, false);
     }
 
@@ -130,8 +142,7 @@ public sealed class Session
     public EncodeResult EncodeTokens(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hiddenStates)
     {
         ThrowIfShort(hiddenStates.Length, ids.Length * Model.HiddenSize, nameof(hiddenStates));
-        Run(ids, typeIds);
-        _scratch.Hidden.AsSpan(0, ids.Length * Model.HiddenSize).CopyTo(hiddenStates);
+        Run(ids, typeIds).Hidden.AsSpan(0, ids.Length * Model.HiddenSize).CopyTo(hiddenStates);
         return new EncodeResult(ids.Length, false);
     }
 
@@ -140,15 +151,14 @@ public sealed class Session
 
     /// <summary>
     /// The last hidden states [tokens, <see cref="Model.HiddenSize"/>] of one text into
-    /// <paramref name="hiddenStates"/> (at least <see cref="Model.MaxLength"/> × H floats always suffice).
+    /// <paramref name="hiddenStates"/> (at least <see cref="MaxLength"/> × H floats always suffice).
     /// </summary>
     public EncodeResult Encode(ReadOnlySpan<char> text, Span<float> hiddenStates)
     {
         int tokens = TokenizeInto(text, out bool truncated);
         int length = tokens * Model.HiddenSize;
         ThrowIfShort(hiddenStates.Length, length, nameof(hiddenStates));
-        Run(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens));
-        _scratch.Hidden.AsSpan(0, length).CopyTo(hiddenStates);
+        Run(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens)).Hidden.AsSpan(0, length).CopyTo(hiddenStates);
         return new EncodeResult(tokens, truncated);
     }
 
@@ -156,10 +166,10 @@ public sealed class Session
     {
         int labels = Model.Labels.Count;
         if (!logits.IsEmpty) ThrowIfShort(logits.Length, labels, nameof(logits));
-        Run(ids, typeIds);
-        _encoder.Pool(ids.Length, _scratch, Threads);
-        int label = _encoder.Classify(_scratch);
-        ReadOnlySpan<float> z = _scratch.Logits.AsSpan(0, labels);
+        var scratch = Run(ids, typeIds);
+        _encoder.Pool(ids.Length, scratch, Threads);
+        int label = _encoder.Classify(scratch);
+        ReadOnlySpan<float> z = scratch.Logits.AsSpan(0, labels);
         if (!logits.IsEmpty) z.CopyTo(logits);
         // Softmax probability of the winner, computed stably from its margin over the others.
         float sum = 0f;
@@ -167,10 +177,37 @@ public sealed class Session
         return new Classification(label, Model.Labels[label], 1f / sum, ids.Length, truncated);
     }
 
-    private void Run(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds)
+    /// <summary>Encodes into the scratch (grown to fit first) and returns it.</summary>
+    private EncoderScratch Run(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds)
     {
         Model.ThrowIfDisposed();
-        _encoder.Encode(ids, typeIds, _scratch, Threads, Trace);
+        if (ids.Length > MaxLength && MaxLength < Model.MaxLength)
+        {
+            throw new ArgumentException($"{ids.Length} tokens exceed the session's MaxLength of {MaxLength}.", nameof(ids));
+        }
+        var scratch = Scratch(ids.Length);
+        _encoder.Encode(ids, typeIds, scratch, Threads, Trace);
+        return scratch;
+    }
+
+    /// <summary>Scratch for the first call is sized for at most this many tokens when its input is short.</summary>
+    internal const int InitialScratchTokens = 32;
+
+    /// <summary>
+    /// The scratch buffers, allocated on first use: for <see cref="InitialScratchTokens"/> when
+    /// that input is no longer, else for <see cref="MaxLength"/>; replaced once, at
+    /// <see cref="MaxLength"/>, when a longer input comes: a session that classifies one short text (the CLI's start-up) touches
+    /// a few kB instead of the megabyte the full length needs, and after the longest input no
+    /// call allocates. The buffers' capacity does not change any result.
+    /// </summary>
+    private EncoderScratch Scratch(int tokens)
+    {
+        if (_scratch is { } current && current.MaxTokens >= tokens) return current;
+        // Longer than the encoder accepts: let it raise its own error on a full-size scratch.
+        int capacity = _scratch is null && tokens <= InitialScratchTokens ? Math.Min(InitialScratchTokens, MaxLength) : MaxLength;
+        capacity = Math.Max(capacity, Math.Min(tokens, MaxLength));
+        var arch = Model.Metadata.Architecture;
+        return _scratch = new EncoderScratch(capacity, arch.HiddenSize, arch.FfnSize, arch.Heads, Model.Labels.Count, arch.AttentionWidth);
     }
 
     private int TokenizeInto(ReadOnlySpan<char> text, out bool truncated) => _tokenizer.Encode(text, _ids, _typeIds, out truncated);

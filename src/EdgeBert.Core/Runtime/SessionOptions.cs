@@ -8,4 +8,12 @@ public sealed record SessionOptions
 
     /// <summary>Truncate over-long input (default) or fail.</summary>
     public OverlongInput Overlong { get; init; } = OverlongInput.Truncate;
+
+    /// <summary>
+    /// Longest sequence in tokens, [CLS] and [SEP] included: null (default) for
+    /// <see cref="Model.MaxLength"/>, else 3 to that. Text is cut (or fails, per
+    /// <see cref="Overlong"/>) at this length for every call alike, so classify, embed and encode
+    /// see the same tokens; the session's buffers are sized for it.
+    /// </summary>
+    public int? MaxLength { get; init; }
 }

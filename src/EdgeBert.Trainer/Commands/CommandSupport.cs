@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeBert.Runtime;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
@@ -7,9 +8,10 @@ namespace EdgeBert.Trainer.Commands;
 internal static class CommandSupport
 {
     /// <summary>
-    /// Runs <paramref name="action"/>; bad input (missing files, malformed data or checkpoints —
-    /// <see cref="InvalidDataException"/> is not an <see cref="IOException"/> —, invalid options)
-    /// prints one red <c>error:</c> line and exits 1 instead of a stack trace.
+    /// Runs <paramref name="action"/>; bad input (an invalid or unreadable <c>.ebm</c>, missing
+    /// files, malformed data or checkpoints: <see cref="InputErrors.IsInputError"/>; invalid
+    /// options: <see cref="ArgumentException"/>, <see cref="InvalidOperationException"/>) prints one
+    /// red <c>error:</c> line and exits 1 (<see cref="InputErrors.ExitCode"/>) instead of a stack trace.
     /// </summary>
     public static int Guard(IAnsiConsole ui, Func<int> action)
     {
@@ -17,12 +19,15 @@ internal static class CommandSupport
         {
             return action();
         }
-        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        catch (Exception e) when (IsBadInput(e))
         {
-            ui.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            ui.MarkupLine($"[red]error:[/] {Markup.Escape(InputErrors.Describe(e))}");
             return Program.ExitBadInput;
         }
     }
+
+    /// <summary>What <see cref="Guard"/> (and Program for the unguarded commands) reports as bad input.</summary>
+    public static bool IsBadInput(Exception e) => InputErrors.IsInputError(e) || e is ArgumentException or InvalidOperationException;
 
     /// <summary>An option with a default value.</summary>
     public static Option<T> Option<T>(string name, string description, T defaultValue) =>

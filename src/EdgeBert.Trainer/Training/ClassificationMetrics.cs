@@ -1,3 +1,5 @@
+using EdgeBert.Runtime;
+
 namespace EdgeBert.Trainer.Training;
 
 /// <summary>
@@ -28,7 +30,8 @@ public sealed record ClassificationMetrics(int Count, double Accuracy, double F1
         if (predicted.Length != gold.Length) throw new ArgumentException($"Metrics: {predicted.Length} predictions for {gold.Length} labels.");
         if (gold.Length == 0) throw new ArgumentException("Metrics: no examples.");
         if (classes < 2) throw new ArgumentException($"Metrics: need at least 2 classes, got {classes}.");
-        var confusion = new long[classes, classes];
+        // Core's matrix: edgebert eval reports the same numbers from the same arithmetic.
+        var confusion = new ConfusionMatrix(classes);
         for (int i = 0; i < gold.Length; i++)
         {
             if ((uint)gold[i] >= (uint)classes || (uint)predicted[i] >= (uint)classes)
@@ -36,39 +39,9 @@ public sealed record ClassificationMetrics(int Count, double Accuracy, double F1
                 throw new ArgumentException($"Metrics: example {i} has label {gold[i]} / prediction {predicted[i]} outside [0, {classes}).");
             }
 
-            confusion[gold[i], predicted[i]]++;
+            confusion.Add(gold[i], predicted[i]);
         }
 
-        long n = gold.Length, correct = 0;
-        var rowSum = new long[classes];
-        var colSum = new long[classes];
-        for (int t = 0; t < classes; t++)
-        {
-            correct += confusion[t, t];
-            for (int p = 0; p < classes; p++)
-            {
-                rowSum[t] += confusion[t, p];
-                colSum[p] += confusion[t, p];
-            }
-        }
-
-        double F1Of(int c)
-        {
-            double tp = confusion[c, c], fp = colSum[c] - tp, fn = rowSum[c] - tp;
-            return tp == 0 ? 0 : 2 * tp / (2 * tp + fp + fn);
-        }
-
-        double f1 = classes == 2 ? F1Of(1) : Enumerable.Range(0, classes).Average(F1Of);
-        double covariance = (double)correct * n, predictedSquares = 0, goldSquares = 0;
-        for (int c = 0; c < classes; c++)
-        {
-            covariance -= (double)colSum[c] * rowSum[c];
-            predictedSquares += (double)colSum[c] * colSum[c];
-            goldSquares += (double)rowSum[c] * rowSum[c];
-        }
-
-        double denominator = Math.Sqrt(((double)n * n - predictedSquares) * ((double)n * n - goldSquares));
-        double mcc = denominator == 0 ? 0 : covariance / denominator;
-        return new ClassificationMetrics((int)n, (double)correct / n, f1, mcc);
+        return new ClassificationMetrics(gold.Length, confusion.Accuracy, confusion.ReportedF1, confusion.Mcc);
     }
 }

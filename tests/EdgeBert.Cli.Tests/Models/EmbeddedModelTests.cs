@@ -28,6 +28,8 @@ public class EmbeddedModelTests
         }
         Assert.That(bytes, Is.Not.Null);
         Assert.That(bytes!.Value.ToArray(), Is.EqualTo(File.ReadAllBytes(file)));
+        // Read in place from the loaded image, not copied into a managed array (start-up time).
+        Assert.That(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes.Value, out _), Is.False);
         using var model = EbmFile.Load(bytes.Value, "embedded");
         Assert.That(model.Metadata.Labels, Is.Not.Empty, "the default model classifies");
     }

@@ -94,4 +94,45 @@ public class Crc32CTests
             Assert.That(Crc32C.Best, Is.EqualTo(Crc32CPath.Scalar));
         }
     }
+
+    [Test]
+    public void CombineJoinsIndependentlyComputedPieces()
+    {
+        var random = new Random(11);
+        var data = new byte[3000];
+        random.NextBytes(data);
+        foreach (int split in new[] { 0, 1, 8, 999, 2048, 3000 })
+        {
+            uint state = 0x12345678u;
+            uint whole = Crc32CScalar.Update(state, data);
+            uint left = Crc32CScalar.Update(state, data.AsSpan(0, split));
+            uint right = Crc32CScalar.Update(0, data.AsSpan(split));
+            uint joined = Crc32CCombine.Multiply(Crc32CCombine.ShiftOperator(data.Length - split), left) ^ right;
+            Assert.That(joined, Is.EqualTo(whole), $"split {split}, seed 11");
+        }
+        Assert.That(Crc32CCombine.ShiftOperator(0), Is.EqualTo(1u << 31), "x^0 is the identity");
+        Assert.That(Crc32CCombine.Multiply(1u << 31, 0xDEADBEEFu), Is.EqualTo(0xDEADBEEFu));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Crc32CCombine.ShiftOperator(-1));
+    }
+
+    [Test]
+    public void InterleavedChainsMatchScalarAroundTheThresholdAndOnLargeBuffers()
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse42.X64.IsSupported) Assert.Ignore("needs SSE4.2 on x64");
+        var random = new Random(12);
+        var buffer = new byte[3 * 1024 * 1024 + 77];
+        random.NextBytes(buffer);
+        int t = Crc32CSse42.InterleaveThreshold;
+        int[] lengths = [24, 25, 47, 48, 100, t - 1, t, t + 1, t + 7, t + 23, t + 24, 65_536 + 5, buffer.Length - 3];
+        foreach (int length in lengths)
+        {
+            for (int offset = 0; offset < 3; offset++)
+            {
+                var slice = buffer.AsSpan(offset, length);
+                uint expected = Crc32CScalar.Update(0xFFFFFFFFu, slice);
+                Assert.That(Crc32CSse42.UpdateInterleaved(0xFFFFFFFFu, slice), Is.EqualTo(expected), $"interleaved, length {length}, offset {offset}, seed 12");
+                Assert.That(Crc32CSse42.Update(0xFFFFFFFFu, slice), Is.EqualTo(expected), $"dispatch, length {length}, offset {offset}, seed 12");
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using EdgeBert.Runtime;
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;
@@ -60,11 +61,11 @@ public sealed class BinaryBertModelTests
     [Test]
     public void RandomModelsCanHaveAHeadSize()
     {
-        byte[] bytes = RandomModelCommand.Build(new RandomModelCommand.Options { Hidden = 48, Heads = 1, HeadSize = 32, Ffn = 40 }).ToArray();
+        byte[] bytes = RandomModelCommand.Build(new RandomBertOptions { Hidden = 48, Heads = 1, HeadSize = 32, Ffn = 40 }).ToArray();
         using var model = EdgeBert.Runtime.Model.Load(bytes);
         Assert.That(model.Metadata.Architecture.AttentionWidth, Is.EqualTo(32));
-        Assert.That(() => RandomModelCommand.Build(new RandomModelCommand.Options { HeadSize = -1 }), Throws.ArgumentException.With.Message.Contains("--head-size"));
-        Assert.That(() => RandomModelCommand.Build(new RandomModelCommand.Options { Hidden = 48, Heads = 5 }), Throws.ArgumentException.With.Message.Contains("divide"));
+        Assert.That(() => RandomModelCommand.Build(new RandomBertOptions { HeadSize = -1 }), Throws.ArgumentException.With.Message.Contains("--head-size"));
+        Assert.That(() => RandomModelCommand.Build(new RandomBertOptions { Hidden = 48, Heads = 5 }), Throws.ArgumentException.With.Message.Contains("divide"));
     }
 
     [Test]

@@ -56,7 +56,7 @@ public class RandomModelCommandTests
     [Test]
     public void SameSeedSameBytesOtherSeedOtherBytes()
     {
-        var options = new RandomModelCommand.Options { Layers = 1, Hidden = 16, Heads = 2, Ffn = 32, MaxPositions = 8 };
+        var options = new RandomBertOptions { Layers = 1, Hidden = 16, Heads = 2, Ffn = 32, MaxPositions = 8 };
         byte[] first = RandomModelCommand.Build(options).ToArray();
         Assert.That(RandomModelCommand.Build(options).ToArray(), Is.EqualTo(first));
         Assert.That(RandomModelCommand.Build(options with { Seed = 2 }).ToArray(), Is.Not.EqualTo(first));
@@ -129,7 +129,7 @@ public class RandomModelCommandTests
     [Test]
     public void TernaryWeightsFollowTwnAndBinaryWeightsBiBert()
     {
-        var options = new RandomModelCommand.Options { Layers = 1, Hidden = 32, Heads = 2, Ffn = 32, MaxPositions = 8, Seed = 5 };
+        var options = new RandomBertOptions { Layers = 1, Hidden = 32, Heads = 2, Ffn = 32, MaxPositions = 8, Seed = 5 };
         using var fp = EbmFile.Load(RandomModelCommand.Build(options).ToArray());
         using var ternary = EbmFile.Load(RandomModelCommand.Build(options with { Scheme = LinearScheme.W2A8 }).ToArray());
         using var binary = EbmFile.Load(RandomModelCommand.Build(options with { Scheme = LinearScheme.W1A1 }).ToArray());

@@ -1,18 +1,24 @@
-using EdgeBert.Cli.Eval;
+using EdgeBert.Runtime;
 
-namespace EdgeBert.Cli.Tests.Eval;
+namespace EdgeBert.Core.Tests.Runtime;
 
 public class ConfusionMatrixTests
 {
-    [Test]
-    public void BinaryScoresMatchHandCountedValues()
+    /// <summary>ham = 0, spam = 1. True spam: 3 found, 1 missed; true ham: 5 right, 2 flagged.</summary>
+    private static ConfusionMatrix SpamHam()
     {
-        // ham = 0, spam = 1. True spam: 3 found, 1 missed; true ham: 5 right, 2 flagged.
         var m = new ConfusionMatrix(2);
         for (int i = 0; i < 3; i++) m.Add(1, 1);
         m.Add(1, 0);
         for (int i = 0; i < 5; i++) m.Add(0, 0);
         for (int i = 0; i < 2; i++) m.Add(0, 1);
+        return m;
+    }
+
+    [Test]
+    public void BinaryScoresMatchHandCountedValues()
+    {
+        var m = SpamHam();
         Assert.That(m.Total, Is.EqualTo(11));
         Assert.That(m.Accuracy, Is.EqualTo(8.0 / 11).Within(1e-12));
         // spam: TP 3, FP 2, FN 1 -> 6 / 9.  ham: TP 5, FP 1, FN 2 -> 10 / 13.
@@ -41,5 +47,29 @@ public class ConfusionMatrixTests
     {
         Assert.That(new ConfusionMatrix(2).Accuracy, Is.EqualTo(0));
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new ConfusionMatrix(0));
+    }
+
+    [Test]
+    public void OutOfRangeLabelsAreRejected()
+    {
+        var m = new ConfusionMatrix(2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.Add(2, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.Add(0, -1));
+        Assert.That(m.Total, Is.Zero);
+    }
+
+    [Test]
+    public void MccMatchesTheBinaryFormulaAndIsZeroWhenUndefined()
+    {
+        // TP 3, FN 1, TN 5, FP 2: MCC = (TP·TN − FP·FN) / sqrt((TP+FP)(TP+FN)(TN+FP)(TN+FN)).
+        var m = SpamHam();
+        Assert.That(m.Mcc, Is.EqualTo((3.0 * 5 - 2.0 * 1) / Math.Sqrt(5.0 * 4 * 7 * 6)).Within(1e-12));
+        var perfect = new ConfusionMatrix(3);
+        for (int c = 0; c < 3; c++) perfect.Add(c, c);
+        Assert.That(perfect.Mcc, Is.EqualTo(1).Within(1e-12));
+        var oneClass = new ConfusionMatrix(2);
+        oneClass.Add(0, 0);
+        oneClass.Add(0, 0);
+        Assert.That(oneClass.Mcc, Is.Zero, "every prediction the same class: undefined, reported as 0");
     }
 }
