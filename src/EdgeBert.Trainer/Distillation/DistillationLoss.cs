@@ -23,25 +23,70 @@ public static class DistillationLoss
         if (!sLogits.Shape.SequenceEqual(tLogits.Shape))
             throw new ArgumentException($"distill: student logits {sLogits} and teacher logits {tLogits} differ in shape.");
 
-        Tensor? hiddenMask = null, scoreMask = null;
-        Tensor loss = Tensor.Scalar(0f);
+        Tensor loss = AddAttentionMse(AddHiddenMse(Tensor.Scalar(0f), student, teacher, batch, "distill"), student, teacher, batch, "distill");
+        return Ops.Add(loss, SoftCrossEntropy(student, teacher, "distill"));
+    }
+
+    /// <summary>
+    /// <paramref name="loss"/> + Σ_l MSE(h_s, h_t) over every hidden state (embedding output included),
+    /// padding zeroed on both sides; added one state at a time, in order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The outputs differ in depth or in a hidden state's shape.</exception>
+    public static Tensor AddHiddenMse(Tensor loss, BertOutput student, BertOutput teacher, BertBatch batch, string method)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(batch);
+        if (student.HiddenStates.Count != teacher.HiddenStates.Count)
+            throw new ArgumentException($"{method}: the student has {student.HiddenStates.Count - 1} layers and the teacher {teacher.HiddenStates.Count - 1}; they must match.");
+        Tensor? mask = null;
         for (int l = 0; l < student.HiddenStates.Count; l++)
         {
             Tensor hs = student.HiddenStates[l], ht = teacher.HiddenStates[l];
-            if (!hs.Shape.SequenceEqual(ht.Shape)) throw new ArgumentException($"distill: hidden state {l} is {hs} in the student and {ht} in the teacher.");
-            hiddenMask ??= TokenMask(batch, hs.Dim(-1));
-            loss = Ops.Add(loss, Ops.Mse(Ops.Mul(hs, hiddenMask), Ops.Mul(ht, hiddenMask)));
+            if (!hs.Shape.SequenceEqual(ht.Shape)) throw new ArgumentException($"{method}: hidden state {l} is {hs} in the student and {ht} in the teacher.");
+            mask ??= TokenMask(batch, hs.Dim(-1));
+            loss = Ops.Add(loss, Ops.Mse(Ops.Mul(hs, mask), Ops.Mul(ht, mask)));
         }
+        return loss;
+    }
+
+    /// <summary>
+    /// <paramref name="loss"/> + Σ_l MSE(scores_s, scores_t) over every layer's pre-softmax scores,
+    /// entries with a padding query or key zeroed on both sides; added one layer at a time, in order.
+    /// </summary>
+    /// <exception cref="ArgumentException">A layer's scores differ in shape (e.g. another number of heads).</exception>
+    public static Tensor AddAttentionMse(Tensor loss, BertOutput student, BertOutput teacher, BertBatch batch, string method)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        ArgumentNullException.ThrowIfNull(batch);
+        Tensor? mask = null;
         for (int l = 0; l < student.AttentionScores.Count; l++)
         {
             Tensor ss = student.AttentionScores[l], st = teacher.AttentionScores[l];
-            if (!ss.Shape.SequenceEqual(st.Shape)) throw new ArgumentException($"distill: attention scores {l} are {ss} in the student and {st} in the teacher.");
-            scoreMask ??= PairMask(batch, ss.Dim(1));
-            loss = Ops.Add(loss, Ops.Mse(Ops.Mul(ss, scoreMask), Ops.Mul(st, scoreMask)));
+            if (!ss.Shape.SequenceEqual(st.Shape))
+                throw new ArgumentException($"{method}: attention scores {l} are {ss} in the student and {st} in the teacher (attention distillation needs the same heads).");
+            mask ??= PairMask(batch, ss.Dim(1));
+            loss = Ops.Add(loss, Ops.Mse(Ops.Mul(ss, mask), Ops.Mul(st, mask)));
         }
-        Tensor teacherProbabilities;
-        using (Tape.NoGrad()) teacherProbabilities = Ops.Softmax(tLogits.Detach());
-        return Ops.Add(loss, Ops.SoftCrossEntropy(sLogits, teacherProbabilities));
+        return loss;
+    }
+
+    /// <summary>Soft cross-entropy of the student's logits against the teacher's softmax (T = 1; the teacher side is not recorded).</summary>
+    /// <exception cref="ArgumentException">A model has no classifier, or the logits differ in shape.</exception>
+    public static Tensor SoftCrossEntropy(BertOutput student, BertOutput teacher, string method)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        Tensor sLogits = student.Logits ?? throw new ArgumentException($"{method}: the student has no classifier.");
+        Tensor tLogits = teacher.Logits ?? throw new ArgumentException($"{method}: the teacher has no classifier.");
+        if (!sLogits.Shape.SequenceEqual(tLogits.Shape))
+            throw new ArgumentException($"{method}: student logits {sLogits} and teacher logits {tLogits} differ in shape.");
+        Tensor probabilities;
+        using (Tape.NoGrad()) probabilities = Ops.Softmax(tLogits.Detach());
+        return Ops.SoftCrossEntropy(sLogits, probabilities);
     }
 
     /// <summary>[B, L, H]: 1 for real tokens, 0 for padding.</summary>

@@ -23,46 +23,10 @@ public static class BiBertExporter
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        // The FP32 exporter owns the metadata (architecture, labels, tokenizer, provenance); read it
-        // back, then change only the attention, the schemes and the method.
-        EbmMetadata m;
-        using (EbmFile fp32 = EbmFile.Load(EbmExporter.Build(model, vocabulary, scores, task).ToArray())) m = fp32.Metadata;
         var layer = new LayerScheme { WeightBits = 1, ActivationBits = 1, Method = QuantMethod.BiBert };
-        var metadata = m with
-        {
-            Architecture = m.Architecture with { Attention = AttentionKind.BiAttention },
-            Layers = [.. Enumerable.Repeat(layer, model.Config.Layers)],
-            Provenance = m.Provenance! with
-            {
-                Method = QuantMethod.BiBert,
-                Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", "bibert W1A1 export", StringComparison.Ordinal),
-            },
-        };
-        var writer = new EbmWriter(metadata, vocabulary);
-        var linears = new HashSet<string>(StringComparer.Ordinal) { "pooler" };
-        for (int i = 0; i < model.Config.Layers; i++)
-        {
-            foreach (string name in LinearNames) linears.Add($"layer.{i}.{name}");
-        }
-        foreach ((string name, Autograd.Tensor p) in model.NamedParameters())
-        {
-            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
-            if (name == "embeddings.word")
-            {
-                LinearExporter.AddBinaryRows(writer, name, p.Data, p.Dim(0), p.Dim(1));
-            }
-            else if (name.EndsWith(".weight", StringComparison.Ordinal) && linears.Contains(name[..^".weight".Length]))
-            {
-                LinearExporter.AddWeight(writer, name, LinearScheme.W1A1, p.Data, p.Dim(0), p.Dim(1));
-            }
-            else
-            {
-                writer.AddF32(name, p.Shape, p.Data);
-            }
-        }
-        return writer;
+        EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer, "bibert W1A1 export", AttentionKind.BiAttention);
+        return StudentExport.Write(metadata, vocabulary, model, StudentExport.EncoderAndPoolerWeights(model),
+            static (w, name, p) => LinearExporter.AddBinaryRows(w, name, p.Data, p.Dim(0), p.Dim(1)),
+            static (w, name, p) => LinearExporter.AddWeight(w, name, LinearScheme.W1A1, p.Data, p.Dim(0), p.Dim(1)));
     }
-
-    private static readonly string[] LinearNames =
-        ["attention.query", "attention.key", "attention.value", "attention.output", "ffn.in", "ffn.out"];
 }

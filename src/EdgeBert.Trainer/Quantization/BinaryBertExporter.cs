@@ -37,45 +37,12 @@ public static class BinaryBertExporter
         if (activationBits == 8 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not null))
             throw new ArgumentException("binarybert export: a W1A8 model has no static activation steps (act_scale); was it trained at A4?");
         BertConfig c = model.Config;
-        EbmMetadata m;
-        // The FP32 exporter owns the metadata (architecture with headSize and activation, labels,
-        // tokenizer, provenance): read it back, then change only the schemes and the method.
-        using (EbmFile file = EbmFile.Load(EbmExporter.Build(model, vocabulary, scores, task).ToArray())) m = file.Metadata;
         var layer = new LayerScheme { WeightBits = 1, ActivationBits = activationBits, Method = QuantMethod.BinaryBert };
-        var metadata = m with
-        {
-            Layers = [.. Enumerable.Repeat(layer, c.Layers)],
-            Provenance = m.Provenance! with
-            {
-                Method = QuantMethod.BinaryBert,
-                TeacherScore = teacherScore,
-                Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", $"binarybert W1A{activationBits} export (ternary weight splitting, {c.Heads}×{c.AttentionHeadSize} attention, FFN {c.Ffn})", StringComparison.Ordinal),
-            },
-        };
-        var writer = new EbmWriter(metadata, vocabulary);
-        var linears = BinaryBertQuantization.Linears(model).ToHashSet();
-        var byWeight = new Dictionary<Autograd.Tensor, Linear>();
-        foreach (Linear l in linears)
-        {
-            byWeight[l.Weight] = l;
-            byWeight[l.WeightSplit!] = l;
-        }
-        foreach ((string name, Autograd.Tensor p) in model.NamedParameters())
-        {
-            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
-            if (p == model.Embeddings.Word.Weight || p == model.Embeddings.Word.WeightSplit)
-            {
-                LinearExporter.AddBinaryBwn(writer, name, p.Data, p.Dim(0), p.Dim(1), perRow: true);
-            }
-            else if (byWeight.ContainsKey(p))
-            {
-                LinearExporter.AddBinaryBwn(writer, name, p.Data, p.Dim(0), p.Dim(1), perRow: false);
-            }
-            else
-            {
-                writer.AddF32(name, p.Shape, p.Data);
-            }
-        }
-        return writer;
+        EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer,
+            $"binarybert W1A{activationBits} export (ternary weight splitting, {c.Heads}×{c.AttentionHeadSize} attention, FFN {c.Ffn})", teacherScore: teacherScore);
+        var linears = BinaryBertQuantization.Linears(model).ToList();
+        return StudentExport.Write(metadata, vocabulary, model, linears.Select(l => l.Weight).Concat(linears.Select(l => l.WeightSplit!)),
+            static (w, name, p) => LinearExporter.AddBinaryBwn(w, name, p.Data, p.Dim(0), p.Dim(1), perRow: true),
+            static (w, name, p) => LinearExporter.AddBinaryBwn(w, name, p.Data, p.Dim(0), p.Dim(1), perRow: false));
     }
 }

@@ -35,32 +35,12 @@ public static class ProgressiveExporter
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(vocabulary);
         LinearScheme scheme = step.Scheme;
-        // The FP32 exporter owns the metadata (architecture, labels, tokenizer, provenance); read it
-        // back rather than duplicate it, then change only the schemes and the method.
-        EbmMetadata m;
-        using (EbmFile fp32 = EbmFile.Load(EbmExporter.Build(model, vocabulary, scores, task).ToArray())) m = fp32.Metadata;
         var layer = LinearSchemes.ToLayer(scheme, QuantMethod.TwoStage);
-        var metadata = m with
-        {
-            Architecture = m.Architecture with { Attention = AttentionKind.Softmax },
-            Layers = [.. Enumerable.Repeat(layer, model.Config.Layers)],
-            Provenance = m.Provenance! with
-            {
-                Method = QuantMethod.TwoStage,
-                TeacherScore = teacherScore,
-                Notes = (m.Provenance.Notes ?? "").Replace("fp32 export", $"two-stage progressive {LinearSchemes.Name(scheme).ToUpperInvariant()} export (BWN per-tensor alpha)", StringComparison.Ordinal),
-            },
-        };
-        var writer = new EbmWriter(metadata, vocabulary);
-        var weights = new HashSet<Autograd.Tensor>(ProgressiveQuantization.QuantizedLinears(model).Select(l => l.Weight), ReferenceEqualityComparer.Instance);
-        foreach ((string name, Autograd.Tensor p) in model.NamedParameters())
-        {
-            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
-            if (ReferenceEquals(p, model.Embeddings.Word.Weight)) LinearExporter.AddBinaryRows(writer, name, p.Data, p.Dim(0), p.Dim(1));
-            else if (weights.Contains(p)) AddBinaryTensor(writer, name, p.Data, p.Dim(0), p.Dim(1));
-            else writer.AddF32(name, p.Shape, p.Data);
-        }
-        return writer;
+        EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer,
+            $"two-stage progressive {LinearSchemes.Name(scheme).ToUpperInvariant()} export (BWN per-tensor alpha)", AttentionKind.Softmax, teacherScore);
+        return StudentExport.Write(metadata, vocabulary, model, ProgressiveQuantization.QuantizedLinears(model).Select(l => l.Weight),
+            static (w, name, p) => LinearExporter.AddBinaryRows(w, name, p.Data, p.Dim(0), p.Dim(1)),
+            static (w, name, p) => AddBinaryTensor(w, name, p.Data, p.Dim(0), p.Dim(1)));
     }
 
     /// <summary>

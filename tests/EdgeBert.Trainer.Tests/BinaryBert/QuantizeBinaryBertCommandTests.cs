@@ -8,53 +8,16 @@ using EdgeBert.Trainer.Tests.Training;
 
 namespace EdgeBert.Trainer.Tests.BinaryBert;
 
-/// <summary><c>edgebert-train quantize --method binarybert</c> end to end on the tiny task: stages, skip on rerun, resume, export, bad input.</summary>
+/// <summary><c>edgebert-Train quantize --method binarybert</c> end to end on the tiny task: stages, skip on rerun, resume, export, bad input.</summary>
 [TestFixture]
-public sealed class QuantizeBinaryBertCommandTests
+public sealed class QuantizeBinaryBertCommandTests : EdgeBert.Trainer.Tests.Distillation.TinyTeacherFixture
 {
     private static readonly string[] Stages = ["width", "ternary-a", "ternary-b", "split", "binary-a", "binary-b"];
-
-    private int savedThreads;
-    private TempDirectory dir = null!;
-    private string vocab = "", train = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        savedThreads = TrainerThreads.Count;
-        dir = new TempDirectory();
-        vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
-        train = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        TrainerThreads.Count = savedThreads;
-        dir.Dispose();
-    }
-
-    private static (int Exit, string Output) Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
-    {
-        var console = new CommandTestConsole();
-        int exit = CommandTestConsole.Run(create(console.Console), args);
-        return (exit, console.Output);
-    }
-
-    private string Teacher()
-    {
-        string run = Path.Combine(dir.Path, "teacher");
-        (int exit, string output) = Run(FinetuneCommand.Create,
-            ["--train", train, "--dev", train, "--vocab", vocab, "--out", run, "--epochs", "30", "--batch-size", "4", "--lr", "1e-2", "--dropout", "0",
-             "--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"]);
-        Assert.That(exit, Is.EqualTo(0), output);
-        return Path.Combine(run, "best");
-    }
 
     /// <summary>The tiny run's options; an option in <paramref name="extra"/> replaces the default one of that name.</summary>
     private string[] Args(string teacher, string run, params string[] extra)
     {
-        string[] defaults = ["--method", "binarybert", "--teacher", teacher, "--train", train, "--dev", train, "--test", train, "--out", run,
+        string[] defaults = ["--method", "binarybert", "--teacher", teacher, "--train", Train, "--dev", Train, "--test", Train, "--out", run,
             "--epochs", "2", "--batch-size", "4", "--lr", "2e-3", "--binary-lr", "2e-3", "--width-lr", "2e-3", "--threads", "1", "--seed", "3", "--task", "tiny"];
         var args = new List<string>();
         for (int i = 0; i < defaults.Length; i += 2)
@@ -69,7 +32,7 @@ public sealed class QuantizeBinaryBertCommandTests
     public void RunsEveryStageExportsAndSkipsDoneStagesOnRerun(int bits)
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "student");
+        string run = Path.Combine(Dir.Path, "student");
         (int exit, string output) = Run(QuantizeCommand.Create, Args(teacher, run, "--activation-bits", bits.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.That(exit, Is.EqualTo(0), output);
         foreach (string stage in Stages) Assert.That(File.Exists(Path.Combine(run, stage, "done")), Is.True, $"{stage} done\n{output}");
@@ -104,7 +67,7 @@ public sealed class QuantizeBinaryBertCommandTests
     public void AnInterruptedStageResumes()
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "student");
+        string run = Path.Combine(Dir.Path, "student");
         (int exit, string output) = Run(QuantizeCommand.Create, Args(teacher, run, "--stop-after", "1"));
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("stage width stopped after step 1").And.Contain("--resume"));
@@ -119,7 +82,7 @@ public sealed class QuantizeBinaryBertCommandTests
     public void WithoutLrTheTernaryStagesUseBinaryBertsBaseLearningRate()
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "student");
+        string run = Path.Combine(Dir.Path, "student");
         var args = Args(teacher, run, "--max-steps", "1").ToList();
         args.RemoveRange(args.IndexOf("--lr"), 2);
         (int exit, string output) = Run(QuantizeCommand.Create, [.. args]);
@@ -132,7 +95,7 @@ public sealed class QuantizeBinaryBertCommandTests
     [Test]
     public void BadOptionsExitOneWithAClearMessage()
     {
-        string run = Path.Combine(dir.Path, "student");
+        string run = Path.Combine(Dir.Path, "student");
         string teacher = Teacher();
         foreach ((string[] extra, string message) in new[]
         {
@@ -146,7 +109,7 @@ public sealed class QuantizeBinaryBertCommandTests
             Assert.That(exit, Is.EqualTo(1), string.Join(" ", extra));
             Assert.That(output, Does.Contain(message), output);
         }
-        (int e2, string o2) = Run(QuantizeCommand.Create, Args(Path.Combine(dir.Path, "missing"), run));
+        (int e2, string o2) = Run(QuantizeCommand.Create, Args(Path.Combine(Dir.Path, "missing"), run));
         Assert.That(e2, Is.EqualTo(1), o2);
     }
 }

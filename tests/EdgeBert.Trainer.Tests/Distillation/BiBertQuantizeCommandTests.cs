@@ -8,57 +8,21 @@ using EdgeBert.Trainer.Tests.Training;
 
 namespace EdgeBert.Trainer.Tests.Distillation;
 
-/// <summary><c>edgebert-train quantize --method bibert</c> end to end on the tiny task, and its resume.</summary>
+/// <summary><c>edgebert-Train quantize --method bibert</c> end to end on the tiny task, and its resume.</summary>
 [TestFixture]
-public sealed class BiBertQuantizeCommandTests
+public sealed class BiBertQuantizeCommandTests : TinyTeacherFixture
 {
-    private static readonly string[] TinySize = ["--layers", "2", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"];
-
-    private int savedThreads;
-    private TempDirectory dir = null!;
-    private string vocab = "", train = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        savedThreads = TrainerThreads.Count;
-        dir = new TempDirectory();
-        vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
-        train = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        TrainerThreads.Count = savedThreads;
-        dir.Dispose();
-    }
-
-    private static (int Exit, string Output) Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
-    {
-        var console = new CommandTestConsole();
-        int exit = CommandTestConsole.Run(create(console.Console), args);
-        return (exit, console.Output);
-    }
-
-    private string Teacher()
-    {
-        string run = Path.Combine(dir.Path, "teacher");
-        (int exit, string output) = Run(FinetuneCommand.Create,
-            ["--train", train, "--dev", train, "--vocab", vocab, "--out", run, "--epochs", "30", "--batch-size", "4", "--lr", "1e-2", "--dropout", "0", .. TinySize]);
-        Assert.That(exit, Is.EqualTo(0), output);
-        return Path.Combine(run, "best");
-    }
+    protected override int TeacherLayers => 2;
 
     private string[] Quantize(string teacher, string run, params string[] extra) =>
-        ["--method", "bibert", "--teacher", teacher, "--train", train, "--dev", train, "--test", train, "--out", run,
+        ["--method", "bibert", "--teacher", teacher, "--train", Train, "--dev", Train, "--test", Train, "--out", run,
          "--epochs", "6", "--batch-size", "4", "--lr", "2e-3", "--threads", "1", "--seed", "3", "--task", "tiny", .. extra];
 
     [Test]
     public void BiBertDistilsExportsAndChecksRuntimeParity()
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "student");
+        string run = Path.Combine(Dir.Path, "student");
         (int exit, string output) = Run(QuantizeCommand.Create, Quantize(teacher, run));
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("quantize (bibert, W1A1)").And.Contain("test (8 examples, quantized)").And.Contain("W1A1 model"));
@@ -79,7 +43,7 @@ public sealed class BiBertQuantizeCommandTests
         Assert.That(correct / 8.0, Is.EqualTo(scores.Test["accuracy"]), "the runtime scores the export as the trainer scored its quantized student (seed 3)");
 
         // `parity` recognises a bibert .ebm and runs the checkpoint's quantized forward.
-        (exit, output) = Run(ParityCommand.Create, "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", train, "--threads", "1");
+        (exit, output) = Run(ParityCommand.Create, "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", Train, "--threads", "1");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("8/8").And.Contain("parity: PASS"));
     }
@@ -88,7 +52,7 @@ public sealed class BiBertQuantizeCommandTests
     public void AnInterruptedRunResumesToTheSameStudent()
     {
         string teacher = Teacher();
-        string whole = Path.Combine(dir.Path, "whole"), parts = Path.Combine(dir.Path, "parts");
+        string whole = Path.Combine(Dir.Path, "whole"), parts = Path.Combine(Dir.Path, "parts");
         (int exit, string output) = Run(QuantizeCommand.Create, Quantize(teacher, whole));
         Assert.That(exit, Is.EqualTo(0), output);
         (exit, output) = Run(QuantizeCommand.Create, Quantize(teacher, parts, "--stop-after", "5"));
@@ -106,14 +70,14 @@ public sealed class BiBertQuantizeCommandTests
     [Test]
     public void BadInputExitsOneWithAClearMessage()
     {
-        string run = Path.Combine(dir.Path, "student");
-        (int exit, string output) = Run(QuantizeCommand.Create, Quantize(Path.Combine(dir.Path, "missing"), run));
+        string run = Path.Combine(Dir.Path, "student");
+        (int exit, string output) = Run(QuantizeCommand.Create, Quantize(Path.Combine(Dir.Path, "missing"), run));
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("error"));
 
         // An empty training file is refused with a message, before any training.
         string teacher = Teacher();
-        string empty = dir.Write("empty.jsonl", "");
+        string empty = Dir.Write("empty.jsonl", "");
         (exit, output) = Run(QuantizeCommand.Create, ["--method", "bibert", "--teacher", teacher, "--train", empty, "--out", run]);
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("empty").IgnoreCase);

@@ -8,55 +8,18 @@ using EdgeBert.Trainer.Tests.Training;
 
 namespace EdgeBert.Trainer.Tests.Distillation;
 
-/// <summary><c>edgebert-train quantize --method ternarybert</c> end to end on the tiny task.</summary>
+/// <summary><c>edgebert-Train quantize --method ternarybert</c> end to end on the tiny task.</summary>
 [TestFixture]
-public sealed class QuantizeCommandTests
+public sealed class QuantizeCommandTests : TinyTeacherFixture
 {
-    private static readonly string[] TinySize = ["--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"];
-
-    private int savedThreads;
-    private TempDirectory dir = null!;
-    private string vocab = "", train = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        savedThreads = TrainerThreads.Count;
-        dir = new TempDirectory();
-        vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
-        train = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        TrainerThreads.Count = savedThreads;
-        dir.Dispose();
-    }
-
-    private static (int Exit, string Output) Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
-    {
-        var console = new CommandTestConsole();
-        int exit = CommandTestConsole.Run(create(console.Console), args);
-        return (exit, console.Output);
-    }
-
-    private string Teacher()
-    {
-        string run = Path.Combine(dir.Path, "teacher");
-        (int exit, string output) = Run(FinetuneCommand.Create,
-            ["--train", train, "--dev", train, "--vocab", vocab, "--out", run, "--epochs", "30", "--batch-size", "4", "--lr", "1e-2", "--dropout", "0", .. TinySize]);
-        Assert.That(exit, Is.EqualTo(0), output);
-        return Path.Combine(run, "best");
-    }
 
     [Test]
     public void TernaryBertDistilsAndExportsAModelTheRuntimeClassifiesWith()
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "student");
+        string run = Path.Combine(Dir.Path, "student");
         (int exit, string output) = Run(QuantizeCommand.Create,
-            "--method", "ternarybert", "--teacher", teacher, "--train", train, "--dev", train, "--test", train, "--out", run,
+            "--method", "ternarybert", "--teacher", teacher, "--train", Train, "--dev", Train, "--test", Train, "--out", run,
             "--epochs", "10", "--batch-size", "4", "--lr", "2e-3", "--threads", "1", "--seed", "3", "--task", "tiny");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("test (8 examples, quantized)").And.Contain("model.ebm"));
@@ -76,7 +39,7 @@ public sealed class QuantizeCommandTests
         Assert.That(correct / 8.0, Is.EqualTo(scores.Test["accuracy"]), "the runtime scores the export as the trainer scored its quantized student (seed 3)");
 
         // The parity command rebuilds the quantized forward from the .ebm's method, so it checks the student, not its FP32 shadow.
-        (int parityExit, string parityOutput) = Run(ParityCommand.Create, "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", train, "--tolerance", "5e-2", "--threads", "1");
+        (int parityExit, string parityOutput) = Run(ParityCommand.Create, "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", Train, "--tolerance", "5e-2", "--threads", "1");
         Assert.That(parityExit, Is.EqualTo(0), parityOutput);
         Assert.That(parityOutput, Does.Contain("8/8 (100.00%)").And.Contain("parity: PASS"));
     }
@@ -84,12 +47,12 @@ public sealed class QuantizeCommandTests
     [Test]
     public void BadInputExitsOneWithAClearMessage()
     {
-        string run = Path.Combine(dir.Path, "student");
-        (int exit, string output) = Run(QuantizeCommand.Create, "--method", "nosuch", "--teacher", dir.Path, "--train", train, "--out", run);
+        string run = Path.Combine(Dir.Path, "student");
+        (int exit, string output) = Run(QuantizeCommand.Create, "--method", "nosuch", "--teacher", Dir.Path, "--train", Train, "--out", run);
         Assert.That(exit, Is.EqualTo(1));
         Assert.That(output, Does.Contain("ternarybert"));
-        (exit, output) = Run(QuantizeCommand.Create, "--teacher", Path.Combine(dir.Path, "missing"), "--train", train, "--out", run);
+        (exit, output) = Run(QuantizeCommand.Create, "--teacher", Path.Combine(Dir.Path, "missing"), "--train", Train, "--out", run);
         Assert.That(exit, Is.EqualTo(1), output);
-        Assert.That(Run(QuantizeCommand.Create, "--train", train, "--out", run).Exit, Is.Not.EqualTo(0), "--teacher is required");
+        Assert.That(Run(QuantizeCommand.Create, "--train", Train, "--out", run).Exit, Is.Not.EqualTo(0), "--teacher is required");
     }
 }

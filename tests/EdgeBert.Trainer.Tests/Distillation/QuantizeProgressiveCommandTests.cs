@@ -8,51 +8,14 @@ using EdgeBert.Trainer.Tests.Training;
 
 namespace EdgeBert.Trainer.Tests.Distillation;
 
-/// <summary><c>edgebert-train quantize --method progressive</c> end to end on the tiny task: chain, exports, resume, summary.</summary>
+/// <summary><c>edgebert-Train quantize --method progressive</c> end to end on the tiny task: chain, exports, resume, summary.</summary>
 [TestFixture]
-public sealed class QuantizeProgressiveCommandTests
+public sealed class QuantizeProgressiveCommandTests : TinyTeacherFixture
 {
-    private static readonly string[] TinySize = ["--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"];
     private static readonly string[] StageOne = ["w8", "w4", "w2", "w1"];
 
-    private int savedThreads;
-    private TempDirectory dir = null!;
-    private string vocab = "", train = "";
-
-    [SetUp]
-    public void SetUp()
-    {
-        savedThreads = TrainerThreads.Count;
-        dir = new TempDirectory();
-        vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
-        train = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
-    }
-
-    [TearDown]
-    public void TearDown()
-    {
-        TrainerThreads.Count = savedThreads;
-        dir.Dispose();
-    }
-
-    private static (int Exit, string Output) Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
-    {
-        var console = new CommandTestConsole();
-        int exit = CommandTestConsole.Run(create(console.Console), args);
-        return (exit, console.Output);
-    }
-
-    private string Teacher()
-    {
-        string run = Path.Combine(dir.Path, "teacher");
-        (int exit, string output) = Run(FinetuneCommand.Create,
-            ["--train", train, "--dev", train, "--vocab", vocab, "--out", run, "--epochs", "30", "--batch-size", "4", "--lr", "1e-2", "--dropout", "0", .. TinySize]);
-        Assert.That(exit, Is.EqualTo(0), output);
-        return Path.Combine(run, "best");
-    }
-
     private (int Exit, string Output) Progressive(string teacher, string run, params string[] extra) =>
-        Run(QuantizeCommand.Create, ["--method", "progressive", "--teacher", teacher, "--train", train, "--dev", train, "--test", train, "--out", run,
+        Run(QuantizeCommand.Create, ["--method", "progressive", "--teacher", teacher, "--train", Train, "--dev", Train, "--test", Train, "--out", run,
             "--batch-size", "4", "--lr", "2e-3", "--threads", "1", "--seed", "3", "--task", "tiny",
             .. extra.Contains("--epochs-per-step") ? extra : [.. extra, "--epochs-per-step", "2"]]);
 
@@ -60,7 +23,7 @@ public sealed class QuantizeProgressiveCommandTests
     public void ChainTrainsEveryStepExportsTheTargetsAndSkipsFinishedStepsOnRerun()
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "progressive");
+        string run = Path.Combine(Dir.Path, "progressive");
         (int exit, string output) = Progressive(teacher, run, "--targets", "w1a8,w1a1");
         Assert.That(exit, Is.EqualTo(0), output);
         string[] steps = [.. StageOne, "w1a8", "w1a1"];
@@ -106,7 +69,7 @@ public sealed class QuantizeProgressiveCommandTests
     public void AnInterruptedStepResumesToTheSameResultAsAnUninterruptedRun()
     {
         string teacher = Teacher();
-        string straight = Path.Combine(dir.Path, "straight"), interrupted = Path.Combine(dir.Path, "interrupted");
+        string straight = Path.Combine(Dir.Path, "straight"), interrupted = Path.Combine(Dir.Path, "interrupted");
         (int exit, string output) = Progressive(teacher, straight, "--targets", "w1a8");
         Assert.That(exit, Is.EqualTo(0), output);
 
@@ -128,15 +91,15 @@ public sealed class QuantizeProgressiveCommandTests
     public void BadProgressiveOptionsExitOneWithAClearMessage()
     {
         string teacher = Teacher();
-        string run = Path.Combine(dir.Path, "progressive");
+        string run = Path.Combine(Dir.Path, "progressive");
         (int exit, string output) = Progressive(teacher, run, "--targets", "w1a2");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("unknown target 'w1a2'"));
         (exit, output) = Progressive(teacher, run, "--epochs-per-step", "0");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("--epochs-per-step must be at least 1"));
-        string empty = dir.Write("empty.jsonl", "");
-        (exit, output) = Run(QuantizeCommand.Create, "--method", "progressive", "--teacher", teacher, "--train", train, "--test", empty, "--out", run, "--threads", "1");
+        string empty = Dir.Write("empty.jsonl", "");
+        (exit, output) = Run(QuantizeCommand.Create, "--method", "progressive", "--teacher", teacher, "--train", Train, "--test", empty, "--out", run, "--threads", "1");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("empty"));
         Assert.That(Directory.Exists(Path.Combine(run, "w8")), Is.False, "nothing was trained");
