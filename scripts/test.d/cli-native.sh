@@ -16,7 +16,7 @@ check "README main job: classify with the embedded default model" bash -c '
   [ ! -f models/default.ebm ] || artifacts/bin/edgebert classify "Win a free prize now" | grep -q "^spam"'
 check "start-up: no GC before the first result, every phase traced (EDGEBERT_TRACE_STARTUP)" bash -c '
   [ ! -f models/default.ebm ] || { trace=$(EDGEBERT_TRACE_STARTUP=1 artifacts/bin/edgebert classify "Win a free prize now" 2>&1 >/dev/null) &&
-    echo "$trace" | grep -q "model loaded" && echo "$trace" | tail -1 | grep -q "text classified and printed.*GCs gen0/1/2: 0/0/0"; }'
+    echo "$trace" | grep -q "model loaded" && echo "$trace" | tail -1 | grep -q "result printed.*GCs gen0/1/2: 0/0/0"; }'
 check "a damaged model is one error line and exit 1" bash -c '
   bad=$(mktemp) && head -c 3000 artifacts/sample.ebm > "$bad" && err=$(artifacts/bin/edgebert classify --model "$bad" hello 2>&1 >/dev/null); code=$?; rm -f "$bad"
   [ $code -eq 1 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] && echo "$err" | grep -q "^edgebert: error: "'

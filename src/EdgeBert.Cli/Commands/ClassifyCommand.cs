@@ -73,8 +73,9 @@ internal static class ClassifyCommand
                 {
                     long start = Stopwatch.GetTimestamp();
                     var result = session.Classify(text, logits);
+                    StartupTrace.Mark("text tokenized and classified");
                     Report(o, json, text, result, model.Labels, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    StartupTrace.Mark("text classified and printed");
+                    StartupTrace.Mark("result printed");
                 }
             }
             catch (ArgumentException ex)

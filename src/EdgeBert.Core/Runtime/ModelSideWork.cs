@@ -47,8 +47,16 @@ internal sealed class ModelSideWork
                 Verify();
                 if (_verifyFailure is null) BuildVocabulary();
             }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "edgebert-load" };
-            _thread.Start();
-            return;
+            try
+            {
+                _thread.Start();
+                return;
+            }
+            catch (Exception e) when (e is ThreadStartException or OutOfMemoryException)
+            {
+                // No second thread to be had (a process at its thread limit): do it all here.
+                _thread = null;
+            }
         }
         Verify();
         _verifyFailure?.Throw();
