@@ -167,15 +167,9 @@ internal static class QuantizeBinaryBertCommand
         string ebm = Path.Combine(outDir, "model.ebm");
         BinaryBertExporter.Build(binary, tokens, r.ActivationBits, scores, r.Task, teacherScore).WriteTo(ebm);
         ui.MarkupLine(Markup.Escape($"best binary student (step {scores.Step}): {best}; W1A{r.ActivationBits} model: {ebm}"));
-        if (paritySet.Count > 0)
-        {
-            // The acceptance check: the runtime on the exported file against the trainer's quantized forward.
-            using var runtime = EdgeBert.Runtime.Model.Load(ebm);
-            ParityReport parity = RuntimeParity.Compare(binary, runtime, paritySet, r.BatchSize);
-            string verdict = parity.Passed ? "passed" : "FAILED";
-            ui.MarkupLine(Markup.Escape($"runtime parity ({(r.Test is null ? "dev" : "test")}): {verdict}, {parity.Agreements}/{parity.Count} same predictions, " +
-                $"max |Δlogit| {parity.MaxAbsoluteDelta:g3} (relative {parity.MaxRelativeDelta:g3}, tolerance {parity.Tolerance:g3})"));
-        }
+        // The acceptance check: the runtime on the exported file against the trainer's quantized forward.
+        bool agrees = QuantizedParityStep.Run(ui, binary, ebm, paritySet, r.Test is null ? "dev" : "test", outDir, r.BatchSize, TrainerThreads.Count);
+        if (!agrees) return Program.ExitBadInput;
         return Program.ExitOk;
     }
 

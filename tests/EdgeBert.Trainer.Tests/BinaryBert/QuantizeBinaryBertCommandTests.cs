@@ -37,7 +37,7 @@ public sealed class QuantizeBinaryBertCommandTests : EdgeBert.Trainer.Tests.Dist
         Assert.That(exit, Is.EqualTo(0), output);
         foreach (string stage in Stages) Assert.That(File.Exists(Path.Combine(run, stage, "done")), Is.True, $"{stage} done\n{output}");
         Assert.That(output, Does.Contain("kept 1 of 2 heads").And.Contain($"test (8 examples, W1A{bits})").And.Contain("model.ebm"));
-        Assert.That(output, Does.Contain("runtime parity (test): passed, 8/8 same predictions").And.Contain("test (8 examples, FP32 teacher)"));
+        Assert.That(output, Does.Contain("runtime parity on the test split").And.Contain("8/8 (100.00%)").And.Contain("parity: PASS").And.Contain("test (8 examples, FP32 teacher)"));
         Assert.That(File.ReadAllText(Path.Combine(run, "width", "importance.json")), Does.StartWith("{\"heads\":[["));
         string ebm = Path.Combine(run, "model.ebm");
         using (EbmFile file = EbmFile.Open(ebm))
