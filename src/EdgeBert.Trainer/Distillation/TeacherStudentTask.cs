@@ -13,14 +13,11 @@ namespace EdgeBert.Trainer.Distillation;
 public abstract class TeacherStudentTask : ITrainingTask
 {
     private readonly BertModel teacher;
-    private readonly IReadOnlyList<EncodedExample> train;
     private readonly IReadOnlyList<EncodedExample> dev;
     private readonly int batchSize;
-    private readonly long seed;
     private readonly int padId;
     private readonly int classes;
-    private int cachedEpoch = -1;
-    private IReadOnlyList<BertBatch> cached = [];
+    private readonly ShuffledEpochs epochs;
 
     /// <summary>A task distilling <paramref name="teacher"/> on <paramref name="train"/>, scored on <paramref name="dev"/>.</summary>
     /// <param name="name">How error messages name the method (e.g. <c>distill</c>, <c>binarybert</c>).</param>
@@ -41,18 +38,16 @@ public abstract class TeacherStudentTask : ITrainingTask
         if (teacher.Classifier is null) throw new ArgumentException($"{name}: the teacher has no classifier (no labels in its config).");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         this.teacher = teacher;
-        this.train = train;
         this.dev = dev;
         this.batchSize = batchSize;
-        this.seed = seed;
         this.padId = padId;
         classes = teacher.Config.Labels.Count;
         Metric = metric;
-        BatchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        epochs = new ShuffledEpochs(train, batchSize, seed, padId);
     }
 
     /// <inheritdoc />
-    public int BatchesPerEpoch { get; }
+    public int BatchesPerEpoch => epochs.BatchesPerEpoch;
 
     /// <inheritdoc />
     public string Metric { get; }
@@ -61,15 +56,7 @@ public abstract class TeacherStudentTask : ITrainingTask
     public bool HasDev => dev.Count > 0;
 
     /// <inheritdoc />
-    public IReadOnlyList<BertBatch> EpochBatches(int epoch)
-    {
-        if (epoch != cachedEpoch)
-        {
-            cached = BatchPlanner.Collate(train, BatchPlanner.Plan(train, batchSize, TrainingRandom.Derive(seed, epoch)), padId);
-            cachedEpoch = epoch;
-        }
-        return cached;
-    }
+    public IReadOnlyList<BertBatch> EpochBatches(int epoch) => epochs.For(epoch);
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">Student and teacher outputs differ in depth or shape.</exception>

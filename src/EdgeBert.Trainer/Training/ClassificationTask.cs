@@ -6,14 +6,11 @@ namespace EdgeBert.Trainer.Training;
 /// <summary>Sequence classification fine-tuning: cross-entropy of the classifier logits.</summary>
 public sealed class ClassificationTask : ITrainingTask
 {
-    private readonly IReadOnlyList<EncodedExample> train;
     private readonly IReadOnlyList<EncodedExample> dev;
     private readonly int batchSize;
-    private readonly long seed;
     private readonly int padId;
     private readonly int classes;
-    private int cachedEpoch = -1;
-    private IReadOnlyList<BertBatch> cached = [];
+    private readonly ShuffledEpochs epochs;
 
     /// <summary>A task over encoded examples; <paramref name="metric"/> is accuracy, f1 or mcc.</summary>
     /// <exception cref="ArgumentException">No training examples, fewer than 2 classes, or an unknown metric.</exception>
@@ -25,18 +22,16 @@ public sealed class ClassificationTask : ITrainingTask
         if (classes < 2) throw new ArgumentException($"finetune: need at least 2 classes, got {classes}.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (metric is not ("accuracy" or "f1" or "mcc")) throw new ArgumentException($"Unknown metric '{metric}'; use accuracy, f1 or mcc.");
-        this.train = train;
         this.dev = dev;
         this.classes = classes;
         this.batchSize = batchSize;
-        this.seed = seed;
         this.padId = padId;
         Metric = metric;
-        BatchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        epochs = new ShuffledEpochs(train, batchSize, seed, padId);
     }
 
     /// <inheritdoc />
-    public int BatchesPerEpoch { get; }
+    public int BatchesPerEpoch => epochs.BatchesPerEpoch;
 
     /// <inheritdoc />
     public string Metric { get; }
@@ -45,16 +40,7 @@ public sealed class ClassificationTask : ITrainingTask
     public bool HasDev => dev.Count > 0;
 
     /// <inheritdoc />
-    public IReadOnlyList<BertBatch> EpochBatches(int epoch)
-    {
-        if (epoch != cachedEpoch)
-        {
-            cached = BatchPlanner.Collate(train, BatchPlanner.Plan(train, batchSize, TrainingRandom.Derive(seed, epoch)), padId);
-            cachedEpoch = epoch;
-        }
-
-        return cached;
-    }
+    public IReadOnlyList<BertBatch> EpochBatches(int epoch) => epochs.For(epoch);
 
     /// <inheritdoc />
     public Tensor Loss(BertModel model, BertBatch batch, int epoch, int index)

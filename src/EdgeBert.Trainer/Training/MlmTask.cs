@@ -10,14 +10,12 @@ namespace EdgeBert.Trainer.Training;
 /// </summary>
 public sealed class MlmTask : ITrainingTask
 {
-    private readonly IReadOnlyList<EncodedExample> train;
     private readonly IReadOnlyList<EncodedExample> dev;
     private readonly MlmMasker masker;
     private readonly int batchSize;
     private readonly long seed;
     private readonly int padId;
-    private int cachedEpoch = -1;
-    private IReadOnlyList<BertBatch> cached = [];
+    private readonly ShuffledEpochs epochs;
 
     /// <summary>A task over packed sequences.</summary>
     /// <exception cref="ArgumentException">No training sequences.</exception>
@@ -28,17 +26,16 @@ public sealed class MlmTask : ITrainingTask
         ArgumentNullException.ThrowIfNull(masker);
         if (train.Count == 0) throw new ArgumentException("pretrain: the corpus gave no training sequences.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        this.train = train;
         this.dev = dev;
         this.masker = masker;
         this.batchSize = batchSize;
         this.seed = seed;
         this.padId = padId;
-        BatchesPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        epochs = new ShuffledEpochs(train, batchSize, seed, padId);
     }
 
     /// <inheritdoc />
-    public int BatchesPerEpoch { get; }
+    public int BatchesPerEpoch => epochs.BatchesPerEpoch;
 
     /// <inheritdoc />
     public string Metric => "neg_loss";
@@ -47,16 +44,7 @@ public sealed class MlmTask : ITrainingTask
     public bool HasDev => dev.Count > 0;
 
     /// <inheritdoc />
-    public IReadOnlyList<BertBatch> EpochBatches(int epoch)
-    {
-        if (epoch != cachedEpoch)
-        {
-            cached = BatchPlanner.Collate(train, BatchPlanner.Plan(train, batchSize, TrainingRandom.Derive(seed, epoch)), padId);
-            cachedEpoch = epoch;
-        }
-
-        return cached;
-    }
+    public IReadOnlyList<BertBatch> EpochBatches(int epoch) => epochs.For(epoch);
 
     /// <inheritdoc />
     public Tensor Loss(BertModel model, BertBatch batch, int epoch, int index) =>
