@@ -20,7 +20,7 @@ public static class PretrainCommand
     {
         var corpus = new Option<string[]>("--corpus")
         {
-            Description = "Text corpus: .txt files or directories (their *.txt files, recursively).",
+            Description = "Text corpus: .txt files or directories (their *.txt files, recursively), or .jsonl task files (their texts; labels ignored).",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
@@ -57,7 +57,7 @@ public static class PretrainCommand
                     ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm."]);
                 }
 
-                var sequences = ExampleEncoder.PackCorpus(parse.GetValue(corpus)!.SelectMany(path => TextCorpusReader.Read(path)), ExampleEncoder.Tokenizer(vocabulary, config), config.MaxSequenceLength);
+                var sequences = ExampleEncoder.PackCorpus(parse.GetValue(corpus)!.SelectMany(path => CorpusTexts.Read(path)), ExampleEncoder.Tokenizer(vocabulary, config), config.MaxSequenceLength);
                 int devCount = sequences.Count >= 20 ? (int)Math.Round(sequences.Count * dev) : 0;
                 // The held-out sequences are the corpus's last ones: no overlap with training text.
                 var trainSet = sequences.Take(sequences.Count - devCount).ToList();

@@ -77,6 +77,8 @@ public static class VocabCommand
         return command;
     }
 
+    private static readonly TextCorpusOptions LineUnits = new() { Unit = CorpusUnit.Line };
+
     private static int Run(IAnsiConsole ui, string[] corpusPaths, string outPath, WordPieceTrainerOptions options)
     {
         var trainer = new WordPieceTrainer(options);
@@ -87,7 +89,8 @@ public static class VocabCommand
             var counting = ctx.AddTask("Counting words", maxValue: files.Count);
             foreach (var file in files)
             {
-                foreach (var text in Texts(file))
+                // Lines, not paragraphs: word counts do not depend on the unit and lines stream in less memory.
+                foreach (var text in CorpusTexts.Read(file, LineUnits))
                 {
                     trainer.Add(text);
                 }
@@ -101,26 +104,5 @@ public static class VocabCommand
         ui.MarkupLine($"{files.Count} files, {trainer.DistinctWords} distinct words: wrote {vocab.Count} tokens to " +
                       $"{Markup.Escape(outPath)}");
         return 0;
-    }
-
-    private static IEnumerable<string> Texts(string file)
-    {
-        if (file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
-        {
-            foreach (var example in JsonlTaskFile.Read(file))
-            {
-                yield return example.Text;
-                if (example.TextPair is not null)
-                {
-                    yield return example.TextPair;
-                }
-            }
-            yield break;
-        }
-        // Lines, not paragraphs: word counts do not depend on the unit and lines stream in less memory.
-        foreach (var line in TextCorpusReader.Read(file, new TextCorpusOptions { Unit = CorpusUnit.Line }))
-        {
-            yield return line;
-        }
     }
 }

@@ -88,6 +88,28 @@ public class TrainingCommandTests
     }
 
     [Test]
+    public void Pretrain_OnATaskFilesTexts_ContinuesFromAModel()
+    {
+        string first = Path.Combine(dir.Path, "pre");
+        (int exit, string output) = Run(PretrainCommand.Create,
+            ["--corpus", train, "--vocab", vocab, "--out", first, "--max-steps", "2", "--batch-size", "4", .. TinySize]);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"pretrain: [1-9]\d* train"), "the JSONL texts are the corpus");
+
+        string adapted = Path.Combine(dir.Path, "adapted");
+        (exit, output) = Run(PretrainCommand.Create,
+            "--corpus", train, "--init", Path.Combine(first, "best"), "--out", adapted, "--max-steps", "2", "--batch-size", "4", "--threads", "1");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(ModelDirectory.ReadConfig(Path.Combine(adapted, "best")).Hidden, Is.EqualTo(16));
+
+        string broken = dir.Write("broken.jsonl", "{\"text\": \"fine\", \"label\": 0}\nnot json\n");
+        (exit, output) = Run(PretrainCommand.Create,
+            "--corpus", broken, "--vocab", vocab, "--out", Path.Combine(dir.Path, "broken"), "--max-steps", "2", "--threads", "1");
+        Assert.That(exit, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("broken.jsonl"));
+    }
+
+    [Test]
     public void Import_WritesAModelDirectoryThatEvaluates()
     {
         string hf = Path.Combine(dir.Path, "hf");
