@@ -13,33 +13,16 @@ namespace EdgeBert.Trainer.Tests.BinaryBert;
 /// predictions on every sequence and logits within a tolerance.
 /// </summary>
 [TestFixture]
-public sealed class BinaryBertRoundTripTests
+public sealed class BinaryBertRoundTripTests : PinnedTrainerThreads
 {
     private const long Seed = 7;
-    private int savedThreads;
-
-    [SetUp]
-    public void PinThreads()
-    {
-        savedThreads = TrainerThreads.Count;
-        TrainerThreads.Count = 2;
-    }
-
-    [TearDown]
-    public void RestoreThreads() => TrainerThreads.Count = savedThreads;
 
     private static BertConfig Config() => Tiny.Config() with { Layers = 2 };
 
     private static TrainingOptions Options(int epochs, float lr) =>
         new() { Epochs = epochs, LearningRate = lr, WarmupFraction = 0.1, Seed = Seed, AdamW = new AdamWOptions { WeightDecay = 0f } };
 
-    private static float[] TrainerLogits(BertModel model, int[] ids, int[] typeIds)
-    {
-        model.Training = false;
-        using var _ = Tape.NoGrad();
-        var batch = new BertBatch(1, ids.Length, ids, typeIds, [.. Enumerable.Repeat(1, ids.Length)], [0]);
-        return model.Forward(batch).Logits!.Data;
-    }
+    private static float[] TrainerLogits(BertModel model, int[] ids, int[] typeIds) => Tiny.Forward(model, ids, typeIds).Logits!.Data;
 
     [TestCase(8)]
     [TestCase(4)]

@@ -15,22 +15,11 @@ namespace EdgeBert.Trainer.Tests.Distillation;
 /// last hidden states bit for bit, the same predictions, logits within a few ulps.
 /// </summary>
 [TestFixture]
-public sealed class BiBertRoundTripTests
+public sealed class BiBertRoundTripTests : PinnedTrainerThreads
 {
     private const long Seed = 11;
-    private int savedThreads;
     private static BertModel? student;
     private static List<(int[] Ids, int[] Types)> sequences = [];
-
-    [SetUp]
-    public void PinThreads()
-    {
-        savedThreads = TrainerThreads.Count;
-        TrainerThreads.Count = 2;
-    }
-
-    [TearDown]
-    public void RestoreThreads() => TrainerThreads.Count = savedThreads;
 
     // hidden 32 / 2 heads: d = 16, so ±1 dot products over a head are even integers and A = 0 occurs.
     private static BertConfig Config() => Tiny.Config(dropout: 0.1f) with { Layers = 2, Hidden = 32, Ffn = 64 };
@@ -62,13 +51,6 @@ public sealed class BiBertRoundTripTests
             sequences.Add(([.. Enumerable.Range(0, length).Select(_ => rng.Next(Config().VocabSize))], new int[length]));
         }
         return student = s;
-    }
-
-    private static BertOutput TrainerForward(BertModel model, int[] ids, int[] typeIds)
-    {
-        model.Training = false;
-        using var _ = Tape.NoGrad();
-        return model.Forward(new BertBatch(1, ids.Length, ids, typeIds, [.. Enumerable.Repeat(1, ids.Length)], [0]));
     }
 
     [Test]
@@ -119,7 +101,7 @@ public sealed class BiBertRoundTripTests
         for (int q = 0; q < sequences.Count; q++)
         {
             (int[] ids, int[] types) = sequences[q];
-            BertOutput o = TrainerForward(s, ids, types);
+            BertOutput o = Tiny.Forward(s, ids, types);
             // Every sign and bool is decided on identical floats, so the encoder output is identical.
             session.EncodeTokens(ids, types, hidden);
             Assert.That(hidden.AsSpan(0, o.Sequence.Length).ToArray(), Is.EqualTo(o.Sequence.Data), $"sequence {q} (seed {Seed}): last hidden states");

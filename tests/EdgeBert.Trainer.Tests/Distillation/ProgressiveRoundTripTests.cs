@@ -13,22 +13,11 @@ namespace EdgeBert.Trainer.Tests.Distillation;
 /// export → the runtime gives the trainer's quantized predictions and logits.
 /// </summary>
 [TestFixture]
-public sealed class ProgressiveRoundTripTests
+public sealed class ProgressiveRoundTripTests : PinnedTrainerThreads
 {
     private const long Seed = 11;
-    private int savedThreads;
     private static BertModel? teacher;
     private static BertModel? stageOne;
-
-    [SetUp]
-    public void PinThreads()
-    {
-        savedThreads = TrainerThreads.Count;
-        TrainerThreads.Count = 2;
-    }
-
-    [TearDown]
-    public void RestoreThreads() => TrainerThreads.Count = savedThreads;
 
     private static BertConfig Config() => Tiny.Config() with { Layers = 2 };
 
@@ -61,10 +50,7 @@ public sealed class ProgressiveRoundTripTests
     /// <summary>Trainer logits and last hidden states for one unpadded sequence, as the runtime runs it.</summary>
     private static (float[] Logits, float[] Hidden) TrainerForward(BertModel model, int[] ids, int[] typeIds)
     {
-        model.Training = false;
-        using var _ = Tape.NoGrad();
-        var batch = new BertBatch(1, ids.Length, ids, typeIds, [.. Enumerable.Repeat(1, ids.Length)], [0]);
-        BertOutput o = model.Forward(batch);
+        BertOutput o = Tiny.Forward(model, ids, typeIds);
         return (o.Logits!.Data, o.Sequence.Data);
     }
 

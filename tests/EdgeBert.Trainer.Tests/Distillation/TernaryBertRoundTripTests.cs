@@ -12,20 +12,9 @@ namespace EdgeBert.Trainer.Tests.Distillation;
 /// export → the runtime gives the trainer's quantized predictions.
 /// </summary>
 [TestFixture]
-public sealed class TernaryBertRoundTripTests
+public sealed class TernaryBertRoundTripTests : PinnedTrainerThreads
 {
     private const long Seed = 7;
-    private int savedThreads;
-
-    [SetUp]
-    public void PinThreads()
-    {
-        savedThreads = TrainerThreads.Count;
-        TrainerThreads.Count = 2;
-    }
-
-    [TearDown]
-    public void RestoreThreads() => TrainerThreads.Count = savedThreads;
 
     private static BertConfig Config() => Tiny.Config() with { Layers = 2 };
 
@@ -47,13 +36,7 @@ public sealed class TernaryBertRoundTripTests
     }
 
     /// <summary>Trainer logits for one unpadded sequence, as the runtime runs it.</summary>
-    private static float[] TrainerLogits(BertModel model, int[] ids, int[] typeIds)
-    {
-        model.Training = false;
-        using var _ = Tape.NoGrad();
-        var batch = new BertBatch(1, ids.Length, ids, typeIds, [.. Enumerable.Repeat(1, ids.Length)], [0]);
-        return model.Forward(batch).Logits!.Data;
-    }
+    private static float[] TrainerLogits(BertModel model, int[] ids, int[] typeIds) => Tiny.Forward(model, ids, typeIds).Logits!.Data;
 
     [Test]
     public void DistilledStudentExportRunsInTheRuntimeWithTheTrainersPredictions()

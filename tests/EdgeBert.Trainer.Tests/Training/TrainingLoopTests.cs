@@ -6,19 +6,8 @@ using EdgeBert.Trainer.Training;
 
 namespace EdgeBert.Trainer.Tests.Training;
 
-public class TrainingLoopTests
+public class TrainingLoopTests : PinnedTrainerThreads
 {
-    private int savedThreads;
-
-    [SetUp]
-    public void PinThreads()
-    {
-        savedThreads = TrainerThreads.Count;
-        TrainerThreads.Count = 2;
-    }
-
-    [TearDown]
-    public void RestoreThreads() => TrainerThreads.Count = savedThreads;
 
     private static (BertModel Model, ClassificationTask Task) Setup(long seed, float dropout, int batchSize = 4)
     {
