@@ -2,6 +2,7 @@ using EdgeBert.Encoder.Quantization;
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
+using EdgeBert.Trainer.Tests.Quantization;
 using EdgeBert.Trainer.Tests.Training;
 using EdgeBert.Trainer.Training;
 using static EdgeBert.Trainer.Tests.Quantization.QuantizerTestData;
@@ -13,8 +14,6 @@ namespace EdgeBert.Trainer.Tests.BinaryBert;
 [TestFixture]
 public sealed class TernaryWeightSplitTests
 {
-    private static readonly int[][] Shapes = [[1, 1], [3, 5], [16, 33], [64, 48]];
-
     private static float[] Bwn(float[] w)
     {
         var negative = new bool[w.Length];
@@ -23,7 +22,7 @@ public sealed class TernaryWeightSplitTests
     }
 
     [Test]
-    public void HalvesAddUpToTheLatentAndTheirBinariesToTheTernary([Values(1, 2, 3, 4)] int seed, [ValueSource(nameof(Shapes))] int[] shape)
+    public void HalvesAddUpToTheLatentAndTheirBinariesToTheTernary([Values(1, 2, 3, 4)] int seed, [ValueSource(typeof(QuantizerTestData), nameof(QuantizerTestData.WeightShapes))] int[] shape)
     {
         float[] w = Random(shape, seed, 0.05f).Data;
         if (w.Length > 4) { w[1] = 0f; w[2] = -0f; } // exact zeros go to J (sign(0) = +1)

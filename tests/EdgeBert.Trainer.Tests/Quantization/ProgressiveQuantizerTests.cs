@@ -15,10 +15,8 @@ namespace EdgeBert.Trainer.Tests.Quantization;
 [TestFixture]
 public sealed class ProgressiveQuantizerTests
 {
-    private static readonly int[][] Shapes = [[1, 1], [3, 5], [16, 33], [64, 48]];
-
     [Test]
-    public void Uniform8IsCoreInt8RowsBitForBit([Values(1, 2, 3)] int seed, [ValueSource(nameof(Shapes))] int[] shape)
+    public void Uniform8IsCoreInt8RowsBitForBit([Values(1, 2, 3)] int seed, [ValueSource(typeof(QuantizerTestData), nameof(QuantizerTestData.WeightShapes))] int[] shape)
     {
         Tensor w = Random(shape, seed, 0.05f);
         Tensor q = UniformWeight.ApplyRows(w, 8);

@@ -5,6 +5,9 @@ namespace EdgeBert.Trainer.Tests.Quantization;
 /// <summary>Seeded random tensors and upstream gradients for the quantizer tests.</summary>
 internal static class QuantizerTestData
 {
+    /// <summary>Weight shapes for the quantizer tests: a single element, odd sizes, a row wider than 32.</summary>
+    public static readonly int[][] WeightShapes = [[1, 1], [3, 5], [16, 33], [64, 48]];
+
     public static Tensor Random(int[] shape, int seed, float std = 1f, bool requiresGrad = true) =>
         Tensor.RandomNormal(shape, new Random(seed), 0f, std, requiresGrad);
 
