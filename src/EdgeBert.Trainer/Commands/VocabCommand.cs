@@ -1,7 +1,5 @@
 using System.CommandLine;
-using EdgeBert.Trainer.Data;
 using EdgeBert.Trainer.Data.Corpus;
-using EdgeBert.Trainer.Data.Tasks;
 using EdgeBert.Trainer.Data.Vocab;
 using Spectre.Console;
 
@@ -56,7 +54,7 @@ public static class VocabCommand
         command.SetAction(parseResult =>
         {
             var ui = console ?? AnsiConsole.Console;
-            try
+            return CommandSupport.Guard(ui, () =>
             {
                 var options = new WordPieceTrainerOptions
                 {
@@ -66,13 +64,7 @@ public static class VocabCommand
                     LimitAlphabet = parseResult.GetValue(limitAlphabet),
                 };
                 return Run(ui, parseResult.GetValue(corpus)!, parseResult.GetValue(output)!, options);
-            }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException
-                                          or DataFormatException or UnauthorizedAccessException)
-            {
-                ui.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-                return 1;
-            }
+            });
         });
         return command;
     }
