@@ -9,7 +9,7 @@ echo "## OpenBLAS SGEMM, 1 thread (benchmarks/peers/openblas_sgemm.py)"
 /usr/bin/python3 benchmarks/peers/openblas_sgemm.py
 dotnet build src/EdgeBert.Cli -c Release -nologo -v q >/dev/null
 echo "## edgebert bench --kernels under the JIT (.NET $(dotnet --version))"
-dotnet src/EdgeBert.Cli/bin/Release/net9.0/edgebert.dll bench --kernels --budget-ms 400
+dotnet src/EdgeBert.Cli/bin/Release/net10.0/edgebert.dll bench --kernels --budget-ms 400
 EDGEBERT_ISA_LEVEL=x86-x64-v4 scripts/build.sh >/dev/null
 echo "## edgebert bench --kernels as the NativeAOT x86-x64-v4 binary"
 artifacts/bin/edgebert bench --kernels --budget-ms 400

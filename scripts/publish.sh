@@ -39,7 +39,7 @@ publish: linux-arm64 needs, on the build machine (see docs/deployment.md):
     restorable from nuget.org or a local feed (our CI registry does not carry them);
   - a linker for aarch64: clang + lld with an arm64 sysroot (e.g. Debian's
     gcc-aarch64-linux-gnu + libc6-dev-arm64-cross), or build on the Raspberry Pi itself
-    with the .NET 9 SDK (64-bit Raspberry Pi OS).
+    with the .NET 10 SDK (64-bit Raspberry Pi OS).
 The arm64 build is untested by our CI.
 TXT
 }

@@ -17,8 +17,8 @@ echo "== NUnit: full suite"
 dotnet test EdgeBert.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results/full" || status=1
 
-# The .NET 10 runtime (which these net9.0 tests roll forward to) ignores DOTNET_EnableAVX512F and
-# honours DOTNET_EnableAVX512; both are set so the mask works on either runtime.
+# The .NET 10 runtime ignores DOTNET_EnableAVX512F and honours DOTNET_EnableAVX512; both are set
+# so the mask reads the same to anyone who knows either name.
 # KernelIsaMaskTests checks that each mask really took effect.
 for mask in "DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0" "DOTNET_EnableAVX2=0" "DOTNET_EnableHWIntrinsic=0"; do
   name="${mask%%=*}"

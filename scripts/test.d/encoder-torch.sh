@@ -22,8 +22,8 @@ fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-trainer=(dotnet src/EdgeBert.Trainer/bin/Release/net9.0/edgebert-train.dll)
-cli=(dotnet src/EdgeBert.Cli/bin/Release/net9.0/edgebert.dll)
+trainer=(dotnet src/EdgeBert.Trainer/bin/Release/net10.0/edgebert-train.dll)
+cli=(dotnet src/EdgeBert.Cli/bin/Release/net10.0/edgebert.dll)
 if [ ! -f "${trainer[1]}" ] || [ ! -f "${cli[1]}" ]; then
   dotnet build src/EdgeBert.Cli -c Release -nologo -v q && dotnet build src/EdgeBert.Trainer -c Release -nologo -v q || {
     echo "encoder-torch: build failed" >&2; echo "0 1" > "$counts"; exit 1; }

@@ -17,12 +17,12 @@ fail() { echo "native: $*" >&2; echo "0 1" > "$counts"; exit 1; }
 EDGEBERT_NATIVE_PREFIX="$prefix" native-aot/build.sh || fail "native-aot/build.sh failed"
 make -s -C tests/native PREFIX="$prefix" || fail "building the C tests failed"
 # The parity check runs one NUnit test; test.sh has built it, a lone run builds it here.
-[ -f tests/EdgeBert.Native.Tests/bin/Release/net9.0/EdgeBert.Native.Tests.dll ] ||
+[ -f tests/EdgeBert.Native.Tests/bin/Release/net10.0/EdgeBert.Native.Tests.dll ] ||
   dotnet build tests/EdgeBert.Native.Tests -c Release -nologo -v q > /dev/null || fail "building EdgeBert.Native.Tests failed"
 
 # test.sh has just built the solution, so the trainer is reused when present.
 build=()
-[ -f src/EdgeBert.Trainer/bin/Release/net9.0/edgebert-train.dll ] && build=(--no-build)
+[ -f src/EdgeBert.Trainer/bin/Release/net10.0/edgebert-train.dll ] && build=(--no-build)
 model="$work/native.ebm"
 dotnet run --project src/EdgeBert.Trainer -c Release "${build[@]}" -- random-model --out "$model" \
   --layers 2 --hidden 32 --heads 2 --ffn 64 --max-positions 32 --labels neg,neu,pos --seed 7 > /dev/null ||

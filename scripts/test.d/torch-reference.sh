@@ -25,7 +25,7 @@ model="$work/random.ebm"
 # test.sh has just built the solution, so the trainer is reused when present. The options are the
 # ones RANDOM_OPTIONS in test_reference.py expects.
 build=()
-[ -f src/EdgeBert.Trainer/bin/Release/net9.0/edgebert-train.dll ] && build=(--no-build)
+[ -f src/EdgeBert.Trainer/bin/Release/net10.0/edgebert-train.dll ] && build=(--no-build)
 if ! dotnet run --project src/EdgeBert.Trainer -c Release "${build[@]}" -- random-model --out "$model" \
      --layers 2 --hidden 48 --heads 4 --ffn 80 --max-positions 40 --labels neg,neu,pos --seed 7; then
   echo "torch-reference: edgebert-train random-model failed" >&2

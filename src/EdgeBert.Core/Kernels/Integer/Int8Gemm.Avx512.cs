@@ -5,7 +5,7 @@ namespace EdgeBert.Kernels.Integer;
 
 /// <summary>
 /// W8A8 on AVX-512BW: the int16 <c>vpmaddwd</c> path of <see cref="Int8Avx2Panel"/> at 512
-/// bits (.NET 9 exposes no 512-bit VNNI, KERNELS.md lesson 11). The same bound applies: lanes
+/// bits (.NET 10 exposes no 512-bit VNNI, KERNELS.md lesson 11). The same bound applies: lanes
 /// are sums of two int8·int8 products, never saturating, and |Σ| ≤ 16384·K fits int32.
 /// </summary>
 internal readonly unsafe struct Int8Avx512Panel : IIntegerPanelKernel
