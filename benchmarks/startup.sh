@@ -14,7 +14,7 @@ n="${N:-50}"
 bin="${1:-artifacts/bin/edgebert}"
 python="$(command -v python3)"
 if [ "${SKIP_PUBLISH:-0}" != 1 ] && [ $# -eq 0 ]; then
-  dotnet publish src/EdgeBert.Cli -r linux-x64 -c Release -nologo -v q -p:IlcInstructionSet=x86-x64-v3 -o artifacts/bin
+  dotnet publish src/EdgeBert.Cli -r linux-x64 -c Release -nologo -v q -p:IlcInstructionSet=x86-64-v3 -o artifacts/bin
 fi
 [ -x "$bin" ] || { echo "startup: $bin not found (run scripts/build.sh first)" >&2; exit 1; }
 hello=artifacts/startup/hello/hello-aot

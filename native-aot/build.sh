@@ -4,11 +4,11 @@
 #   artifacts/native/include/edgebert.h
 #   artifacts/native/lib/pkgconfig/edgebert.pc   (relocatable: prefix is found from the .pc's place)
 #   artifacts/native/bin/edgebert-classify       (the C example, built against that tree)
-# ISA level: x86-x64-v3 (AVX2/FMA) by default; EDGEBERT_ISA_LEVEL=x86-x64-v4 for AVX-512,
-# x86-x64-v2 for old CPUs. EDGEBERT_NATIVE_PREFIX changes the tree's location.
+# ISA level: x86-64-v3 (AVX2/FMA) by default; EDGEBERT_ISA_LEVEL=x86-64-v4 for AVX-512,
+# x86-64-v2 for old CPUs. EDGEBERT_NATIVE_PREFIX changes the tree's location.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-level="${EDGEBERT_ISA_LEVEL:-x86-x64-v3}"
+level="${EDGEBERT_ISA_LEVEL:-x86-64-v3}"
 prefix="${EDGEBERT_NATIVE_PREFIX:-artifacts/native}"
 publish="artifacts/obj/native-publish"
 

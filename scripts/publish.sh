@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Publishes the native `edgebert` CLI and libedgebert.so (NativeAOT) once per instruction-set level:
 #   artifacts/publish/<level>/{edgebert, libedgebert.so}
-# Usage: scripts/publish.sh [x86-x64-v2|x86-x64-v3|x86-x64-v4|linux-arm64|linux-arm64-pi5]...
+# Usage: scripts/publish.sh [x86-64-v2|x86-64-v3|x86-64-v4|linux-arm64|linux-arm64-pi5]...
 #   no argument: the three x86-64 levels. Which one to pick: docs/deployment.md.
 # A NativeAOT binary uses only the instruction sets it was compiled for (KERNELS.md), so a level is
 # a promise about the CPU; `edgebert info` prints what a given binary was built for and what it uses.
@@ -10,16 +10,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-x86_levels=(x86-x64-v2 x86-x64-v3 x86-x64-v4)
+x86_levels=(x86-64-v2 x86-64-v3 x86-64-v4)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${x86_levels[@]}")
 
 # The level each x86 target needs from the CPU, as /proc/cpuinfo names the flags (x86-64 psABI levels).
 cpu_flags_needed() {
   case "$1" in
-    x86-x64-v2) echo "sse4_2 popcnt ssse3" ;;
-    x86-x64-v3) echo "sse4_2 popcnt avx2 fma bmi2 movbe" ;;
-    x86-x64-v4) echo "sse4_2 popcnt avx2 fma avx512f avx512bw avx512cd avx512dq avx512vl" ;;
+    x86-64-v2) echo "sse4_2 popcnt ssse3" ;;
+    x86-64-v3) echo "sse4_2 popcnt avx2 fma bmi2 movbe" ;;
+    x86-64-v4) echo "sse4_2 popcnt avx2 fma avx512f avx512bw avx512cd avx512dq avx512vl" ;;
   esac
 }
 
@@ -47,10 +47,10 @@ TXT
 publish_one() {
   local target="$1" rid ilc_set out
   case "$target" in
-    x86-x64-v2|x86-x64-v3|x86-x64-v4) rid=linux-x64; ilc_set="$target" ;;
+    x86-64-v2|x86-64-v3|x86-64-v4) rid=linux-x64; ilc_set="$target" ;;
     linux-arm64) rid=linux-arm64; ilc_set="armv8-a" ;;          # Raspberry Pi 4 and 5
     linux-arm64-pi5) rid=linux-arm64; ilc_set="armv8.2-a,dotprod" ;; # Pi 5 (Cortex-A76): SDOT
-    *) echo "publish: unknown target '$target' (x86-x64-v2|x86-x64-v3|x86-x64-v4|linux-arm64|linux-arm64-pi5)" >&2; return 2 ;;
+    *) echo "publish: unknown target '$target' (x86-64-v2|x86-64-v3|x86-64-v4|linux-arm64|linux-arm64-pi5)" >&2; return 2 ;;
   esac
   # Cross-building from x86-64: the arm64 packs must already be in the NuGet cache, since our CI's
   # registry cannot restore them (EDGEBERT_ARM64_RESTORE=1 lets dotnet try your own feeds instead).

@@ -49,13 +49,13 @@ fi
 # The C example must print exactly what the C# API computes for the same texts (one per line of
 # tests/native/texts.txt): CExampleParityTests reads its output and compares bit for bit.
 # Bit equality needs the same instruction sets on both sides: the library is compiled for
-# EDGEBERT_ISA_LEVEL (x86-x64-v3 = AVX2 by default), so the JIT side gets AVX-512 switched off
+# EDGEBERT_ISA_LEVEL (x86-64-v3 = AVX2 by default), so the JIT side gets AVX-512 switched off
 # then (float sums in other widths round differently in the last bits).
 mapfile -t texts < tests/native/texts.txt
 mask=()
-case "${EDGEBERT_ISA_LEVEL:-x86-x64-v3}" in
-  x86-x64-v4) ;;
-  x86-x64-v3) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0) ;;
+case "${EDGEBERT_ISA_LEVEL:-x86-64-v3}" in
+  x86-64-v4) ;;
+  x86-64-v3) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0) ;;
   *) mask=(DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0 DOTNET_EnableAVX2=0) ;;
 esac
 parity() { # model file

@@ -17,7 +17,7 @@ check() { # name, expected exit, expected stderr fragment, args...
     failed=$((failed + 1)); echo "publish: FAILED $name: exit $rc (want $want), stderr: $err" >&2
   fi
 }
-check "unknown target" 2 "unknown target 'x86-x64-v9'" x86-x64-v9
+check "unknown target" 2 "unknown target 'x86-64-v9'" x86-64-v9
 if [ "$(uname -m)" != aarch64 ] && [ ! -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/microsoft.netcore.app.runtime.linux-arm64" ]; then
   check "arm64 without packs" 3 "The arm64 build is untested" linux-arm64
   check "pi5 without packs" 3 "runtime.linux-arm64.microsoft.dotnet.ilcompiler" linux-arm64-pi5

@@ -18,7 +18,7 @@ internal static class BuildInfo
     /// </summary>
     internal static bool IsNativeAot => System.Runtime.JitInfo.GetCompiledMethodCount() == 0;
 
-    /// <summary>The IlcInstructionSet the binary was published with (e.g. x86-x64-v3), or null when none was given.</summary>
+    /// <summary>The IlcInstructionSet the binary was published with (e.g. x86-64-v3), or null when none was given.</summary>
     internal static string? InstructionSet =>
         typeof(BuildInfo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == InstructionSetKey)?.Value is { Length: > 0 } value ? value : null;

@@ -22,11 +22,11 @@ internal static class CpuUpgradeHint
         var flags = new HashSet<string>(cpuinfoFlags.Split([' ', '\t', ':'], StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
         if (flags.Contains("avx512f") && flags.Contains("avx512bw") && !processAvx512)
         {
-            return "note: this CPU has AVX-512 but this process cannot use it (a build below x86-x64-v4, or disabled by DOTNET_Enable* settings); the x86-x64-v4 build would";
+            return "note: this CPU has AVX-512 but this process cannot use it (a build below x86-64-v4, or disabled by DOTNET_Enable* settings); the x86-64-v4 build would";
         }
         if (flags.Contains("avx2") && flags.Contains("fma") && !processAvx2)
         {
-            return "note: this CPU has AVX2/FMA but this process cannot use them (an x86-x64-v2 or default build, or disabled by DOTNET_Enable* settings); the x86-x64-v3 build would";
+            return "note: this CPU has AVX2/FMA but this process cannot use them (an x86-64-v2 or default build, or disabled by DOTNET_Enable* settings); the x86-64-v3 build would";
         }
         return null;
     }

@@ -13,7 +13,7 @@ namespace EdgeBert.Cli.Commands;
 /// <summary>
 /// <c>edgebert info</c>: version, how the binary was built, the kernel chosen for every scheme
 /// and the CPU features the process sees, so a user can tell what a given binary can use
-/// (a x86-x64-v2 build on an AVX-512 machine says so instead of silently running slower).
+/// (a x86-64-v2 build on an AVX-512 machine says so instead of silently running slower).
 /// </summary>
 internal static class InfoCommand
 {

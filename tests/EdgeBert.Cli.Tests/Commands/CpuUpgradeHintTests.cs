@@ -11,13 +11,13 @@ public class CpuUpgradeHintTests
     [Test]
     public void AnAvx512CpuRunningWithoutAvx512PointsToTheV4Build()
     {
-        Assert.That(CpuUpgradeHint.From(Avx512Cpu, processAvx512: false, processAvx2: true), Does.Contain("AVX-512").And.EndWith("the x86-x64-v4 build would"));
-        Assert.That(CpuUpgradeHint.From(Avx512Cpu, processAvx512: false, processAvx2: false), Does.Contain("x86-x64-v4"), "the larger gap is named");
+        Assert.That(CpuUpgradeHint.From(Avx512Cpu, processAvx512: false, processAvx2: true), Does.Contain("AVX-512").And.EndWith("the x86-64-v4 build would"));
+        Assert.That(CpuUpgradeHint.From(Avx512Cpu, processAvx512: false, processAvx2: false), Does.Contain("x86-64-v4"), "the larger gap is named");
     }
 
     [Test]
     public void AnAvx2CpuRunningWithoutAvx2PointsToTheV3Build() =>
-        Assert.That(CpuUpgradeHint.From(Avx2Cpu, processAvx512: false, processAvx2: false), Does.Contain("AVX2/FMA").And.EndWith("the x86-x64-v3 build would"));
+        Assert.That(CpuUpgradeHint.From(Avx2Cpu, processAvx512: false, processAvx2: false), Does.Contain("AVX2/FMA").And.EndWith("the x86-64-v3 build would"));
 
     [TestCase(Avx512Cpu, true, true)]
     [TestCase(Avx2Cpu, false, true)]
