@@ -14,7 +14,8 @@ internal readonly record struct EndToEndTiming(LinearScheme Scheme, double Media
 /// </summary>
 internal static class EndToEndBench
 {
-    internal static EndToEndTiming Run(LinearScheme scheme, int layers, int tokens, int threads, TimeSpan budget, int hidden = 768, int heads = 12, int ffn = 3072)
+    internal static EndToEndTiming Run(LinearScheme scheme, int layers, int tokens, int threads, TimeSpan budget, int hidden = 768, int heads = 12, int ffn = 3072,
+        ForwardProfile? profile = null)
     {
         byte[] bytes = RandomBenchModel.Build(scheme, layers, Math.Max(tokens, 2), hidden, heads, ffn);
         using var model = Model.Load(bytes);
@@ -22,6 +23,7 @@ internal static class EndToEndBench
         string text = RandomBenchModel.Text(tokens);
         var first = session.Classify(text); // warm-up; also checks the text has the intended length
         if (first.TokenCount != tokens) throw new InvalidOperationException($"bench text has {first.TokenCount} tokens, expected {tokens}");
+        session.Profile = profile;
         var samples = new List<double>();
         long end = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
         do

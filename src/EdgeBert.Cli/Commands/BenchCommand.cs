@@ -4,6 +4,7 @@ using EdgeBert.Cli.Bench;
 using EdgeBert.Encoder;
 using EdgeBert.Kernels;
 using EdgeBert.Kernels.Benchmarking;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Commands;
 
@@ -23,8 +24,9 @@ internal static class BenchCommand
         var tokens = new Option<int>("--tokens") { Description = "Tokens per text (the M of the GEMMs).", DefaultValueFactory = _ => 128 };
         var layers = new Option<int>("--layers") { Description = "With --e2e: encoder layers of the random models (BERT-base has 12).", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "Threads per kernel call.", DefaultValueFactory = _ => 1 };
+        var profile = new Option<bool>("--profile") { Description = "With --e2e: time per step of the forward pass and the GEMM vs non-GEMM share, per scheme." };
         var budget = new Option<int>("--budget-ms") { Description = "Time spent per kernel shape, and per scheme with --e2e.", DefaultValueFactory = _ => 250 };
-        var command = new Command("bench", "Measure kernel speed and end-to-end latency on this machine.") { kernels, e2e, tokens, layers, threads, budget };
+        var command = new Command("bench", "Measure kernel speed and end-to-end latency on this machine.") { kernels, e2e, profile, tokens, layers, threads, budget };
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -48,7 +50,7 @@ internal static class BenchCommand
             }
             output.WriteLine($"kernel isa: {KernelIsaSelector.Active}; M = {m}; threads = {t}; runtime: {(BuildInfo.IsNativeAot ? "NativeAOT" : "JIT")}");
             if (runKernels) ReportKernels(output, m, t, TimeSpan.FromMilliseconds(ms));
-            if (runE2e) ReportEndToEnd(output, m, l, t, TimeSpan.FromMilliseconds(ms));
+            if (runE2e) ReportEndToEnd(output, m, l, t, TimeSpan.FromMilliseconds(ms), parseResult.GetValue(profile));
             return Program.ExitOk;
         });
         return command;
@@ -73,7 +75,7 @@ internal static class BenchCommand
         }
     }
 
-    private static void ReportEndToEnd(TextWriter output, int tokens, int layers, int threads, TimeSpan budget)
+    private static void ReportEndToEnd(TextWriter output, int tokens, int layers, int threads, TimeSpan budget, bool profile)
     {
         var culture = CultureInfo.InvariantCulture;
         output.WriteLine($"end to end: classify one text of {tokens} tokens, random model with {layers} layers of hidden 768, ffn 3072, 12 heads (tokenizer, encoder, pooler, head)");
@@ -86,5 +88,27 @@ internal static class BenchCommand
             output.WriteLine(string.Format(culture, "{0,-8} {1,12:F3} {2,12:F3} {3,12:F3} {4,8} {5,8:F1}x {6,13:N0}",
                 LinearSchemes.Name(scheme), r.MedianMs, r.MinMs, r.MedianMs / layers, r.Runs, fp32 / r.MedianMs, r.ModelBytes));
         }
+        if (profile)
+        {
+            foreach (var scheme in LinearSchemes.All) ReportProfile(output, scheme, tokens, layers, threads, budget);
+        }
+    }
+
+    /// <summary>One scheme's forward split into steps: ms per forward, share, and the GEMM vs non-GEMM share.</summary>
+    private static void ReportProfile(TextWriter output, LinearScheme scheme, int tokens, int layers, int threads, TimeSpan budget)
+    {
+        var culture = CultureInfo.InvariantCulture;
+        var p = new ForwardProfile();
+        EndToEndBench.Run(scheme, layers, tokens, threads, budget, profile: p);
+        double total = p.TotalMilliseconds, gemm = 0;
+        output.WriteLine($"profile {LinearSchemes.Name(scheme)}: {p.Forwards} forwards, {total / p.Forwards:F3} ms per forward (excluding tokenization)");
+        for (int i = 0; i < ForwardProfile.StepNames.Count; i++)
+        {
+            double ms = p.Milliseconds(i);
+            if (ForwardProfile.IsGemm(i)) gemm += ms;
+            output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}%", ForwardProfile.StepNames[i], ms / p.Forwards, 100 * ms / total));
+        }
+        output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}%", "gemm", gemm / p.Forwards, 100 * gemm / total));
+        output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}%", "non-gemm", (total - gemm) / p.Forwards, 100 * (total - gemm) / total));
     }
 }

@@ -5,6 +5,7 @@ using EdgeBert.Kernels;
 using EdgeBert.Kernels.Elementwise;
 using EdgeBert.Kernels.Float;
 using EdgeBert.Kernels.Packing;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Encoder;
 
@@ -113,7 +114,8 @@ internal sealed class BertEncoder
     /// <summary>
     /// Runs the encoder on one sequence; the last hidden states end in <see cref="EncoderScratch.Hidden"/>.
     /// </summary>
-    public void Encode(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, EncoderScratch s, int threads, IEncoderTrace? trace = null)
+    public void Encode(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, EncoderScratch s, int threads, IEncoderTrace? trace = null,
+        ForwardProfile? profile = null)
     {
         int tokens = ids.Length, h = Hidden;
         if (tokens < 1) throw new ArgumentException("A sequence needs at least one token.", nameof(ids));
@@ -126,7 +128,10 @@ internal sealed class BertEncoder
             throw new ArgumentException($"{typeIds.Length} token type ids for {tokens} tokens.", nameof(typeIds));
         }
         Span<float> hidden = s.Hidden.AsSpan(0, tokens * h);
+        s.Linear.Profile = profile;
+        profile?.Start();
         Embed(ids, typeIds, hidden);
+        profile?.Lap(ForwardStep.Embedding);
         foreach (var layer in _layers) RunLayer(layer, tokens, s, threads, trace);
     }
 
@@ -155,6 +160,7 @@ internal sealed class BertEncoder
         int h = Hidden, n = tokens * h, f = Architecture.FfnSize, a = Architecture.AttentionWidth;
         Span<float> hidden = s.Hidden.AsSpan(0, n), context = s.Context.AsSpan(0, tokens * a), sum = s.Sum.AsSpan(0, n);
         var lin = s.Linear;
+        var profile = lin.Profile;
         if (Architecture.Attention == AttentionKind.BiAttention)
         {
             int words = BinaryLayout.MatrixWords(tokens, h);
@@ -164,10 +170,12 @@ internal sealed class BertEncoder
                 // sign(x) once for Q, K and V; each linear's fused epilogue writes sign(Q), sign(K), sign(V) directly.
                 Span<ulong> input = s.InputSigns.AsSpan(0, words);
                 SignPacking.Pack(((ReadOnlySpan<float>)hidden).AsSpan2D(tokens, h), input);
+                profile?.Lap(ForwardStep.Quantize);
                 trace?.Bits(layer.SignNames[0], input);
                 ((BinaryLinear)layer.Query).ForwardSigns(input, tokens, q, threads);
                 ((BinaryLinear)layer.Key).ForwardSigns(input, tokens, k, threads);
                 ((BinaryLinear)layer.Value).ForwardSigns(input, tokens, v, threads);
+                profile?.Lap(ForwardStep.QkvGemm);
             }
             else
             {
@@ -183,27 +191,38 @@ internal sealed class BertEncoder
         else
         {
             layer.Query.Forward(hidden, tokens, s.Query, lin, threads);
+            profile?.Lap(ForwardStep.QkvGemm);
             layer.Key.Forward(hidden, tokens, s.Key, lin, threads);
+            profile?.Lap(ForwardStep.QkvGemm);
             layer.Value.Forward(hidden, tokens, s.Value, lin, threads);
+            profile?.Lap(ForwardStep.QkvGemm);
             SoftmaxAttention.Compute(_sgemm, s.Query, s.Key, s.Value, tokens, a, Architecture.Heads, Architecture.HeadDim, s.Scores, context, threads);
         }
+        profile?.Lap(ForwardStep.Attention);
         layer.Output.Forward(context, tokens, sum, lin, threads);
+        profile?.Lap(ForwardStep.OutputGemm);
         TensorPrimitives.Add(sum, hidden, hidden);
         Normalization.LayerNorm(hidden, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps);
+        profile?.Lap(ForwardStep.ResidualLayerNorm);
 
         Span<float> ffn = s.Ffn.AsSpan(0, tokens * f);
         layer.FfnIn.Forward(hidden, tokens, ffn, lin, threads);
+        profile?.Lap(ForwardStep.FfnInGemm);
         if (Architecture.Activation == FfnActivation.Relu) Activations.Relu(ffn, ffn);
         else Gelu.Apply(ffn, ffn);
+        profile?.Lap(ForwardStep.FfnActivation);
         layer.FfnOut.Forward(ffn, tokens, sum, lin, threads);
+        profile?.Lap(ForwardStep.FfnOutGemm);
         TensorPrimitives.Add(sum, hidden, hidden);
         Normalization.LayerNorm(hidden, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps);
+        profile?.Lap(ForwardStep.ResidualLayerNorm);
     }
 
     private static void SignsOf(QuantizedLinear linear, ReadOnlySpan<float> x, int tokens, Span<float> y, Span<ulong> signs, LinearScratch lin, int threads)
     {
         int h = linear.N;
         linear.Forward(x, tokens, y, lin, threads);
+        lin.Profile?.Lap(ForwardStep.QkvGemm);
         SignPacking.Pack(((ReadOnlySpan<float>)y.Slice(0, tokens * h)).AsSpan2D(tokens, h), signs);
     }
 

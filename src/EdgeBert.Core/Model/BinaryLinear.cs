@@ -1,6 +1,7 @@
 using CommunityToolkit.HighPerformance;
 using EdgeBert.Kernels.Binary;
 using EdgeBert.Kernels.Packing;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Encoder;
 
@@ -50,6 +51,7 @@ internal sealed class BinaryLinear : QuantizedLinear
             {
                 Span<ulong> signs = scratch.Signs.AsSpan(0, BinaryLayout.MatrixWords(tokens, K));
                 SignPacking.Pack(x.Slice(0, tokens * K).AsSpan2D(tokens, K), signs);
+                scratch.Profile?.Lap(ForwardStep.Quantize);
                 _binary.Multiply(signs, tokens, Weights, default, _bias, output, threads);
                 break;
             }
@@ -90,6 +92,7 @@ internal sealed class BinaryLinear : QuantizedLinear
     {
         Span<ulong> planes = scratch.Planes.AsSpan(0, BitPlanePacking.MatrixWords(tokens, K, bits));
         BitPlanePacking.Pack(codes.AsSpan2D(tokens, K), bits, planes);
+        scratch.Profile?.Lap(ForwardStep.Quantize);
         _bitSerial.Multiply(planes, tokens, bits, Weights, scratch.Scales.AsSpan(0, tokens), scratch.ZeroPoints.AsSpan(0, tokens), _bias, output, threads);
     }
 }

@@ -1,4 +1,5 @@
 using EdgeBert.Kernels.Integer;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Encoder;
 
@@ -18,6 +19,7 @@ internal sealed class IntegerLinear<TWeights>(string name, LinearScheme scheme, 
         Span<sbyte> codes = scratch.Codes.AsSpan(0, tokens * K);
         Span<float> scales = scratch.Scales.AsSpan(0, tokens);
         Int8Quantization.QuantizeSymmetric(x, tokens, K, K, codes, K, scales);
+        scratch.Profile?.Lap(ForwardStep.Quantize);
         gemm.Multiply(weights, codes, tokens, K, scales, bias, y, N, threads);
     }
 }

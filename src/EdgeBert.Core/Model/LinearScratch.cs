@@ -1,4 +1,5 @@
 using EdgeBert.Kernels.Packing;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Encoder;
 
@@ -24,6 +25,9 @@ internal sealed class LinearScratch
     }
 
     public int MaxTokens { get; }
+
+    /// <summary>The profile of the forward in progress, if one is recorded: linears charge their input quantization to it.</summary>
+    public ForwardProfile? Profile { get; set; }
 
     public int MaxWidth { get; }
 

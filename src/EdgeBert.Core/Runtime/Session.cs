@@ -58,6 +58,12 @@ public sealed class Session
     /// <summary>Observes packed intermediate bits (parity tests).</summary>
     internal IEncoderTrace? Trace { get; set; }
 
+    /// <summary>
+    /// When set, every forward pass of this session adds its time per step to this profile
+    /// (<c>edgebert bench --profile</c>); null (the default) records nothing.
+    /// </summary>
+    public ForwardProfile? Profile { get; set; }
+
     /// <summary>Tokenizes <paramref name="text"/> as the model does ([CLS] text [SEP], truncated or failing per <see cref="Overlong"/>).</summary>
     /// <returns>The number of ids written; buffers of <see cref="MaxLength"/> entries always suffice.</returns>
     public int Tokenize(ReadOnlySpan<char> text, Span<int> ids, Span<int> typeIds, out bool truncated) =>
@@ -169,6 +175,7 @@ public sealed class Session
         var scratch = Run(ids, typeIds);
         _encoder.Pool(ids.Length, scratch, Threads);
         int label = _encoder.Classify(scratch);
+        Profile?.Lap(ForwardStep.Head);
         ReadOnlySpan<float> z = scratch.Logits.AsSpan(0, labels);
         if (!logits.IsEmpty) z.CopyTo(logits);
         // Softmax probability of the winner, computed stably from its margin over the others.
@@ -186,7 +193,7 @@ public sealed class Session
             throw new ArgumentException($"{ids.Length} tokens exceed the session's MaxLength of {MaxLength}.", nameof(ids));
         }
         var scratch = Scratch(ids.Length);
-        _encoder.Encode(ids, typeIds, scratch, Threads, Trace);
+        _encoder.Encode(ids, typeIds, scratch, Threads, Trace, Profile);
         return scratch;
     }
 
