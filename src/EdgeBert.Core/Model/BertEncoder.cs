@@ -130,12 +130,12 @@ internal sealed class BertEncoder
         Span<float> hidden = s.Hidden.AsSpan(0, tokens * h);
         s.Linear.Profile = profile;
         profile?.Start();
-        Embed(ids, typeIds, hidden);
+        Embed(ids, typeIds, hidden, threads);
         profile?.Lap(ForwardStep.Embedding);
         foreach (var layer in _layers) RunLayer(layer, tokens, s, threads, trace);
     }
 
-    private void Embed(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hidden)
+    private void Embed(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hidden, int threads)
     {
         int h = Hidden;
         for (int t = 0; t < ids.Length; t++)
@@ -152,7 +152,7 @@ internal sealed class BertEncoder
             TensorPrimitives.Add(row, _position.AsSpan(t * h, h), row);
             TensorPrimitives.Add(row, _tokenType.AsSpan(type * h, h), row);
         }
-        Normalization.LayerNorm(hidden, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps);
+        ExactLayerNorm.Apply(hidden, default, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps, threads);
     }
 
     private void RunLayer(EncoderLayer layer, int tokens, EncoderScratch s, int threads, IEncoderTrace? trace)
@@ -201,8 +201,7 @@ internal sealed class BertEncoder
         profile?.Lap(ForwardStep.Attention);
         layer.Output.Forward(context, tokens, sum, lin, threads);
         profile?.Lap(ForwardStep.OutputGemm);
-        TensorPrimitives.Add(sum, hidden, hidden);
-        Normalization.LayerNorm(hidden, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps);
+        ExactLayerNorm.Apply(hidden, sum, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps, threads);
         profile?.Lap(ForwardStep.ResidualLayerNorm);
 
         Span<float> ffn = s.Ffn.AsSpan(0, tokens * f);
@@ -213,8 +212,7 @@ internal sealed class BertEncoder
         profile?.Lap(ForwardStep.FfnActivation);
         layer.FfnOut.Forward(ffn, tokens, sum, lin, threads);
         profile?.Lap(ForwardStep.FfnOutGemm);
-        TensorPrimitives.Add(sum, hidden, hidden);
-        Normalization.LayerNorm(hidden, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps);
+        ExactLayerNorm.Apply(hidden, sum, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps, threads);
         profile?.Lap(ForwardStep.ResidualLayerNorm);
     }
 

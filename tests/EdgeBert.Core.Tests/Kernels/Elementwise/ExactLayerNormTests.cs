@@ -1,0 +1,44 @@
+using EdgeBert.Kernels.Elementwise;
+
+namespace EdgeBert.Core.Tests.Kernels.Elementwise;
+
+[Category("Kernels")]
+public class ExactLayerNormTests
+{
+    /// <summary>Blocks of 8 rows, partial blocks, vector tails and one or two threads: bit for bit the scalar reference.</summary>
+    [TestCase(1, 1, 1, 1)]
+    [TestCase(7, 13, 2, 1)]
+    [TestCase(8, 768, 3, 1)]
+    [TestCase(19, 37, 4, 2)]
+    [TestCase(33, 768, 5, 2)]
+    [TestCase(0, 5, 6, 1)]
+    public void EqualsScalarReferenceBitForBit(int rows, int width, int seed, int threads)
+    {
+        var rng = new Random(seed);
+        // Offsets and a wide spread make the float64 sums inexact, so a changed order would show.
+        float[] x = Enumerable.Range(0, rows * width).Select(_ => (float)(rng.NextDouble() * 40 - 10) * (rng.Next(4) == 0 ? 1e-3f : 1f)).ToArray();
+        float[] residual = Enumerable.Range(0, rows * width).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
+        float[] gamma = Enumerable.Range(0, width).Select(_ => (float)(rng.NextDouble() + 0.5)).ToArray();
+        float[] beta = Enumerable.Range(0, width).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+
+        float[] expected = x.Zip(residual, (a, b) => a + b).ToArray();
+        ExactLayerNorm.Reference(expected, rows, width, gamma, beta, 1e-12f);
+        float[] actual = (float[])x.Clone();
+        ExactLayerNorm.Apply(actual, residual, rows, width, gamma, beta, 1e-12f, threads);
+        Assert.That(actual, Is.EqualTo(expected), $"rows={rows} width={width} seed={seed} threads={threads}");
+
+        float[] plain = (float[])x.Clone(), plainExpected = (float[])x.Clone();
+        ExactLayerNorm.Reference(plainExpected, rows, width, gamma, beta, 1e-5f);
+        ExactLayerNorm.Apply(plain, default, rows, width, gamma, beta, 1e-5f, threads);
+        Assert.That(plain, Is.EqualTo(plainExpected), $"no residual: rows={rows} width={width} seed={seed} threads={threads}");
+    }
+
+    [Test]
+    public void ShortBuffersThrow()
+    {
+        float[] g = new float[4];
+        Assert.Throws<ArgumentException>(() => ExactLayerNorm.Apply(new float[7], default, 2, 4, g, g, 1e-5f, 1));
+        Assert.Throws<ArgumentException>(() => ExactLayerNorm.Apply(new float[8], new float[4], 2, 4, g, g, 1e-5f, 1));
+        Assert.Throws<ArgumentException>(() => ExactLayerNorm.Apply(new float[8], default, 2, 4, new float[3], g, 1e-5f, 1));
+    }
+}
