@@ -186,7 +186,7 @@ internal sealed class BertEncoder
             trace?.Bits(layer.SignNames[1], q);
             trace?.Bits(layer.SignNames[2], k);
             trace?.Bits(layer.SignNames[3], v);
-            BiAttention.Compute(q, k, v, tokens, h, Architecture.Heads, s.BiAttention, context);
+            BiAttention.Compute(q, k, v, tokens, h, Architecture.Heads, s.BiAttention, context, threads);
         }
         else
         {

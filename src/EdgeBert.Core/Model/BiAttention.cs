@@ -1,4 +1,5 @@
 using System.Numerics;
+using EdgeBert.Kernels.Binary;
 
 namespace EdgeBert.Encoder;
 
@@ -13,22 +14,32 @@ namespace EdgeBert.Encoder;
 internal static class BiAttention
 {
     /// <summary>Words of scratch <see cref="Compute"/> needs.</summary>
-    public static int ScratchWords(int maxTokens, int hidden, int heads)
+    public static int ScratchWords(int maxTokens, int hidden, int heads) =>
+        Math.Max(BoolAttention.ScratchWords(maxTokens, hidden, heads), ReferenceScratchWords(maxTokens, hidden, heads));
+
+    /// <summary>Words of scratch <see cref="Reference"/> needs.</summary>
+    public static int ReferenceScratchWords(int maxTokens, int hidden, int heads)
     {
         int d = hidden / heads;
         int dWords = Words(d), tWords = Words(maxTokens);
         return 2 * maxTokens * dWords + d * tWords + tWords;
     }
 
+    /// <summary>The bitwise kernel (<see cref="BoolAttention"/>), heads over <paramref name="threads"/>.</summary>
+    public static void Compute(ReadOnlySpan<ulong> q, ReadOnlySpan<ulong> k, ReadOnlySpan<ulong> v, int tokens, int hidden, int heads,
+        Span<ulong> scratch, Span<float> context, int threads = 1) =>
+        BoolAttention.Compute(q, k, v, tokens, hidden, heads, scratch, context, threads);
+
+    /// <summary>The scalar reference of <see cref="Compute"/>, one head and one pair at a time.</summary>
     /// <param name="q">Signs of Q, tokens × words(hidden).</param>
     /// <param name="k">Signs of K, same layout.</param>
     /// <param name="v">Signs of V, same layout.</param>
     /// <param name="tokens">Sequence length.</param>
     /// <param name="hidden">Hidden size.</param>
     /// <param name="heads">Heads.</param>
-    /// <param name="scratch">At least <see cref="ScratchWords"/> words.</param>
+    /// <param name="scratch">At least <see cref="ReferenceScratchWords"/> words.</param>
     /// <param name="context">Output [tokens, hidden] floats (integer counts).</param>
-    public static void Compute(ReadOnlySpan<ulong> q, ReadOnlySpan<ulong> k, ReadOnlySpan<ulong> v, int tokens, int hidden, int heads,
+    public static void Reference(ReadOnlySpan<ulong> q, ReadOnlySpan<ulong> k, ReadOnlySpan<ulong> v, int tokens, int hidden, int heads,
         Span<ulong> scratch, Span<float> context)
     {
         int d = hidden / heads, stride = Words(hidden), dWords = Words(d), tWords = Words(tokens);

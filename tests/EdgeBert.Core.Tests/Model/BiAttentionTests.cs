@@ -37,9 +37,39 @@ public class BiAttentionTests
         var context = new float[6];
         var scratch = new ulong[BiAttention.ScratchWords(3, 2, 1)];
         BiAttention.Compute(q, k, v, 3, 2, 1, scratch, context);
+        var reference = new float[6];
+        BiAttention.Reference(q, k, v, 3, 2, 1, new ulong[BiAttention.ReferenceScratchWords(3, 2, 1)], reference);
+        Assert.That(context, Is.EqualTo(reference), "kernel vs reference");
         // Token 0 selects key 0 only: sign(V0) = (−, +).
         Assert.That(context[..2], Is.EqualTo(new[] { -1f, 1f }));
         // Token 2 = (−,−) selects key 2 (dot 2) only: sign(V2) = (+, −).
         Assert.That(context[4..], Is.EqualTo(new[] { 1f, -1f }));
+    }
+
+    /// <summary>The packed-bit kernel equals the scalar reference: word-aligned heads (read in place) and unaligned ones, over threads.</summary>
+    [TestCase(1, 64, 1, 1, 1)]
+    [TestCase(37, 128, 2, 2, 2)]
+    [TestCase(130, 768, 12, 3, 2)]
+    [TestCase(70, 40, 4, 4, 1)]
+    [TestCase(9, 96, 3, 5, 2)]
+    public void Kernel_equals_the_scalar_reference(int tokens, int hidden, int heads, int seed, int threads)
+    {
+        var rng = new Random(seed);
+        int words = BiAttention.Words(hidden) * tokens;
+        ulong[] Signs()
+        {
+            var bits = new ulong[words];
+            for (int i = 0; i < words; i++) bits[i] = (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 40);
+            // Bits above hidden in each row stay 0, as packing leaves them.
+            int stride = BiAttention.Words(hidden);
+            if (hidden % 64 != 0) for (int t = 0; t < tokens; t++) bits[t * stride + stride - 1] &= (1UL << (hidden % 64)) - 1;
+            return bits;
+        }
+        ulong[] q = Signs(), k = Signs(), v = Signs();
+        var expected = new float[tokens * hidden];
+        BiAttention.Reference(q, k, v, tokens, hidden, heads, new ulong[BiAttention.ReferenceScratchWords(tokens, hidden, heads)], expected);
+        var actual = new float[tokens * hidden];
+        BiAttention.Compute(q, k, v, tokens, hidden, heads, new ulong[BiAttention.ScratchWords(tokens, hidden, heads)], actual, threads);
+        Assert.That(actual, Is.EqualTo(expected), $"tokens={tokens} hidden={hidden} heads={heads} seed={seed} threads={threads}");
     }
 }
