@@ -25,8 +25,9 @@ internal static class BenchCommand
         var layers = new Option<int>("--layers") { Description = "With --e2e: encoder layers of the random models (BERT-base has 12).", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "Threads per kernel call.", DefaultValueFactory = _ => 1 };
         var profile = new Option<bool>("--profile") { Description = "With --e2e: time per step of the forward pass and the GEMM vs non-GEMM share, per scheme." };
+        var only = new Option<string?>("--scheme") { Description = "With --e2e: measure only this scheme (fp32, w8a8, w2a8, w1a8, w1a4, w1a1)." };
         var budget = new Option<int>("--budget-ms") { Description = "Time spent per kernel shape, and per scheme with --e2e.", DefaultValueFactory = _ => 250 };
-        var command = new Command("bench", "Measure kernel speed and end-to-end latency on this machine.") { kernels, e2e, profile, tokens, layers, threads, budget };
+        var command = new Command("bench", "Measure kernel speed and end-to-end latency on this machine.") { kernels, e2e, profile, only, tokens, layers, threads, budget };
         command.SetAction(parseResult =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -48,9 +49,19 @@ internal static class BenchCommand
                 error.WriteLine("edgebert bench: --e2e needs --tokens of at least 2 ([CLS] and [SEP])");
                 return Program.ExitUsage;
             }
+            LinearScheme[] schemes = [.. LinearSchemes.All];
+            if (parseResult.GetValue(only) is { } name)
+            {
+                if (!LinearSchemes.TryParse(name, out var one))
+                {
+                    error.WriteLine($"edgebert bench: unknown --scheme '{name}' (fp32, w8a8, w2a8, w1a8, w1a4, w1a1)");
+                    return Program.ExitUsage;
+                }
+                schemes = [one];
+            }
             output.WriteLine($"kernel isa: {KernelIsaSelector.Active}; M = {m}; threads = {t}; runtime: {(BuildInfo.IsNativeAot ? "NativeAOT" : "JIT")}");
             if (runKernels) ReportKernels(output, m, t, TimeSpan.FromMilliseconds(ms));
-            if (runE2e) ReportEndToEnd(output, m, l, t, TimeSpan.FromMilliseconds(ms), parseResult.GetValue(profile));
+            if (runE2e) ReportEndToEnd(output, schemes, m, l, t, TimeSpan.FromMilliseconds(ms), parseResult.GetValue(profile));
             return Program.ExitOk;
         });
         return command;
@@ -75,13 +86,13 @@ internal static class BenchCommand
         }
     }
 
-    private static void ReportEndToEnd(TextWriter output, int tokens, int layers, int threads, TimeSpan budget, bool profile)
+    private static void ReportEndToEnd(TextWriter output, IReadOnlyList<LinearScheme> schemes, int tokens, int layers, int threads, TimeSpan budget, bool profile)
     {
         var culture = CultureInfo.InvariantCulture;
         output.WriteLine($"end to end: classify one text of {tokens} tokens, random model with {layers} layers of hidden 768, ffn 3072, 12 heads (tokenizer, encoder, pooler, head)");
         output.WriteLine(string.Format(culture, "{0,-8} {1,12} {2,12} {3,12} {4,8} {5,9} {6,13}", "scheme", "median ms", "min ms", "ms/layer", "runs", "vs fp32", "model bytes"));
         double fp32 = 0;
-        foreach (var scheme in LinearSchemes.All)
+        foreach (var scheme in schemes)
         {
             var r = EndToEndBench.Run(scheme, layers, tokens, threads, budget);
             if (scheme == LinearScheme.Fp32) fp32 = r.MedianMs;
@@ -90,7 +101,7 @@ internal static class BenchCommand
         }
         if (profile)
         {
-            foreach (var scheme in LinearSchemes.All) ReportProfile(output, scheme, tokens, layers, threads, budget);
+            foreach (var scheme in schemes) ReportProfile(output, scheme, tokens, layers, threads, budget);
         }
     }
 
@@ -100,15 +111,20 @@ internal static class BenchCommand
         var culture = CultureInfo.InvariantCulture;
         var p = new ForwardProfile();
         EndToEndBench.Run(scheme, layers, tokens, threads, budget, profile: p);
-        double total = p.TotalMilliseconds, gemm = 0;
-        output.WriteLine($"profile {LinearSchemes.Name(scheme)}: {p.Forwards} forwards, {total / p.Forwards:F3} ms per forward (excluding tokenization)");
+        double total = p.TotalMilliseconds, gemm = 0, fastest = 0, fastestGemm = 0;
+        for (int i = 0; i < ForwardProfile.StepNames.Count; i++) fastest += p.FastestMilliseconds(i);
+        output.WriteLine($"profile {LinearSchemes.Name(scheme)}: {p.Forwards} forwards, {total / p.Forwards:F3} ms per forward (excluding tokenization); " +
+            "mean and fastest forward per step, shares of each");
         for (int i = 0; i < ForwardProfile.StepNames.Count; i++)
         {
-            double ms = p.Milliseconds(i);
-            if (ForwardProfile.IsGemm(i)) gemm += ms;
-            output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}%", ForwardProfile.StepNames[i], ms / p.Forwards, 100 * ms / total));
+            double ms = p.Milliseconds(i), min = p.FastestMilliseconds(i);
+            if (ForwardProfile.IsGemm(i)) { gemm += ms; fastestGemm += min; }
+            output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}% {3,10:F3} ms {4,6:F1}%",
+                ForwardProfile.StepNames[i], ms / p.Forwards, 100 * ms / total, min, 100 * min / fastest));
         }
-        output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}%", "gemm", gemm / p.Forwards, 100 * gemm / total));
-        output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}%", "non-gemm", (total - gemm) / p.Forwards, 100 * (total - gemm) / total));
+        output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}% {3,10:F3} ms {4,6:F1}%",
+            "gemm", gemm / p.Forwards, 100 * gemm / total, fastestGemm, 100 * fastestGemm / fastest));
+        output.WriteLine(string.Format(culture, "  {0,-28} {1,10:F3} ms {2,6:F1}% {3,10:F3} ms {4,6:F1}%",
+            "non-gemm", (total - gemm) / p.Forwards, 100 * (total - gemm) / total, fastest - fastestGemm, 100 * (fastest - fastestGemm) / fastest));
     }
 }

@@ -20,7 +20,12 @@ public sealed class ForwardProfile
     private static readonly bool[] Gemm = [false, false, true, false, true, false, true, false, true, false];
 
     private readonly long[] _ticks = new long[Names.Length];
+    private readonly long[] _current = new long[Names.Length];
+    private readonly long[] _fastest = new long[Names.Length];
     private long _last;
+
+    /// <summary>An empty profile.</summary>
+    public ForwardProfile() => Reset();
 
     /// <summary>The steps in forward order.</summary>
     public static IReadOnlyList<string> StepNames => Names;
@@ -33,6 +38,14 @@ public sealed class ForwardProfile
 
     /// <summary>Total milliseconds of step <paramref name="step"/> (an index into <see cref="StepNames"/>).</summary>
     public double Milliseconds(int step) => _ticks[step] * 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>
+    /// The fastest single forward's milliseconds in step <paramref name="step"/>: on a machine
+    /// shared with other work, the least disturbed figure (each step's minimum may come from a
+    /// different forward).
+    /// </summary>
+    public double FastestMilliseconds(int step) =>
+        Forwards == 0 ? 0 : Math.Min(_fastest[step], _current[step]) * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>Total milliseconds of all steps.</summary>
     public double TotalMilliseconds
@@ -49,12 +62,19 @@ public sealed class ForwardProfile
     public void Reset()
     {
         Array.Clear(_ticks);
+        Array.Clear(_current);
+        Array.Fill(_fastest, long.MaxValue);
         Forwards = 0;
     }
 
     /// <summary>Starts the clock of one forward pass.</summary>
     internal void Start()
     {
+        for (int i = 0; i < _current.Length; i++)
+        {
+            if (Forwards > 0) _fastest[i] = Math.Min(_fastest[i], _current[i]);
+            _current[i] = 0;
+        }
         Forwards++;
         _last = Stopwatch.GetTimestamp();
     }
@@ -64,6 +84,7 @@ public sealed class ForwardProfile
     {
         long now = Stopwatch.GetTimestamp();
         _ticks[(int)step] += now - _last;
+        _current[(int)step] += now - _last;
         _last = now;
     }
 }
