@@ -117,14 +117,19 @@ public static unsafe class BoolAttention
             for (int i = 0; i < t; i++)
             {
                 ulong* qi = qRows + (long)i * rowStride;
-                new Span<ulong>(selected, tWords).Clear();
-                // bool_ij = d − 2·mismatches > 0
-                for (int j = 0; j < t; j++)
+                // bool_ij = d − 2·mismatches > 0, i.e. the sign bit of 2·mismatches − d; branch-free,
+                // since random signs make the comparison unpredictable.
+                for (int j0 = 0; j0 < t; j0 += 64)
                 {
-                    ulong* kj = kRows + (long)j * rowStride;
-                    int mismatches = 0;
-                    for (int w = 0; w < dWords; w++) mismatches += BitOperations.PopCount(qi[w] ^ kj[w]);
-                    if (d - 2 * mismatches > 0) selected[j >> 6] |= 1UL << (j & 63);
+                    ulong word = 0;
+                    for (int j = j0, end = Math.Min(t, j0 + 64); j < end; j++)
+                    {
+                        ulong* kj = kRows + (long)j * rowStride;
+                        int mismatches = 0;
+                        for (int w = 0; w < dWords; w++) mismatches += BitOperations.PopCount(qi[w] ^ kj[w]);
+                        word |= (ulong)((uint)(2 * mismatches - d) >> 31) << (j - j0);
+                    }
+                    selected[j0 >> 6] = word;
                 }
                 int count = 0;
                 for (int w = 0; w < tWords; w++) count += BitOperations.PopCount(selected[w]);
