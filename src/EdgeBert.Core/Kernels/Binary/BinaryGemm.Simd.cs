@@ -5,17 +5,32 @@ namespace EdgeBert.Kernels.Binary;
 /// <summary>
 /// W1A1 on a SIMD micro-kernel: the shared <see cref="PopCountGemmDriver"/> with
 /// <see cref="XorOp"/>. The instruction set lives in <typeparamref name="TTile"/>
-/// (PopCountTile.Avx512.cs, .Avx2.cs, .AdvSimd.cs, .Vector128.cs).
+/// (PopCountTile.Avx512.cs, .Avx2.cs, .AdvSimd.cs, .Vector128.cs); products with at least
+/// <c>longKWords</c> K-words run on <typeparamref name="TLongTile"/> instead (Harley–Seal on
+/// AVX-512, PopCountTile.Avx512HarleySeal.cs). Both give the same integer counts.
 /// </summary>
-internal sealed class BinaryGemmSimd<TTile> : BinaryGemm
+internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     where TTile : struct, IPopCountTile
+    where TLongTile : struct, IPopCountTile
 {
-    public BinaryGemmSimd(KernelIsa isa)
+    private readonly int _longKWords;
+
+    /// <param name="isa">The instruction-set family.</param>
+    /// <param name="longKWords">K-words from which <typeparamref name="TLongTile"/> runs (int.MaxValue: never).</param>
+    public BinaryGemmSimd(KernelIsa isa, int longKWords = int.MaxValue)
         : base(isa)
     {
         // The selector and the micro-kernel must agree; a mismatch would execute unsupported instructions.
         if (!TTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TTile).Name} cannot run in this process.");
+        if (longKWords != int.MaxValue && !TLongTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TLongTile).Name} cannot run in this process.");
+        _longKWords = longKWords;
     }
+
+    /// <inheritdoc/>
+    public override string PopCountFor(int k) =>
+        BinaryLayout.RowStrideWords(k) >= _longKWords ? TileName(typeof(TLongTile)) : TileName(typeof(TTile));
+
+    private static string TileName(Type tile) => tile == typeof(Avx512HarleySealTile) ? "harley-seal" : "vpshufb lookup";
 
     private protected override unsafe void MultiplyCore(ulong* activations, int tokens, PackedBinaryWeights weights,
         float* activationScale, float* bias, float* output, int outputStride, int threads)
@@ -28,9 +43,18 @@ internal sealed class BinaryGemmSimd<TTile> : BinaryGemm
                 Output = output, OutputStride = outputStride, Alpha = alpha,
                 TokenScale = activationScale, Bias = bias, Base = null, K = weights.K,
             };
-            PopCountGemmDriver.Run<TTile, XorOp, DotFloatEpilogue>(
-                activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
-                w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            if (weights.KWords >= _longKWords)
+            {
+                PopCountGemmDriver.Run<TLongTile, XorOp, DotFloatEpilogue>(
+                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
+                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            }
+            else
+            {
+                PopCountGemmDriver.Run<TTile, XorOp, DotFloatEpilogue>(
+                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
+                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            }
         }
     }
 
@@ -47,9 +71,18 @@ internal sealed class BinaryGemmSimd<TTile> : BinaryGemm
                 Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip, FlipMask = flipMask,
                 Base = null, K = weights.K,
             };
-            PopCountGemmDriver.Run<TTile, XorOp, DotSignEpilogue>(
-                activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
-                w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            if (weights.KWords >= _longKWords)
+            {
+                PopCountGemmDriver.Run<TLongTile, XorOp, DotSignEpilogue>(
+                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
+                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            }
+            else
+            {
+                PopCountGemmDriver.Run<TTile, XorOp, DotSignEpilogue>(
+                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
+                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            }
         }
     }
 }

@@ -27,18 +27,40 @@ public abstract class BinaryGemm
     /// The implementation for <paramref name="isa"/>; throws <see cref="PlatformNotSupportedException"/>
     /// when this process cannot run it.
     /// </summary>
-    public static BinaryGemm Create(KernelIsa isa)
+    public static BinaryGemm Create(KernelIsa isa) => Create(isa, PopCountMethod.PerShape);
+
+    /// <summary>
+    /// K-words (of 64 bits) from which the AVX-512 Harley–Seal tile replaces the vpshufb lookup
+    /// under <see cref="PopCountMethod.PerShape"/>: measured side by side with
+    /// <c>edgebert bench --kernels</c> (benchmarks/RESULTS.md, issue 13).
+    /// </summary>
+    public const int HarleySealMinKWords = 24;
+
+    /// <summary>
+    /// The implementation for <paramref name="isa"/> with the popcount <paramref name="method"/>
+    /// (Harley–Seal exists for AVX-512 only; elsewhere every method is the lookup).
+    /// </summary>
+    public static BinaryGemm Create(KernelIsa isa, PopCountMethod method)
     {
         GemmValidation.ThrowIfUnsupported(isa, nameof(BinaryGemm));
+        int longKWords = method switch
+        {
+            PopCountMethod.Lookup => int.MaxValue,
+            PopCountMethod.HarleySeal => 0,
+            _ => HarleySealMinKWords,
+        };
         return isa switch
         {
             KernelIsa.Scalar => new BinaryGemmScalar(),
-            KernelIsa.Vector128 => new BinaryGemmSimd<Vector128PopCountTile>(isa),
-            KernelIsa.AdvSimd => new BinaryGemmSimd<AdvSimdPopCountTile>(isa),
-            KernelIsa.Avx2 => new BinaryGemmSimd<Avx2PopCountTile>(isa),
-            _ => new BinaryGemmSimd<Avx512PopCountTile>(isa),
+            KernelIsa.Vector128 => new BinaryGemmSimd<Vector128PopCountTile, Vector128PopCountTile>(isa),
+            KernelIsa.AdvSimd => new BinaryGemmSimd<AdvSimdPopCountTile, AdvSimdPopCountTile>(isa),
+            KernelIsa.Avx2 => new BinaryGemmSimd<Avx2PopCountTile, Avx2PopCountTile>(isa),
+            _ => new BinaryGemmSimd<Avx512PopCountTile, Avx512HarleySealTile>(isa, longKWords),
         };
     }
+
+    /// <summary>The popcount this implementation uses for a product of depth <paramref name="k"/> bits (shown by <c>edgebert info</c> and <c>bench</c>).</summary>
+    public virtual string PopCountFor(int k) => "scalar popcnt";
 
     /// <summary>
     /// y[m, n] = alpha_w[n] · alpha_a[m] · (K − 2·popcount(a_m ⊕ w_n)) + bias[n].

@@ -84,14 +84,32 @@ public class BinaryGemmTests
             ulong[] expectedBits = RunSigns(scalar, p, 1);
             foreach (var isa in SimdIsas)
             {
-                var gemm = BinaryGemm.Create(isa);
-                foreach (int threads in ThreadCounts)
+                foreach (var method in Enum.GetValues<PopCountMethod>())
                 {
-                    string what = $"W1A1 {isa} M={m} N={n} K={k} threads={threads} seed={p.Seed}";
-                    AssertSameFloats(expected, RunFloat(gemm, p, threads), m, n, what);
-                    AssertSameWords(expectedBits, RunSigns(gemm, p, threads), what + " signs");
+                    var gemm = BinaryGemm.Create(isa, method);
+                    foreach (int threads in ThreadCounts)
+                    {
+                        string what = $"W1A1 {isa} {method} ({gemm.PopCountFor(k)}) M={m} N={n} K={k} threads={threads} seed={p.Seed}";
+                        AssertSameFloats(expected, RunFloat(gemm, p, threads), m, n, what);
+                        AssertSameWords(expectedBits, RunSigns(gemm, p, threads), what + " signs");
+                    }
                 }
             }
+        }
+    }
+
+    /// <summary>Deep K: 32 Harley–Seal blocks of 8 words (one eights-count flush) and a leftover word.</summary>
+    [TestCase(16448)]
+    public void HarleySealOnDeepKMatchesScalar(int k)
+    {
+        var p = Make(5, 30, k);
+        var scalar = BinaryGemm.Create(KernelIsa.Scalar);
+        foreach (var isa in SimdIsas)
+        {
+            var gemm = BinaryGemm.Create(isa, PopCountMethod.HarleySeal);
+            string what = $"W1A1 {isa} {gemm.PopCountFor(k)} M={p.M} N={p.N} K={k} seed={p.Seed}";
+            AssertSameFloats(RunFloat(scalar, p, 1), RunFloat(gemm, p, 2), p.M, p.N, what);
+            AssertSameWords(RunSigns(scalar, p, 1), RunSigns(gemm, p, 1), what + " signs");
         }
     }
 
