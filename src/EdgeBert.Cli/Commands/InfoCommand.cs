@@ -50,7 +50,7 @@ internal static class InfoCommand
         yield return ("w2a8", Describe(TernaryGemm.Active.Isa, TernaryGemm.Active.UsesVnni));
         yield return ("w1a8", $"ternary-code kernel {Describe(TernaryGemm.Active.Isa, TernaryGemm.Active.UsesVnni)}; bit-serial kernel {BitSerialGemm.Active.Isa}");
         yield return ("w1a4", $"{BitSerialGemm.Active.Isa} (bit-serial)");
-        yield return ("w1a1", $"{BinaryGemm.Active.Isa} (XNOR + popcount)");
+        yield return ("w1a1", $"{BinaryGemm.Active.Isa} (XNOR + popcount: {BinaryGemm.Active.PopCountFor(768)} at K 768, {BinaryGemm.Active.PopCountFor(3072)} at K 3072)");
         yield return ("w2a1", $"{TernaryBinaryGemm.Active.Isa} (ternary x binary popcount)");
     }
 
