@@ -208,7 +208,7 @@ internal sealed class BertEncoder
         layer.FfnIn.Forward(hidden, tokens, ffn, lin, threads);
         profile?.Lap(ForwardStep.FfnInGemm);
         if (Architecture.Activation == FfnActivation.Relu) Activations.Relu(ffn, ffn);
-        else Gelu.Apply(ffn, ffn);
+        else GeluRows.Apply(ffn, tokens, f, threads);
         profile?.Lap(ForwardStep.FfnActivation);
         layer.FfnOut.Forward(ffn, tokens, sum, lin, threads);
         profile?.Lap(ForwardStep.FfnOutGemm);

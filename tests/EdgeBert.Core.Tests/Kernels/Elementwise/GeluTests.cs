@@ -118,4 +118,19 @@ public class GeluTests
         Assert.Throws<ArgumentException>(() => Gelu.Apply(new float[3], new float[2]));
         Gelu.Apply([], []);
     }
+
+    /// <summary>Rows over threads give exactly the single call's floats.</summary>
+    [TestCase(1, 3072, 2)]
+    [TestCase(37, 64, 2)]
+    [TestCase(20, 13, 2)]
+    [TestCase(9, 100, 1)]
+    public void RowsOverThreadsEqualOneCall(int rows, int width, int threads)
+    {
+        var rng = new Random(rows * 31 + width);
+        float[] x = Enumerable.Range(0, rows * width).Select(_ => (float)(rng.NextDouble() * 16 - 8)).ToArray();
+        var expected = new float[x.Length];
+        Gelu.Apply(x, expected);
+        GeluRows.Apply(x, rows, width, threads);
+        Assert.That(x, Is.EqualTo(expected), $"rows={rows} width={width} threads={threads}");
+    }
 }
