@@ -43,18 +43,7 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
                 Output = output, OutputStride = outputStride, Alpha = alpha,
                 TokenScale = activationScale, Bias = bias, Base = null, K = weights.K,
             };
-            if (weights.KWords >= _longKWords)
-            {
-                PopCountGemmDriver.Run<TLongTile, XorOp, DotFloatEpilogue>(
-                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
-                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
-            }
-            else
-            {
-                PopCountGemmDriver.Run<TTile, XorOp, DotFloatEpilogue>(
-                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
-                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
-            }
+            Run(activations, tokens, weights, w, in epilogue, threads);
         }
     }
 
@@ -71,18 +60,22 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
                 Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip, FlipMask = flipMask,
                 Base = null, K = weights.K,
             };
-            if (weights.KWords >= _longKWords)
-            {
-                PopCountGemmDriver.Run<TLongTile, XorOp, DotSignEpilogue>(
-                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
-                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
-            }
-            else
-            {
-                PopCountGemmDriver.Run<TTile, XorOp, DotSignEpilogue>(
-                    activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
-                    w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
-            }
+            Run(activations, tokens, weights, w, in epilogue, threads);
+        }
+    }
+
+    /// <summary>The driver on the tile this product's depth calls for.</summary>
+    private unsafe void Run<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, ulong* w, in TEpilogue epilogue, int threads)
+        where TEpilogue : struct, IPopCountEpilogue
+    {
+        int stride = BinaryLayout.RowStrideWords(weights.K);
+        if (weights.KWords >= _longKWords)
+        {
+            PopCountGemmDriver.Run<TLongTile, XorOp, TEpilogue>(activations, stride, 1, tokens, w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+        }
+        else
+        {
+            PopCountGemmDriver.Run<TTile, XorOp, TEpilogue>(activations, stride, 1, tokens, w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using CommunityToolkit.HighPerformance.Buffers;
 
 namespace EdgeBert.Kernels.Integer;
@@ -22,8 +23,6 @@ public static class Int8Quantization
     {
         Check(x.Length, rows, cols, ldx, q.Length, ldq, scales.Length, "scales");
         if (!(clip > 0f)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "The clip value must be positive.");
-        using SpanOwner<float> scratch = SpanOwner<float>.Allocate(cols);
-        Span<float> tmp = scratch.Span;
         for (int r = 0; r < rows; r++)
         {
             ReadOnlySpan<float> row = x.Slice(r * ldx, cols);
@@ -38,13 +37,35 @@ public static class Int8Quantization
                 continue;
             }
             scales[r] = absMax / 127f;
-            TensorPrimitives.Multiply(row, 127f / absMax, tmp);
-            TensorPrimitives.Round(tmp, tmp);
-            // Only clipped values leave [−127, 127]; keep the range symmetric (−128 never appears).
-            TensorPrimitives.Max(tmp, -127f, tmp);
-            TensorPrimitives.ConvertSaturating<float, sbyte>(tmp, dst);
+            RoundToCodes(row, 127f / absMax, dst);
         }
     }
+
+    /// <summary>
+    /// q = clamp(round(x · multiplier), −127, 127), ties to even, in one pass (32 values per step
+    /// where 256-bit vectors are accelerated, element-wise the same as the scalar tail). Only
+    /// clipped values leave [−127, 127]; the range stays symmetric (−128 never appears).
+    /// </summary>
+    private static void RoundToCodes(ReadOnlySpan<float> row, float multiplier, Span<sbyte> dst)
+    {
+        int i = 0, n = row.Length;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> m = Vector256.Create(multiplier), low = Vector256.Create(-127f), high = Vector256.Create(127f);
+            for (; i <= n - 32; i += 32)
+            {
+                Vector256<int> c0 = Code(Vector256.Create(row.Slice(i, 8)), m, low, high);
+                Vector256<int> c1 = Code(Vector256.Create(row.Slice(i + 8, 8)), m, low, high);
+                Vector256<int> c2 = Code(Vector256.Create(row.Slice(i + 16, 8)), m, low, high);
+                Vector256<int> c3 = Code(Vector256.Create(row.Slice(i + 24, 8)), m, low, high);
+                Vector256.Narrow(Vector256.Narrow(c0, c1), Vector256.Narrow(c2, c3)).CopyTo(dst.Slice(i, 32));
+            }
+        }
+        for (; i < n; i++) dst[i] = (sbyte)Math.Clamp(MathF.Round(row[i] * multiplier), -127f, 127f);
+    }
+
+    private static Vector256<int> Code(Vector256<float> x, Vector256<float> multiplier, Vector256<float> low, Vector256<float> high) =>
+        Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(x * multiplier), low), high));
 
     /// <summary>
     /// Asymmetric min-max quantization per row over the range [min(x, 0), max(x, 0)] (so 0 is

@@ -32,6 +32,31 @@ public class Int8QuantizationTests
         Assert.That(back[7], Is.EqualTo(q[7] * scales[0]));
     }
 
+    /// <summary>The one-pass codes equal the TensorPrimitives pipeline (multiply, round to even, max −127, saturate), ties and clipping included.</summary>
+    [TestCase(1, 0f)]
+    [TestCase(31, 0f)]
+    [TestCase(70, 2.5f)]
+    [TestCase(768, 0f)]
+    [TestCase(3072, 1.5f)]
+    public void SymmetricEqualsTheElementwisePipeline(int cols, float clip)
+    {
+        var rng = new Random(cols);
+        // absMax 127 makes the multiplier 1, so the halves below are exact ties.
+        float[] x = Enumerable.Range(0, cols).Select(_ => (float)(Math.Round(rng.NextDouble() * 254 - 127) + (rng.Next(2) == 0 ? 0.5 : 0.25))).ToArray();
+        x[0] = 127f;
+        var q = new sbyte[cols];
+        var scales = new float[1];
+        Int8Quantization.QuantizeSymmetric(x, 1, cols, cols, q, cols, scales, clip > 0 ? clip : float.PositiveInfinity);
+        float absMax = Math.Min(x.Max(Math.Abs), clip > 0 ? clip : float.PositiveInfinity);
+        var tmp = new float[cols];
+        var expected = new sbyte[cols];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(x, 127f / absMax, tmp);
+        System.Numerics.Tensors.TensorPrimitives.Round(tmp, tmp);
+        System.Numerics.Tensors.TensorPrimitives.Max(tmp, -127f, tmp);
+        System.Numerics.Tensors.TensorPrimitives.ConvertSaturating<float, sbyte>(tmp, expected);
+        Assert.That(q, Is.EqualTo(expected), $"cols={cols} clip={clip}");
+    }
+
     [Test]
     public void AsymmetricRoundTripsWithinHalfAStep()
     {
