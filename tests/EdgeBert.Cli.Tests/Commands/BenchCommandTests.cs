@@ -9,11 +9,32 @@ public class BenchCommandTests
         Assert.That(exit, Is.EqualTo(0), error);
         foreach (var shape in new[] { "768x768", "768x3072", "3072x768" })
         {
-            foreach (var kernel in new[] { "fp32", "w8a8", "w2a8", "w1a8-vnni", "w1a8-bitserial", "w1a4-bitserial", "w2a1", "w1a1" })
+            foreach (var kernel in new[] { "fp32", "w8a8", "w2a8", "w1a8-vnni", "w1a8-bitserial", "w1a4-bitserial", "w2a1", "w1a1", "w1a1-lookup", "w1a1-harleyseal" })
             {
                 Assert.That(output, Does.Match($@"(?m)^{kernel}\s+\S+\s+{shape}\s"), $"{kernel} at {shape}");
             }
         }
+    }
+
+    [Test]
+    public void ProfilePrintsEveryStepAndTheGemmShare()
+    {
+        var (exit, output, error) = CliRunner.Run("bench", "--e2e", "--profile", "--scheme", "w1a1", "--tokens", "4", "--layers", "1", "--budget-ms", "1");
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output, Does.Match(@"(?m)^profile w1a1: \d+ forwards"));
+        foreach (var step in new[] { "attention", "residual \\+ layernorm", "ffn-in gemm", "gemm", "non-gemm" })
+        {
+            Assert.That(output, Does.Match($@"(?m)^  {step}\s+\d+\.\d{{3}} ms\s+\d+\.\d%"), step);
+        }
+        Assert.That(output, Does.Not.Match(@"(?m)^w8a8 "), "--scheme w1a1 runs only w1a1");
+    }
+
+    [Test]
+    public void UnknownSchemeIsAUsageError()
+    {
+        var (exit, _, error) = CliRunner.Run("bench", "--e2e", "--scheme", "w3a3");
+        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(error, Does.Contain("unknown --scheme 'w3a3'"));
     }
 
     [Test]

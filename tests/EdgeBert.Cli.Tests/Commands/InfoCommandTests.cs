@@ -37,7 +37,7 @@ public class InfoCommandTests
         Assert.That(Line("w2a8"), Does.EndWith($" {TernaryGemm.Active.Isa}{(TernaryGemm.Active.UsesVnni ? "+VNNI" : "")}"));
         Assert.That(Line("w1a8"), Does.Contain($"bit-serial kernel {BitSerialGemm.Active.Isa}"));
         Assert.That(Line("w1a4"), Does.Contain($" {BitSerialGemm.Active.Isa} (bit-serial)"));
-        Assert.That(Line("w1a1"), Does.Contain($" {BinaryGemm.Active.Isa} (XNOR + popcount)"));
+        Assert.That(Line("w1a1"), Does.Contain($" {BinaryGemm.Active.Isa} (XNOR + popcount: {BinaryGemm.Active.PopCountFor(768)} at K 768, {BinaryGemm.Active.PopCountFor(3072)} at K 3072)"));
         Assert.That(Line("w2a1"), Does.Contain($" {TernaryBinaryGemm.Active.Isa} "));
     }
 

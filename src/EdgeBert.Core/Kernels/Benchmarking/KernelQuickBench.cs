@@ -86,13 +86,13 @@ public static class KernelQuickBench
             () => w2a1.Multiply(activationSigns, m, ternaryWeights, default, bias, new Span2D<float>(output, m, n), threads)));
 
         var w1a1 = BinaryGemm.Active;
-        results.Add(Time("w1a1", $"{w1a1.Isa} {w1a1.PopCountFor(k)}", m, k, n, budgetPerKernel,
+        results.Add(Time("w1a1", $"{w1a1.Isa}/{w1a1.PopCountFor(k)}", m, k, n, budgetPerKernel,
             () => w1a1.Multiply(activationSigns, m, binaryWeights, default, bias, new Span2D<float>(output, m, n), threads)));
         // Both popcounts side by side, so the per-shape choice (BinaryGemm.HarleySealMinKWords) can be checked.
         foreach (var method in new[] { PopCountMethod.Lookup, PopCountMethod.HarleySeal })
         {
             var forced = BinaryGemm.Create(w1a1.Isa, method);
-            results.Add(Time($"w1a1 {method.ToString().ToLowerInvariant()}", $"{forced.Isa} {forced.PopCountFor(k)}", m, k, n, budgetPerKernel,
+            results.Add(Time($"w1a1-{method.ToString().ToLowerInvariant()}", $"{forced.Isa}/{forced.PopCountFor(k)}", m, k, n, budgetPerKernel,
                 () => forced.Multiply(activationSigns, m, binaryWeights, default, bias, new Span2D<float>(output, m, n), threads)));
         }
         return results;

@@ -30,7 +30,7 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     public override string PopCountFor(int k) =>
         BinaryLayout.RowStrideWords(k) >= _longKWords ? TileName(typeof(TLongTile)) : TileName(typeof(TTile));
 
-    private static string TileName(Type tile) => tile == typeof(Avx512HarleySealTile) ? "harley-seal" : "vpshufb lookup";
+    private static string TileName(Type tile) => tile == typeof(Avx512HarleySealTile) ? "harley-seal" : "lookup";
 
     private protected override unsafe void MultiplyCore(ulong* activations, int tokens, PackedBinaryWeights weights,
         float* activationScale, float* bias, float* output, int outputStride, int threads)

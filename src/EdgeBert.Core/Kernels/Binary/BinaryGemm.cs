@@ -60,7 +60,7 @@ public abstract class BinaryGemm
     }
 
     /// <summary>The popcount this implementation uses for a product of depth <paramref name="k"/> bits (shown by <c>edgebert info</c> and <c>bench</c>).</summary>
-    public virtual string PopCountFor(int k) => "scalar popcnt";
+    public virtual string PopCountFor(int k) => "popcnt";
 
     /// <summary>
     /// y[m, n] = alpha_w[n] · alpha_a[m] · (K − 2·popcount(a_m ⊕ w_n)) + bias[n].
