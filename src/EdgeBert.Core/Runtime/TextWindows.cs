@@ -4,7 +4,7 @@ namespace EdgeBert.Runtime;
 /// Where the windows over a text of <see cref="Pieces"/> word pieces start: windows of
 /// <see cref="Width"/> pieces (the session's length less [CLS] and [SEP]) every
 /// <see cref="Stride"/> = half a window, the last one aligned to the end of the text, so every
-/// window is full and every piece is in one or two windows. A text that fits is one window.
+/// window is full and every piece is in at least one (at most three) windows. A text that fits is one window.
 /// </summary>
 internal readonly record struct TextWindows(int Pieces, int Width)
 {
