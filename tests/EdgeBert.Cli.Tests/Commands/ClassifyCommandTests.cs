@@ -63,9 +63,12 @@ public class ClassifyCommandTests
         Assert.That(root.GetProperty("tokens").GetInt32(), Is.EqualTo(4));
         Assert.That(root.GetProperty("truncated").GetBoolean(), Is.False);
         Assert.That(root.GetProperty("ms").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(root.GetProperty("windows").GetInt32(), Is.EqualTo(1));
+        // 9 pieces in windows of 6 every 3: starts 0 and 3, the whole text read.
         using var second = JsonDocument.Parse(lines[1]);
-        Assert.That(second.RootElement.GetProperty("truncated").GetBoolean(), Is.True);
-        Assert.That(second.RootElement.GetProperty("tokens").GetInt32(), Is.EqualTo(RuntimeTestModels.MaxPositions));
+        Assert.That(second.RootElement.GetProperty("truncated").GetBoolean(), Is.False);
+        Assert.That(second.RootElement.GetProperty("windows").GetInt32(), Is.EqualTo(2));
+        Assert.That(second.RootElement.GetProperty("tokens").GetInt32(), Is.EqualTo(11));
     }
 
     [Test]
