@@ -126,7 +126,7 @@ public class TrainingCommandTests
         (exit, output) = Run(EvalCommand.Create, "--model", model, "--data", views);
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("view subject").And.Contain("view whole"));
-        Assert.That(output, Does.Match(@"examples\s*│\s*8\s*│\s*4\s*│\s*4"), output);
+        Assert.That(output, Does.Match(@"examples\D*8\D+4\D+4"), output);
 
         // Fine-tuning the imported model on three labels replaces its two-label classifier.
         string three = dir.Write("three.jsonl", Tiny.JsonLines(Tiny.Examples.Select((e, i) => e with { Label = (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture) })));
