@@ -105,6 +105,15 @@ public class ClassifyCommandTests
             Assert.That(expected.Windows, Is.EqualTo(windows));
             Assert.That(output, Does.StartWith(expected.LabelName + "\t" + expected.Score.ToString("F4", CultureInfo.InvariantCulture)));
         }
+        var (maxExit, maxOutput, _) = CliRunner.RunWith(null, null, "classify", "--model", path, "--aggregate", "MaxPositive", "--json", text);
+        Assert.That(maxExit, Is.EqualTo(0));
+        using (var model = Model.Load(path))
+        using (var json = JsonDocument.Parse(maxOutput))
+        {
+            var expected = model.CreateSession(new SessionOptions { Aggregation = WindowAggregation.MaxPositive }).Classify(text);
+            Assert.That(json.RootElement.GetProperty("score").GetDouble(), Is.EqualTo(expected.Score).Within(1e-6));
+            Assert.That(json.RootElement.GetProperty("label").GetString(), Is.EqualTo(expected.LabelName));
+        }
         var (cutExit, cutOutput, _) = CliRunner.RunWith(null, null, "classify", "--model", path, "--truncate", text);
         Assert.That(cutExit, Is.EqualTo(0));
         Assert.That(cutOutput, Does.Contain($"{RuntimeTestModels.MaxPositions} tokens (truncated)"));
