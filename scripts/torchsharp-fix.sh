@@ -46,7 +46,8 @@ system_libstdcxx() {
   echo "$path"
 }
 
-libstdcxx="$(system_libstdcxx)"
+# EDGEBERT_LIBSTDCXX names another libstdc++ to judge by (scripts/test.d/torchsharp-fix.sh uses it).
+libstdcxx="${EDGEBERT_LIBSTDCXX:-$(system_libstdcxx)}"
 if [ -n "$libstdcxx" ] && grep -a -q "$version" "$libstdcxx"; then
   exit 0  # GCC 13 or newer: TorchSharp loads as shipped
 fi
