@@ -22,19 +22,13 @@ import os
 import sys
 
 try:
-    import numpy as np
     import torch
     import torch.nn.functional as F
 except ImportError as e:  # the caller decides whether a missing torch is a failure
-    print(f"bert_model_check: cannot import torch/numpy: {e}", file=sys.stderr)
+    print(f"bert_model_check: cannot import torch: {e}", file=sys.stderr)
     sys.exit(3)
 
-
-def load(directory, name, shape):
-    data = np.fromfile(os.path.join(directory, name + ".f32"), dtype="<f4")
-    if data.size != int(np.prod(shape)):
-        raise ValueError(f"{name}: {data.size} values for shape {shape}")
-    return data.reshape(shape)
+from bert_layer_check import load  # noqa: E402  (same exchange format: raw float32 files)
 
 
 def bert(ids, type_ids, keep, p, cfg):
