@@ -16,7 +16,6 @@ sum(hidden * r) + sum(logits * s), so every parameter gets a gradient. For each 
 every parameter.
 Exit status: 0 on success, 2 on bad input, 3 when torch or numpy cannot be imported.
 """
-import json
 import math
 import os
 import sys
@@ -28,7 +27,7 @@ except ImportError as e:  # the caller decides whether a missing torch is a fail
     print(f"bert_model_check: cannot import torch: {e}", file=sys.stderr)
     sys.exit(3)
 
-from bert_layer_check import load  # noqa: E402  (same exchange format: raw float32 files)
+from bert_layer_check import check_main, load  # noqa: E402  (same exchange format and CLI)
 
 
 def bert(ids, type_ids, keep, p, cfg):
@@ -86,21 +85,7 @@ def run(directory, manifest, dtype, out_dir):
 
 
 def main():
-    torch.set_num_threads(1)  # tiny tensors; avoid competing with the test runner for cores
-    if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    directory = sys.argv[1]
-    try:
-        with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
-            manifest = json.load(f)
-        for dtype, name in ((torch.float32, "float32"), (torch.float64, "float64")):
-            run(directory, manifest, dtype, os.path.join(directory, name))
-    except (OSError, ValueError, KeyError) as e:
-        print(f"bert_model_check: {e}", file=sys.stderr)
-        return 2
-    print(f"bert_model_check: torch {torch.__version__}, wrote float32/ and float64/ under {directory}")
-    return 0
+    return check_main("bert_model_check", __doc__, run)
 
 
 if __name__ == "__main__":
