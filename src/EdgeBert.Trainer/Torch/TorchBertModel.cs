@@ -16,8 +16,8 @@ public sealed record TorchBertOutput(Tensor Hidden, Tensor Pooled, Tensor? Logit
 /// on LibTorch, the first step of moving the trainer off its own autograd (issue 14). It computes
 /// what <see cref="BertModel"/> computes and loads the same weights: <see cref="NamedWeights"/>
 /// gives every parameter under the model file's name (<c>embeddings.word</c>,
-/// <c>layer.{i}.attention.query.weight</c>, <c>pooler.weight</c>, <c>classifier.weight</c>, ...).
-/// Not yet ported: the MLM head, quantizers and the training loop.
+/// <c>layer.{i}.attention.query.weight</c>, <c>pooler.weight</c>, <c>classifier.weight</c>,
+/// <c>mlm.*</c>, ...). Not yet ported: quantizers and the training loop.
 /// </summary>
 public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBertOutput>
 {
@@ -26,6 +26,7 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
     private readonly Linear pooler;
     private readonly Linear? classifier;
     private readonly Dropout dropout;
+    private readonly TorchMlmHead mlm;
 
     /// <summary>A freshly initialised model (N(0, 0.02²) weights, LayerNorm 1/0, zero biases; LibTorch's generator).</summary>
     /// <exception cref="ArgumentException">The configuration is invalid.</exception>
@@ -39,11 +40,15 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         pooler = TorchInit.Linear(config.Hidden, config.Hidden);
         classifier = config.Labels.Count > 0 ? TorchInit.Linear(config.Hidden, config.Labels.Count) : null;
         dropout = nn.Dropout(config.HiddenDropout);
+        mlm = new TorchMlmHead(config, () => embeddings.Word.weight!);
         RegisterComponents();
     }
 
     /// <summary>The configuration.</summary>
     public BertConfig Config { get; }
+
+    /// <summary>The MLM head (decodes through the word embedding table).</summary>
+    public TorchMlmHead Mlm => mlm;
 
     /// <summary>
     /// Runs the model on ids and type ids [B, L] (int64) with <paramref name="keep"/> [B, L] (1 for
@@ -72,7 +77,7 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         return forward(ids, types, keep);
     }
 
-    /// <summary>Every parameter under its model-file name, in the current trainer's order (the MLM head excepted).</summary>
+    /// <summary>Every parameter under its model-file name, in the current trainer's order.</summary>
     public IEnumerable<(string Name, Tensor Parameter)> NamedWeights()
     {
         foreach ((string name, Tensor p) in embeddings.NamedWeights()) yield return ("embeddings." + name, p);
@@ -86,12 +91,15 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         {
             foreach ((string name, Tensor p) in TorchInit.LinearWeights("classifier", classifier)) yield return (name, p);
         }
+
+        foreach ((string name, Tensor p) in mlm.NamedWeights()) yield return ("mlm." + name, p);
     }
 
     /// <summary>
     /// Copies weights by name and shape from <paramref name="tensors"/> (a model file's tensors, as
-    /// <see cref="SafeTensors.Read(string)"/> returns them). <c>mlm.*</c> tensors are ignored (the
-    /// head is not ported yet); any other missing, unexpected or misshapen tensor is an error.
+    /// <see cref="SafeTensors.Read(string)"/> returns them). As in <see cref="ModelDirectory.Load"/>,
+    /// <c>mlm.*</c> weights may be missing (they keep their values) and <c>mlm.*</c> tensors the model
+    /// lacks are ignored; any other missing, unexpected or misshapen tensor is an error.
     /// </summary>
     /// <exception cref="InvalidDataException">A weight is missing, unexpected, or has the wrong shape.</exception>
     public void LoadWeights(IReadOnlyDictionary<string, SafeTensor> tensors, string source)
@@ -104,7 +112,11 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         using var noGrad = no_grad();
         foreach ((string name, Tensor p) in expected)
         {
-            if (!tensors.TryGetValue(name, out SafeTensor? t)) throw new InvalidDataException($"{source}: weight '{name}' is missing.");
+            if (!tensors.TryGetValue(name, out SafeTensor? t))
+            {
+                if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
+                throw new InvalidDataException($"{source}: weight '{name}' is missing.");
+            }
             if (!t.Shape.Select(d => (long)d).SequenceEqual(p.shape))
             {
                 throw new InvalidDataException($"{source}: weight '{name}' has shape [{string.Join(",", t.Shape)}], the model expects [{string.Join(",", p.shape)}].");

@@ -8,7 +8,8 @@ namespace EdgeBert.Trainer.Tests.Torch;
 
 /// <summary>
 /// <see cref="TorchBertModel"/>'s names, loading and refusals: it exposes exactly the current
-/// trainer's parameter names and shapes (MLM head aside), loads them value for value, and rejects
+/// trainer's parameter names and shapes, loads them value for value (MLM head weights are optional,
+/// as for the current trainer), and rejects
 /// a missing, unexpected or misshapen tensor and a too-long batch with a message naming it.
 /// </summary>
 [TestFixture]
@@ -31,12 +32,24 @@ public sealed class TorchBertModelLoadTests
         using var model = new TorchBertModel(s_config);
         model.LoadWeights(weights, "test");
         var loaded = model.NamedWeights().ToList();
-        Assert.That(loaded.Select(w => w.Name), Is.EqualTo(weights.Keys.Where(n => !n.StartsWith("mlm.", StringComparison.Ordinal))));
+        Assert.That(loaded.Select(w => w.Name), Is.EqualTo(weights.Keys));
         foreach ((string name, Tensor p) in loaded)
         {
             Assert.That(p.shape, Is.EqualTo(weights[name].Shape.Select(d => (long)d)), name);
             Assert.That(p.data<float>().ToArray(), Is.EqualTo(weights[name].Values), name);
         }
+    }
+
+    [Test]
+    public void MlmWeightsAreOptional()
+    {
+        Dictionary<string, SafeTensor> weights = TrainerWeights(s_config, 5);
+        foreach (string name in weights.Keys.Where(n => n.StartsWith("mlm.", StringComparison.Ordinal)).ToList()) weights.Remove(name);
+        using var model = new TorchBertModel(s_config);
+        float[] before = model.NamedWeights().Single(w => w.Name == "mlm.transform.weight").Parameter.data<float>().ToArray();
+        model.LoadWeights(weights, "test");
+        Assert.That(model.NamedWeights().Single(w => w.Name == "mlm.transform.weight").Parameter.data<float>().ToArray(), Is.EqualTo(before));
+        Assert.That(model.NamedWeights().Single(w => w.Name == "pooler.weight").Parameter.data<float>().ToArray(), Is.EqualTo(weights["pooler.weight"].Values));
     }
 
     [Test]
