@@ -1,3 +1,4 @@
+using EdgeBert.Runtime;
 using EdgeBert.Text;
 
 namespace EdgeBert.Native;
@@ -53,9 +54,9 @@ public sealed partial class NativeSession
         {
             throw new ArgumentException($"params.struct_size is {p.StructSize}; at least {NativeSessionParams.Version1Size} (use edgebert_session_default_params()).", "params");
         }
-        if (p.Threads < 0 || p.Threads > 1024)
+        if (p.Threads < 0 || p.Threads > SessionOptions.MaxThreads)
         {
-            throw new ArgumentOutOfRangeException("params.threads", p.Threads, "threads must be 0 (one per core) to 1024.");
+            throw new ArgumentOutOfRangeException("params.threads", p.Threads, $"threads must be 0 (one per core) to {SessionOptions.MaxThreads}.");
         }
         // 3 tokens: [CLS], at least one piece of text, [SEP].
         if (p.MaxLength != 0 && (p.MaxLength < 3 || p.MaxLength > model.MaxLength))
