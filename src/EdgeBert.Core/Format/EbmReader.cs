@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using EdgeBert.Kernels;
+using EdgeBert.Kernels.Elementwise;
 
 namespace EdgeBert.Format;
 
@@ -321,7 +322,12 @@ internal static class EbmReader
         return new EbmTensorInfo(name, dtype, shape, scaleKind, scales, (long)(header.DataOffset + offset), (long)length, checksum);
     }
 
-    /// <summary>Checksum, then the packing invariants the kernels rely on: zero padding, sign only where nonzero.</summary>
+    /// <summary>
+    /// Checksum, then the packing invariants the kernels rely on (zero padding, sign only where
+    /// nonzero), then that every FP32/FP16 value is finite: one NaN weight would turn every answer
+    /// into NaN (W1A1: the same label for every text; W2A8: a run-time error about activations).
+    /// Scales are checked as the directory is parsed.
+    /// </summary>
     private static void VerifyData(string source, EbmTensorInfo t, ReadOnlySpan<byte> data)
     {
         string where = $"tensor '{t.Name}', byte {t.FileOffset}";
@@ -336,8 +342,28 @@ internal static class EbmReader
             EbmDType.Binary => EbmPackingCheck.Binary(MemoryMarshal.Cast<byte, ulong>(data), t.Rows, t.Columns),
             EbmDType.Ternary => EbmPackingCheck.Ternary(MemoryMarshal.Cast<byte, ulong>(data), t.Rows, t.Columns),
             EbmDType.I8 => EbmPackingCheck.I8(data, t.Rows, t.Columns),
+            EbmDType.F32 => NonFinite(t, MemoryMarshal.Cast<byte, float>(data)),
+            EbmDType.F16 => NonFinite(t, MemoryMarshal.Cast<byte, Half>(data)),
             _ => null,
         };
         if (problem is not null) throw new ModelFormatException(source, problem, where);
+    }
+
+    private static string? NonFinite(EbmTensorInfo t, ReadOnlySpan<float> values)
+    {
+        int i = FiniteScan.IndexOfNonFinite(values);
+        return i < 0 ? null : NonFinite(t, i, values[i]);
+    }
+
+    private static string? NonFinite(EbmTensorInfo t, ReadOnlySpan<Half> values)
+    {
+        int i = FiniteScan.IndexOfNonFinite(values);
+        return i < 0 ? null : NonFinite(t, i, (float)values[i]);
+    }
+
+    private static string NonFinite(EbmTensorInfo t, int index, float value)
+    {
+        string at = t.Rank == 1 ? $"value {index}" : $"value {index} (row {index / t.Columns}, column {index % t.Columns})";
+        return $"{at} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}; weights must be finite numbers";
     }
 }
