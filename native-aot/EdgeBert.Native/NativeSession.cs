@@ -67,6 +67,11 @@ public sealed partial class NativeSession
         {
             throw new ArgumentOutOfRangeException("params.pooling", p.Pooling, "pooling must be an edgebert_pooling value (0 to 3).");
         }
+        // A flag, not a count: 2 or -1 is a caller's bug (an uninitialized field), never "true".
+        if (p.Truncate is not (0 or 1))
+        {
+            throw new ArgumentOutOfRangeException("params.truncate", p.Truncate, "truncate must be 0 (fail with INPUT_TOO_LONG) or 1 (cut).");
+        }
     }
 
     /// <summary>

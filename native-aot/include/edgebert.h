@@ -26,6 +26,9 @@
  * EDGEBERT_INVALID_HANDLE, never a crash. Output buffers come with their capacity; the call
  * writes the size it needed to *needed (when needed is not NULL) and returns
  * EDGEBERT_BUFFER_TOO_SMALL when the capacity was short, so (NULL, 0) queries the size.
+ * Arguments are checked in one order everywhere: handles, then NULL pointers (EDGEBERT_NULL_POINTER,
+ * also for a NULL buffer with a nonzero capacity), then sizes; enum and flag fields outside
+ * their documented values are EDGEBERT_INVALID_ARGUMENT.
  * Texts are UTF-8 as (pointer, length in bytes), or NUL-terminated with EDGEBERT_NUL_TERMINATED.
  */
 #ifndef EDGEBERT_H
@@ -85,7 +88,7 @@ typedef struct edgebert_session_params {
     int32_t threads;     /* kernel threads per call; 0 = one per core. Default 1 */
     int32_t max_length;  /* longest input in tokens, [CLS] and [SEP] included; 0 = the model's. Default 0 */
     int32_t pooling;     /* an edgebert_pooling for embed. Default EDGEBERT_POOLING_MODEL */
-    int32_t truncate;    /* 1: cut longer input (result.truncated = 1); 0: fail with INPUT_TOO_LONG. Default 1 */
+    int32_t truncate;    /* 1: cut longer input (result.truncated = 1); 0: fail with INPUT_TOO_LONG; else INVALID_ARGUMENT. Default 1 */
 } edgebert_session_params;
 
 /* Shape of a model. Set struct_size = sizeof(edgebert_model_info) before edgebert_model_get_info. */

@@ -1,0 +1,104 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using EdgeBert.Encoder;
+using EdgeBert.Format;
+using EdgeBert.Kernels;
+using EdgeBert.Kernels.Elementwise;
+using EdgeBert.Runtime;
+
+namespace EdgeBert.Benchmarks.Runtime;
+
+/// <summary>
+/// What the load-time finiteness check (issue 15) costs: <see cref="Load"/> is the whole
+/// <c>Model.Load</c> (map, validate, checksums and finiteness, pack, vocabulary), and
+/// <see cref="FiniteScanOnly"/> the scan of every FP32/FP16 tensor alone (an upper bound on what
+/// the check adds: in the load it runs on the verification pass, on the second thread for models
+/// over 1 MiB). <see cref="ChecksumsOnly"/> is the CRC pass it sits next to, for scale.
+/// Files: the largest shipped model and BERT-base shapes (12 × 768, FFN 3072, 30,522-token
+/// vocabulary, 512 positions) in W1A1 and FP32, written once to the temp folder.
+/// Run: <c>dotnet run -c Release --project benchmarks/EdgeBert.Benchmarks -- --filter '*LoadValidation*'</c>.
+/// </summary>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 15)]
+public class LoadValidationBenchmarks
+{
+    private string _path = "";
+    private EbmFile? _file;
+
+    /// <summary>Which model file.</summary>
+    [Params("spam-fp32-teacher", "bert-base-w1a1", "bert-base-fp32")]
+    public string File { get; set; } = "";
+
+    /// <summary>Finds or writes the file and maps it for the partial passes.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _path = File switch
+        {
+            "bert-base-w1a1" => BertBase(LinearScheme.W1A1),
+            "bert-base-fp32" => BertBase(LinearScheme.Fp32),
+            _ => Shipped(File),
+        };
+        _file = EbmFile.Open(_path);
+        Console.WriteLine($"// {File}: {_path}, {new FileInfo(_path).Length} bytes, {_file.Tensors.Where(t => t.DType is EbmDType.F32 or EbmDType.F16).Sum(t => t.Length)} bytes of FP32/FP16 tensors");
+    }
+
+    /// <summary>Unmaps the file.</summary>
+    [GlobalCleanup]
+    public void Cleanup() => _file?.Dispose();
+
+    /// <summary>The whole load, finiteness check included.</summary>
+    [Benchmark(Baseline = true)]
+    public int Load()
+    {
+        using var model = Model.Load(_path);
+        return model.HiddenSize;
+    }
+
+    /// <summary>The finiteness scan of every FP32/FP16 tensor on its own.</summary>
+    [Benchmark]
+    public int FiniteScanOnly()
+    {
+        int found = 0;
+        foreach (var t in _file!.Tensors)
+        {
+            if (t.DType == EbmDType.F32) found += FiniteScan.IndexOfNonFinite(_file.GetF32(t.Name));
+            else if (t.DType == EbmDType.F16) found += FiniteScan.IndexOfNonFinite(_file.GetF16(t.Name));
+        }
+        return found;
+    }
+
+    /// <summary>The CRC-32C of every tensor on its own.</summary>
+    [Benchmark]
+    public uint ChecksumsOnly()
+    {
+        uint all = 0;
+        foreach (var t in _file!.Tensors) all ^= Crc32C.Compute(_file.GetBytes(t));
+        return all;
+    }
+
+    private static string Shipped(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string path = Path.Combine(dir.FullName, "models", name + ".ebm");
+            if (System.IO.File.Exists(path)) return path;
+        }
+        throw new FileNotFoundException($"models/{name}.ebm not found above {AppContext.BaseDirectory}");
+    }
+
+    private static string BertBase(LinearScheme scheme)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"edgebert-bert-base-{scheme.ToString().ToLowerInvariant()}.ebm");
+        if (System.IO.File.Exists(path)) return path;
+        var vocabulary = RandomBert.DefaultVocabulary().ToList();
+        for (int i = vocabulary.Count; i < 30_522; i++) vocabulary.Add($"tok{i}");
+        var options = new RandomBertOptions
+        {
+            Vocabulary = vocabulary, Layers = 12, Hidden = 768, Heads = 12, Ffn = 3072, MaxPositions = 512, Scheme = scheme, Seed = 11,
+        };
+        string partial = path + ".partial";
+        using (var stream = System.IO.File.Create(partial)) RandomBert.Build(options).WriteTo(stream);
+        System.IO.File.Move(partial, path, overwrite: true);
+        return path;
+    }
+}
