@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EdgeBert.Encoder;
 using EdgeBert.Format;
 using EdgeBert.Kernels;
@@ -18,9 +21,16 @@ namespace EdgeBert.Benchmarks.Runtime;
 /// vocabulary, 512 positions) in W1A1 and FP32, written once to the temp folder.
 /// Run: <c>dotnet run -c Release --project benchmarks/EdgeBert.Benchmarks -- --filter '*LoadValidation*'</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 15)]
+[Config(typeof(InProcessMonitoring))]
 public class LoadValidationBenchmarks
 {
+    /// <summary>In process (no generated project to build on a busy machine), each iteration one call.</summary>
+    private sealed class InProcessMonitoring : ManualConfig
+    {
+        public InProcessMonitoring() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1)
+            .WithWarmupCount(3).WithIterationCount(15).WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private string _path = "";
     private EbmFile? _file;
 
