@@ -20,13 +20,19 @@ public class ModelFuzzTests
 {
     private static readonly int Seed = int.TryParse(Environment.GetEnvironmentVariable("EDGEBERT_FUZZ_SEED"), out int s) ? s : 2026;
 
-    /// <summary>Mutants per run: 1,200 by default (seconds), EDGEBERT_MODEL_FUZZ_COUNT for a long run.</summary>
-    private static readonly int Count = int.TryParse(Environment.GetEnvironmentVariable("EDGEBERT_MODEL_FUZZ_COUNT"), out int n) && n > 0 ? n : 1200;
+    /// <summary>Mutants per run: 800 by default (seconds), EDGEBERT_MODEL_FUZZ_COUNT for a long run.</summary>
+    private static readonly int Count = int.TryParse(Environment.GetEnvironmentVariable("EDGEBERT_MODEL_FUZZ_COUNT"), out int n) && n > 0 ? n : 800;
 
     /// <summary>A load and one classification of a model this small take milliseconds; this long is a hang.</summary>
     private static readonly TimeSpan HangAfter = TimeSpan.FromSeconds(30);
 
-    private enum Outcome { Ran, Refused, Crashed, Hung }
+    /// <summary>
+    /// Overflowed: the load passed (all weights finite) but a huge finite weight (3.4e38 in a
+    /// LayerNorm bias) drove the activations to infinity, which the int8 quantizer refuses with
+    /// an ArgumentException: a clean error, counted apart (the runtime could name the model as
+    /// the cause; see the report of issue 15).
+    /// </summary>
+    private enum Outcome { Ran, Refused, Overflowed, Crashed, Hung }
 
     private static byte[] BaseModel(LinearScheme scheme) =>
         RandomBert.Build(new RandomBertOptions { Layers = 2, Hidden = 16, Heads = 2, Ffn = 32, MaxPositions = 16, Scheme = scheme, Seed = 6 }).ToArray();
@@ -39,8 +45,15 @@ public class ModelFuzzTests
             {
                 using var model = RuntimeModel.Load(bytes, "fuzz.ebm");
                 var session = model.CreateSession();
-                if (model.Labels.Count > 0) session.Classify("win a free prize now, naïve café");
-                session.Embed("win", new float[model.HiddenSize]);
+                try
+                {
+                    if (model.Labels.Count > 0) session.Classify("win a free prize now, naïve café");
+                    session.Embed("win", new float[model.HiddenSize]);
+                }
+                catch (ArgumentException e) when (e.Message.Contains("NaN or infinit", StringComparison.Ordinal))
+                {
+                    return (Outcome.Overflowed, e.Message);
+                }
                 return (Outcome.Ran, "");
             }
             catch (ModelFormatException e) when (e.Message.StartsWith("fuzz.ebm: ", StringComparison.Ordinal) && e.Where.Length > 0)

@@ -70,12 +70,20 @@ internal static class ModelMutator
     /// <summary>One metadata value replaced, removed or duplicated, as JSON, so the text still parses and the validator judges it.</summary>
     private static string Metadata(EbmParts parts, Random random)
     {
-        if (random.Next(8) == 0)
+        JsonNode? root = null;
+        try
+        {
+            if (random.Next(8) != 0) root = JsonNode.Parse(parts.Metadata);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An earlier mutation broke the text: edit the text again.
+        }
+        if (root is null)
         {
             parts.Metadata = EbmMutations.MetadataText(parts.Metadata, random);
             return "metadata text edited";
         }
-        var root = JsonNode.Parse(parts.Metadata)!;
         var places = new List<(JsonNode Parent, string? Key, int Index, string Path)>();
         Collect(root, "$", places);
         var (parent, key, index, path) = places[random.Next(places.Count)];
