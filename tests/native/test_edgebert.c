@@ -14,27 +14,12 @@
 #include <edgebert.h>
 
 #include "harness.h"
+#include "read_file.h"
 
 int harness_failures;
 static const char *model_path;
 
 /* --- helpers ------------------------------------------------------------------------------ */
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long length = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = malloc((size_t)length);
-    if (data != NULL && fread(data, 1, (size_t)length, f) != (size_t)length) {
-        free(data);
-        data = NULL;
-    }
-    fclose(f);
-    *size = (size_t)length;
-    return data;
-}
 
 static int write_file(const char *path, const void *data, size_t size) {
     FILE *f = fopen(path, "wb");

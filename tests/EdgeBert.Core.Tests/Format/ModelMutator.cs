@@ -70,20 +70,21 @@ internal static class ModelMutator
     /// <summary>One metadata value replaced, removed or duplicated, as JSON, so the text still parses and the validator judges it.</summary>
     private static string Metadata(EbmParts parts, Random random)
     {
-        JsonNode? root = null;
         try
         {
-            if (random.Next(8) != 0) root = JsonNode.Parse(parts.Metadata);
+            if (random.Next(8) != 0) return MetadataValue(parts, random);
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
-            // An earlier mutation broke the text: edit the text again.
+            // An earlier mutation left text that does not parse (JsonNode parses lazily): edit the text instead.
         }
-        if (root is null)
-        {
-            parts.Metadata = EbmMutations.MetadataText(parts.Metadata, random);
-            return "metadata text edited";
-        }
+        parts.Metadata = EbmMutations.MetadataText(parts.Metadata, random);
+        return "metadata text edited";
+    }
+
+    private static string MetadataValue(EbmParts parts, Random random)
+    {
+        var root = JsonNode.Parse(parts.Metadata)!;
         var places = new List<(JsonNode Parent, string? Key, int Index, string Path)>();
         Collect(root, "$", places);
         var (parent, key, index, path) = places[random.Next(places.Count)];

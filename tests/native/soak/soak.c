@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <edgebert.h>
+#include "../read_file.h"
 
 #define MAX_TEXTS 16
 #define MAX_IDS 1024
@@ -231,22 +232,6 @@ static void *churn(void *arg) {
         atomic_fetch_add(&churns, 1);
     }
     return NULL;
-}
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long length = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = length > 0 ? malloc((size_t)length) : NULL;
-    if (data != NULL && fread(data, 1, (size_t)length, f) != (size_t)length) {
-        free(data);
-        data = NULL;
-    }
-    fclose(f);
-    *size = (size_t)length;
-    return data;
 }
 
 int main(int argc, char **argv) {
