@@ -24,6 +24,7 @@ namespace EdgeBert.Benchmarks.Runtime;
 /// Run: <c>dotnet run -c Release --project benchmarks/EdgeBert.Benchmarks -- --filter '*LoadValidation*'</c>.
 /// </summary>
 [Config(typeof(InProcessMonitoring))]
+[MinColumn]
 public class LoadValidationBenchmarks
 {
     /// <summary>In process (no generated project to build on a busy machine), each iteration one call.</summary>
