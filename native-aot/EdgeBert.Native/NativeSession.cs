@@ -1,3 +1,4 @@
+using EdgeBert.Runtime;
 using EdgeBert.Text;
 
 namespace EdgeBert.Native;
@@ -57,9 +58,9 @@ public sealed partial class NativeSession
         {
             throw new ArgumentException($"params.struct_size is {p.StructSize}; at least {NativeSessionParams.Version1Size} (use edgebert_session_default_params()).", "params");
         }
-        if (p.Threads < 0 || p.Threads > 1024)
+        if (p.Threads < 0 || p.Threads > SessionOptions.MaxThreads)
         {
-            throw new ArgumentOutOfRangeException("params.threads", p.Threads, "threads must be 0 (one per core) to 1024.");
+            throw new ArgumentOutOfRangeException("params.threads", p.Threads, $"threads must be 0 (one per core) to {SessionOptions.MaxThreads}.");
         }
         // 3 tokens: [CLS], at least one piece of text, [SEP].
         if (p.MaxLength != 0 && (p.MaxLength < 3 || p.MaxLength > model.MaxLength))
@@ -69,6 +70,11 @@ public sealed partial class NativeSession
         if (!Enum.IsDefined((NativePooling)p.Pooling))
         {
             throw new ArgumentOutOfRangeException("params.pooling", p.Pooling, "pooling must be an edgebert_pooling value (0 to 3).");
+        }
+        // A flag, not a count: 2 or -1 is a caller's bug (an uninitialized field), never "true".
+        if (p.Truncate is not (0 or 1))
+        {
+            throw new ArgumentOutOfRangeException("params.truncate", p.Truncate, "truncate must be 0 (fail with INPUT_TOO_LONG) or 1 (cut).");
         }
     }
 

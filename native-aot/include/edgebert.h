@@ -26,6 +26,9 @@
  * EDGEBERT_INVALID_HANDLE, never a crash. Output buffers come with their capacity; the call
  * writes the size it needed to *needed (when needed is not NULL) and returns
  * EDGEBERT_BUFFER_TOO_SMALL when the capacity was short, so (NULL, 0) queries the size.
+ * Arguments are checked in one order everywhere: handles, then NULL pointers (EDGEBERT_NULL_POINTER,
+ * also for a NULL buffer with a nonzero capacity), then sizes; enum and flag fields outside
+ * their documented values are EDGEBERT_INVALID_ARGUMENT.
  * Texts are UTF-8 as (pointer, length in bytes), or NUL-terminated with EDGEBERT_NUL_TERMINATED.
  */
 #ifndef EDGEBERT_H
@@ -88,7 +91,8 @@ typedef struct edgebert_session_params {
     int32_t max_length;  /* longest input in tokens, [CLS] and [SEP] included; 0 = the model's. Default 0 */
     int32_t pooling;     /* an edgebert_pooling for embed. Default EDGEBERT_POOLING_MODEL */
     int32_t truncate;    /* 1: cut longer input (result.truncated = 1) where it is not read over windows;
-                            0: every call fails with INPUT_TOO_LONG on longer input. Default 1 */
+                            0: every call fails with INPUT_TOO_LONG on longer input; any other value
+                            is INVALID_ARGUMENT. Default 1 */
     int32_t windows;     /* ABI 2. 1: classify reads input longer than max_length whole, over windows of
                             max_length tokens every half window, and averages their logits
                             (result.windows = how many; docs/inference.md); 0: classify cuts it as

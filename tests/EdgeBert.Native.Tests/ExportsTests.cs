@@ -131,4 +131,55 @@ public unsafe class ExportsTests
         FreeSession(0);
         Assert.That(LastError, Is.Empty, "freeing NULL is not an error");
     }
+    /// <summary>
+    /// Issue 15: every function checks NULL arguments before sizes, so a size query never hides a
+    /// NULL text or result (embed with a NULL text and a NULL buffer answered BUFFER_TOO_SMALL).
+    /// </summary>
+    [Test]
+    public void NullArgumentsAreReportedBeforeSizes()
+    {
+        Assert.That((NativeStatus)Load(TestModel.Path, out nint model), Is.EqualTo(NativeStatus.Ok));
+        var p = NativeSessionParams.Default;
+        Assert.That((NativeStatus)CreateSession(model, &p, out nint session), Is.EqualTo(NativeStatus.Ok));
+        var embed = (delegate* unmanaged<nint, byte*, nuint, float*, nuint, nuint*, NativeEncodeResult*, int>)&Exports.SessionEmbedExport;
+        var classify = (delegate* unmanaged<nint, byte*, nuint, NativeClassification*, float*, nuint, nuint*, int>)&Exports.SessionClassifyExport;
+        var batch = (delegate* unmanaged<nint, byte**, nuint*, nuint, NativeClassification*, float*, nuint, nuint*, int>)&Exports.SessionClassifyBatchExport;
+        var info = (delegate* unmanaged<nint, NativeModelInfo*, int>)&Exports.ModelGetInfoExport;
+        nuint needed = 99;
+        NativeClassification c;
+        var one = new float[1];
+        fixed (byte* text = "hello"u8)
+        fixed (float* l = one)
+        {
+            Assert.That((NativeStatus)embed(session, null, nuint.MaxValue, null, 0, &needed, null), Is.EqualTo(NativeStatus.NullPointer), "embed: NULL text, NULL buffer");
+            Assert.That(needed, Is.EqualTo((nuint)0));
+            Assert.That((NativeStatus)embed(session, text, 5, null, 4, &needed, null), Is.EqualTo(NativeStatus.NullPointer), "embed: NULL buffer with a capacity");
+            Assert.That((NativeStatus)embed(session, text, 5, null, 0, &needed, null), Is.EqualTo(NativeStatus.BufferTooSmall), "embed: (NULL, 0) is the size query");
+            Assert.That(needed, Is.GreaterThan((nuint)0));
+            Assert.That((NativeStatus)classify(session, null, nuint.MaxValue, &c, l, 1, &needed), Is.EqualTo(NativeStatus.NullPointer), "classify: NULL text, short logits");
+            Assert.That((NativeStatus)classify(session, text, 5, null, l, 1, &needed), Is.EqualTo(NativeStatus.NullPointer), "classify: NULL result, short logits");
+            byte*[] texts = [text, null];
+            NativeClassification* results = stackalloc NativeClassification[2];
+            fixed (byte** t = texts)
+            {
+                Assert.That((NativeStatus)batch(session, t, null, 2, results, l, 1, &needed), Is.EqualTo(NativeStatus.NullPointer), "batch: texts[1] NULL, short logits");
+            }
+            Assert.That(LastError, Does.Contain("texts[1]"));
+        }
+        Assert.That((NativeStatus)info(model, null), Is.EqualTo(NativeStatus.NullPointer));
+        FreeSession(session);
+        FreeModel(model);
+    }
+
+    [TestCase(2)]
+    [TestCase(-1)]
+    [TestCase(int.MaxValue)]
+    public void ATruncateFlagOutsideZeroAndOneIsAnInvalidArgument(int truncate)
+    {
+        Assert.That((NativeStatus)Load(TestModel.Path, out nint model), Is.EqualTo(NativeStatus.Ok));
+        var p = NativeSessionParams.Default with { Truncate = truncate };
+        Assert.That((NativeStatus)CreateSession(model, &p, out nint session), Is.EqualTo(NativeStatus.InvalidArgument));
+        Assert.That((session, LastError.Contains("truncate")), Is.EqualTo(((nint)0, true)));
+        FreeModel(model);
+    }
 }

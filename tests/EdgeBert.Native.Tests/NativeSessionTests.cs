@@ -43,6 +43,9 @@ public class NativeSessionTests
         yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { MaxLength = 2 }), "max_length");
         yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { MaxLength = 33 }), "max_length");
         yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Pooling = 4 }), "pooling");
+        yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Pooling = -1 }), "pooling");
+        yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Truncate = 2 }), "truncate");
+        yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Truncate = -1 }), "truncate");
     }
 
     [TestCaseSource(nameof(BadParams))]

@@ -14,27 +14,12 @@
 #include <edgebert.h>
 
 #include "harness.h"
+#include "read_file.h"
 
 int harness_failures;
 static const char *model_path;
 
 /* --- helpers ------------------------------------------------------------------------------ */
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long length = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = malloc((size_t)length);
-    if (data != NULL && fread(data, 1, (size_t)length, f) != (size_t)length) {
-        free(data);
-        data = NULL;
-    }
-    fclose(f);
-    *size = (size_t)length;
-    return data;
-}
 
 static int write_file(const char *path, const void *data, size_t size) {
     FILE *f = fopen(path, "wb");
@@ -216,6 +201,10 @@ static void test_session_params(void) {
         {"max_length 2", {.struct_size = sizeof p, .threads = 1, .max_length = 2, .truncate = 1}},
         {"max_length over the model's", {.struct_size = sizeof p, .threads = 1, .max_length = info.max_length + 1, .truncate = 1}},
         {"pooling 7", {.struct_size = sizeof p, .threads = 1, .pooling = 7, .truncate = 1}},
+        {"pooling -1", {.struct_size = sizeof p, .threads = 1, .pooling = -1, .truncate = 1}},
+        {"threads 1025", {.struct_size = sizeof p, .threads = 1025, .truncate = 1}},
+        {"truncate 2", {.struct_size = sizeof p, .threads = 1, .truncate = 2}},
+        {"truncate -1", {.struct_size = sizeof p, .threads = 1, .truncate = -1}},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_STATUS(EDGEBERT_INVALID_ARGUMENT, edgebert_session_create(model, &bad[i].p, &session));
@@ -470,6 +459,7 @@ static void test_classify(void) {
 
 typedef struct {
     edgebert_model *model;
+    int32_t session_threads;            /* kernel threads of each worker's session */
     pthread_barrier_t sessions_created; /* the workers and the main thread */
     int32_t expected_ids[TEXT_COUNT][MAX_IDS];
     size_t expected_n[TEXT_COUNT];
@@ -486,7 +476,9 @@ typedef struct {
 static void *worker(void *arg) {
     worker_state *w = arg;
     edgebert_session *session = NULL;
-    edgebert_status created = edgebert_session_create(w->shared->model, NULL, &session);
+    edgebert_session_params p = edgebert_session_default_params();
+    p.threads = w->shared->session_threads;
+    edgebert_status created = edgebert_session_create(w->shared->model, &p, &session);
     /* Once every worker has its session, the main thread frees the model while they work. */
     pthread_barrier_wait(&w->shared->sessions_created);
     if (created != EDGEBERT_OK) {
@@ -510,8 +502,10 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-static void test_threads(void) {
+/* The expected answers come from a one-thread session; the workers' sessions use session_threads. */
+static void run_threads(int32_t session_threads) {
     shared_state *shared = calloc(1, sizeof *shared);
+    shared->session_threads = session_threads;
     shared->model = load_model();
     edgebert_session *session = NULL;
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(shared->model, NULL, &session));
@@ -586,6 +580,41 @@ static void test_long_mail(void) {
     edgebert_model_free(model);
 }
 
+static void test_threads(void) { run_threads(1); }
+
+/* Sessions that run their kernels on the runtime's worker threads too (valgrind runs this one). */
+static void test_threads_parallel_sessions(void) { run_threads(2); }
+
+/* --- argument order (issue 15): NULL pointers are reported before sizes, in every function -- */
+
+static void test_null_before_size(void) {
+    edgebert_model *model = load_model();
+    edgebert_session *session = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, NULL, &session));
+    size_t needed = 99;
+    float one[1];
+    edgebert_classification c, results[2];
+    /* embed: a NULL text with a NULL buffer was BUFFER_TOO_SMALL, tokenize said NULL_POINTER. */
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_embed(session, NULL, EDGEBERT_NUL_TERMINATED, NULL, 0, &needed, NULL));
+    CHECK(needed == 0, "needed %zu after a NULL text", needed);
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_tokenize(session, NULL, EDGEBERT_NUL_TERMINATED, NULL, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_embed(session, "x", 1, NULL, 8, &needed, NULL));
+    CHECK_STATUS(EDGEBERT_BUFFER_TOO_SMALL, edgebert_session_embed(session, "x", 1, NULL, 0, &needed, NULL));
+    CHECK(needed > 0, "the size query still answers: needed %zu", needed);
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify(session, NULL, EDGEBERT_NUL_TERMINATED, &c, one, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify(session, "x", 1, NULL, one, 0, &needed));
+    const char *with_null[] = {"x", NULL};
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify_batch(session, with_null, NULL, 2, results, one, 0, &needed));
+    CHECK(strstr(edgebert_last_error(), "texts[1]") != NULL, "message names the text: %s", edgebert_last_error());
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify_batch(session, NULL, NULL, 2, results, one, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify_batch(session, with_null, NULL, 2, NULL, one, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_model_get_info(model, NULL));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_model_get_label(model, 0, NULL, 4, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_system_info(NULL, 4, &needed));
+    edgebert_session_free(session);
+    edgebert_model_free(model);
+}
+
 /* --- runner ------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -608,6 +637,8 @@ static const test_case tests[] = {
     {"classify", test_classify},
     {"threads", test_threads},
     {"long_mail", test_long_mail},
+    {"threads_parallel_sessions", test_threads_parallel_sessions},
+    {"null_before_size", test_null_before_size},
 };
 
 int main(int argc, char **argv) {

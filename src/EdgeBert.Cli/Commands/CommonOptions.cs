@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeBert.Cli.Parsing;
 using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Commands;
@@ -8,7 +9,8 @@ internal sealed class CommonOptions
 {
     internal Option<string> Model { get; } = new("--model") { Description = "The .ebm model (default: the model embedded in this binary)." };
 
-    internal Option<int> Threads { get; } = new("--threads") { Description = "Kernel threads.", DefaultValueFactory = _ => 1 };
+    internal Option<int> Threads { get; } = new Option<int>("--threads") { Description = $"Kernel threads (1 to {SessionOptions.MaxThreads}).", DefaultValueFactory = _ => 1 }
+        .Within(1, SessionOptions.MaxThreads);
 
     internal Option<bool> NoTruncate { get; } = new("--no-truncate") { Description = "Fail (exit 1) on text longer than the model's maximum length instead of truncating it." };
 

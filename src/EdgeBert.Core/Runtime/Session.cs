@@ -25,6 +25,7 @@ public sealed partial class Session
         model.ThrowIfDisposed();
         options ??= new SessionOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1, nameof(options.Threads));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Threads, SessionOptions.MaxThreads, nameof(options.Threads));
         // 3 tokens: [CLS], at least one piece of text, [SEP].
         if (options.MaxLength is { } limit && (limit < MinMaxLength || limit > model.MaxLength))
         {

@@ -3,7 +3,10 @@ namespace EdgeBert.Runtime;
 /// <summary>Options of a <see cref="Session"/>.</summary>
 public sealed record SessionOptions
 {
-    /// <summary>Threads the kernels may use (1 runs everything on the caller's thread).</summary>
+    /// <summary>The most <see cref="Threads"/> a session takes (the C API and the CLI check against it too).</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>Threads the kernels may use (1 runs everything on the caller's thread; at most <see cref="MaxThreads"/>).</summary>
     public int Threads { get; init; } = 1;
 
     /// <summary>Classify over-long input whole over windows (default), truncate it, or fail.</summary>

@@ -158,7 +158,7 @@ public class ClassifyCommandTests
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", encoderOnly, "x");
         Assert.That((exit, error.Contains("has no labels")), Is.EqualTo((1, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir), "--threads", "0", "x");
-        Assert.That((exit, error.Contains("--threads must be at least 1")), Is.EqualTo((2, true)), error);
+        Assert.That((exit, error.Contains("--threads must be 1 to 1024")), Is.EqualTo((2, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir));
         Assert.That((exit, error.Contains("give texts as arguments")), Is.EqualTo((2, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", Path.Combine(_dir, "missing.ebm"));
