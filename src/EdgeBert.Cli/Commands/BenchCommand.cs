@@ -3,7 +3,6 @@ using System.Globalization;
 using EdgeBert.Cli.Bench;
 using EdgeBert.Encoder;
 using EdgeBert.Kernels;
-using EdgeBert.Kernels.Benchmarking;
 
 namespace EdgeBert.Cli.Commands;
 
