@@ -94,7 +94,7 @@ check "C library with no variant installed: calls fail with UNSUPPORTED (10) and
   err=$(LD_LIBRARY_PATH="$1/lib" "$2" "$3" 2>&1 >/dev/null); echo "$err"
   echo "$err" | grep -q "status 10): libedgebert: no build for x86-64-v2..x86-64-v. is installed"' _ "$work/tree" "$work/consumer" "$model"
 
-check "the shim exports every function the variants export" bash -c '
+check "the shim exports every function the variants export, under the same symbol version" bash -c '
   exports() { nm -D --defined-only "$1" | awk "\$3 ~ /^edgebert_/ {print \$3}" | sort; }
   [ -n "$(exports "$1/libedgebert-x86-64-v2.so")" ] && diff <(exports "$1/libedgebert-x86-64-v2.so") <(exports "$1/libedgebert.so")' _ "$native/lib"
 
