@@ -14,12 +14,7 @@ if [ "$(uname -m)" != x86_64 ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() { # name, command...
-  local name="$1" out; shift
-  if out=$("$@" 2>&1); then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; echo "$out" | tail -20; fi
-}
+source scripts/test-lib.sh
 fail() { echo "variants: $*" >&2; echo "$passed $((failed + 1))" > "$counts"; exit 1; }
 
 native=artifacts/native
