@@ -12,12 +12,7 @@ source scripts/native-common.sh
 counts="${EDGEBERT_COUNTS:-/dev/null}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() { # name, command...
-  local name="$1" out; shift
-  if out=$("$@" 2>&1); then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; echo "$out" | tail -20; fi
-}
+source scripts/test-lib.sh
 version="$(edgebert_version)"
 text="Win a free prize now"
 

@@ -14,12 +14,7 @@ if [ "$(uname -m)" != x86_64 ]; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-check() { # name, command...
-  local name="$1" out; shift
-  if out=$("$@" 2>&1); then passed=$((passed + 1)); echo "ok   $name"
-  else failed=$((failed + 1)); echo "FAIL $name"; echo "$out" | tail -20; fi
-}
+source scripts/test-lib.sh
 fail() { echo "variants: $*" >&2; echo "$passed $((failed + 1))" > "$counts"; exit 1; }
 
 native=artifacts/native
@@ -94,7 +89,7 @@ check "C library with no variant installed: calls fail with UNSUPPORTED (10) and
   err=$(LD_LIBRARY_PATH="$1/lib" "$2" "$3" 2>&1 >/dev/null); echo "$err"
   echo "$err" | grep -q "status 10): libedgebert: no build for x86-64-v2..x86-64-v. is installed"' _ "$work/tree" "$work/consumer" "$model"
 
-check "the shim exports every function the variants export" bash -c '
+check "the shim exports every function the variants export, under the same symbol version" bash -c '
   exports() { nm -D --defined-only "$1" | awk "\$3 ~ /^edgebert_/ {print \$3}" | sort; }
   [ -n "$(exports "$1/libedgebert-x86-64-v2.so")" ] && diff <(exports "$1/libedgebert-x86-64-v2.so") <(exports "$1/libedgebert.so")' _ "$native/lib"
 
