@@ -69,7 +69,7 @@ mapfile -t sources < <(dotnet nuget list source --format short | awk '$1 == "E" 
 } > "$app/NuGet.config"
 rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/edgebert/$version"
 check "a new console app restores EdgeBert from a folder feed and classifies" bash -c '
-  cd "$1" && out=$(dotnet run -c Release -nologo -- "$2/models/default.ebm" "$3" 2>&1) && echo "$out" &&
+  cd "$1" && out=$(dotnet run -c Release -- "$2/models/default.ebm" "$3" 2>&1) && echo "$out" &&
   echo "$out" | grep -q "^kernels: " && echo "$out" | grep -q "^spam"' _ "$app" "$root" "$text"
 
 echo "$passed $failed" > "$counts"
