@@ -36,16 +36,26 @@ archive() {
   printf 'package: %-48s %s bytes\n' "$release/$1.tar.gz" "$(stat -c %s "$release/$1.tar.gz")"
 }
 
+# linux-x64 from scripts/build.sh (artifacts/bin, artifacts/libexec) and native-aot/build.sh
+# (artifacts/native), which it runs first unless EDGEBERT_PACKAGE_PREBUILT=1 says that they have
+# just been run on this checkout (CI's package step: the earlier steps built them).
 package_x64() {
   [ "$(uname -m)" = x86_64 ] || { echo "package: linux-x64 is built on an x86-64 machine" >&2; return 1; }
-  local name="edgebert-$version-linux-x64" dir
+  local name="edgebert-$version-linux-x64" dir level
   dir="$release/stage/$name"
+  if [ "${EDGEBERT_PACKAGE_PREBUILT:-0}" != 1 ]; then
+    EDGEBERT_CPU_VARIANTS="x86-64-v2 x86-64-v3 x86-64-v4" scripts/build.sh
+    EDGEBERT_CPU_VARIANTS="x86-64-v2 x86-64-v3 x86-64-v4" EDGEBERT_NATIVE_PREFIX=artifacts/native native-aot/build.sh
+  fi
+  for level in x86-64-v2 x86-64-v3 x86-64-v4; do
+    [ -x "artifacts/libexec/edgebert/edgebert-$level" ] && [ -f "artifacts/native/lib/libedgebert-$level.so" ] ||
+      { echo "package: the $level build is missing (run scripts/build.sh and native-aot/build.sh with all levels)" >&2; return 1; }
+  done
   rm -rf "$dir"
-  EDGEBERT_CPU_VARIANTS="x86-64-v2 x86-64-v3 x86-64-v4" scripts/build.sh
-  EDGEBERT_CPU_VARIANTS="x86-64-v2 x86-64-v3 x86-64-v4" EDGEBERT_NATIVE_PREFIX="$dir" native-aot/build.sh
-  install -m 0755 artifacts/bin/edgebert "$dir/bin/edgebert"
-  mkdir -p "$dir/libexec/edgebert"
-  install -m 0755 artifacts/libexec/edgebert/edgebert-x86-64-v* "$dir/libexec/edgebert/"
+  mkdir -p "$dir/bin" "$dir/lib" "$dir/libexec/edgebert"
+  install -m 0755 artifacts/bin/edgebert artifacts/native/bin/edgebert-classify "$dir/bin/"
+  install -m 0755 artifacts/libexec/edgebert/edgebert-x86-64-v[234] "$dir/libexec/edgebert/"
+  install -m 0755 artifacts/native/lib/libedgebert.so artifacts/native/lib/libedgebert-x86-64-v[234].so "$dir/lib/"
   stage_common "$dir"
   archive "$name"
 }
