@@ -24,6 +24,7 @@ public sealed partial class NativeSession
         MaxLength = parameters.MaxLength == 0 ? model.MaxLength : parameters.MaxLength;
         Pooling = (NativePooling)parameters.Pooling;
         Truncate = parameters.Truncate != 0;
+        Windows = parameters.Windows != 0;
         _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(MaxLength, Truncate));
         _ids = new int[MaxLength];
         _typeIds = new int[MaxLength];
@@ -46,6 +47,9 @@ public sealed partial class NativeSession
 
     /// <summary>Whether over-long text is cut (else it fails with INPUT_TOO_LONG).</summary>
     public bool Truncate { get; }
+
+    /// <summary>Whether classify reads over-long text whole over windows (when <see cref="Truncate"/>; else it fails).</summary>
+    public bool Windows { get; }
 
     private static void Validate(NativeSessionParams p, NativeModel model)
     {

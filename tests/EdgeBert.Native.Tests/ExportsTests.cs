@@ -46,7 +46,7 @@ public unsafe class ExportsTests
     [Test]
     public void VersionsAndSystemInfo()
     {
-        Assert.That(((delegate* unmanaged<int>)&Exports.AbiVersionExport)(), Is.EqualTo(1));
+        Assert.That(((delegate* unmanaged<int>)&Exports.AbiVersionExport)(), Is.EqualTo(2));
         Assert.That(Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)&Exports.VersionExport)()), Is.EqualTo(NativeSystemInfo.Version));
         var info = (delegate* unmanaged<byte*, nuint, nuint*, int>)&Exports.SystemInfoExport;
         nuint needed = 0;
@@ -106,6 +106,16 @@ public unsafe class ExportsTests
             Assert.That((NativeStatus)classify(session, text, 11, &c, l, 3, &n), Is.EqualTo(NativeStatus.Ok));
         }
         Assert.That(logits[c.Label], Is.EqualTo(logits.Max()));
+
+        // A version-1 params struct (no windows field) keeps the default for what it lacks: windows on.
+        var v1 = NativeSessionParams.Default with { StructSize = NativeSessionParams.Version1Size, Windows = 0 };
+        Assert.That((NativeStatus)CreateSession(model, &v1, out nint older), Is.EqualTo(NativeStatus.Ok));
+        fixed (byte* text = Encoding.UTF8.GetBytes(string.Join(' ', Enumerable.Repeat("hello world", 40)) + "\0"))
+        {
+            Assert.That((NativeStatus)classify(older, text, nuint.MaxValue, &c, null, 0, null), Is.EqualTo(NativeStatus.Ok));
+        }
+        Assert.That((c.Windows > 1, c.Truncated), Is.EqualTo((true, 0)), "longer than the model's 32 tokens: read over windows");
+        FreeSession(older);
 
         // A params struct from an older caller (smaller than version 1) is refused.
         p.StructSize = 8;

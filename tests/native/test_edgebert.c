@@ -204,8 +204,8 @@ static void test_model_info_and_labels(void) {
 static void test_session_params(void) {
     edgebert_session_params p = edgebert_session_default_params();
     CHECK(p.struct_size == sizeof p, "struct_size %zu, sizeof %zu", p.struct_size, sizeof p);
-    CHECK(p.threads == 1 && p.max_length == 0 && p.pooling == EDGEBERT_POOLING_MODEL && p.truncate == 1,
-          "defaults threads %d max_length %d pooling %d truncate %d", p.threads, p.max_length, p.pooling, p.truncate);
+    CHECK(p.threads == 1 && p.max_length == 0 && p.pooling == EDGEBERT_POOLING_MODEL && p.truncate == 1 && p.windows == 1,
+          "defaults threads %d max_length %d pooling %d truncate %d windows %d", p.threads, p.max_length, p.pooling, p.truncate, p.windows);
 
     edgebert_model *model = load_model();
     edgebert_model_info info = model_info(model);
@@ -395,13 +395,21 @@ static void test_classify(void) {
     for (int i = 0; i < info.hidden_size; i++) nonzero += embedding[i] != 0.0f;
     CHECK(nonzero > 0, "embedding is all zero");
 
-    /* Session parameters reach inference: max_length cuts, truncate 0 refuses, pooling changes embed. */
+    /* Session parameters reach inference: by default classify reads a text longer than max_length
+     * whole over windows; windows 0 cuts it, truncate 0 refuses, pooling changes embed. */
     edgebert_session_params p = edgebert_session_default_params();
     p.max_length = 4;
+    edgebert_session *windowed = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &windowed));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(windowed, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
+    CHECK(c.windows > 1 && c.truncated == 0 && c.token_count > 4, "max_length 4 with windows: %d tokens, %d windows, truncated %d",
+          c.token_count, c.windows, c.truncated);
+    edgebert_session_free(windowed);
+    p.windows = 0;
     edgebert_session *cut = NULL;
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &cut));
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(cut, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
-    CHECK(c.token_count == 4 && c.truncated == 1, "max_length 4: %d tokens, truncated %d", c.token_count, c.truncated);
+    CHECK(c.token_count == 4 && c.truncated == 1 && c.windows == 1, "max_length 4: %d tokens, truncated %d, windows %d", c.token_count, c.truncated, c.windows);
     /* Embed cuts at the session's max_length too, as classify does ... */
     float *cut_embedding = calloc((size_t)info.hidden_size, sizeof *cut_embedding);
     float *full_embedding = calloc((size_t)info.hidden_size, sizeof *full_embedding);
@@ -534,6 +542,50 @@ static void test_threads(void) {
     free(shared);
 }
 
+/* A 2,000-word mail is classified whole by default (windows reported), and cut only when asked. */
+static void test_long_mail(void) {
+    edgebert_model *model = load_model();
+    edgebert_model_info info = model_info(model);
+    const char *words[] = {"the ", "plot ", "was ", "dull ", "film ", "gripping ", "acted ", "ending "};
+    size_t size = 64 + 2000 * 10;
+    char *mail = malloc(size);
+    size_t at = (size_t)snprintf(mail, size, "Subject: a film night\n\n");
+    for (int i = 0; i < 2000; i++) at += (size_t)snprintf(mail + at, size - at, "%s", words[(i * 5 + i / 7) % 8]);
+    edgebert_session *session = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, NULL, &session));
+    edgebert_classification c, again;
+    float *logits = calloc((size_t)info.label_count, sizeof *logits);
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, mail, EDGEBERT_NUL_TERMINATED, &c, logits, (size_t)info.label_count, NULL));
+    int width = info.max_length - 2;
+    CHECK(c.truncated == 0 && c.token_count > 2000 && c.windows > 1, "2,000 words: %d tokens, %d windows, truncated %d",
+          c.token_count, c.windows, c.truncated);
+    /* Windows of max_length - 2 pieces every half window, the last one ending the text. */
+    int pieces = c.token_count - 2, stride = width / 2;
+    int expected = (pieces - width + stride - 1) / stride + 1;
+    CHECK(c.windows == expected, "%d windows for %d pieces of windows of %d, expected %d", c.windows, pieces, width, expected);
+    CHECK(c.label >= 0 && c.label < info.label_count && c.score > 0.0f && c.score <= 1.0f, "label %d score %f", c.label, c.score);
+    /* The same again (a session that has grown its buffers), and in a batch. */
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, mail, EDGEBERT_NUL_TERMINATED, &again, NULL, 0, NULL));
+    CHECK(again.label == c.label && again.score == c.score && again.windows == c.windows, "a second call differs");
+    const char *batch[] = {mail, texts[0]};
+    edgebert_classification results[2];
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify_batch(session, batch, NULL, 2, results, NULL, 0, NULL));
+    CHECK(results[0].windows == c.windows && results[0].score == c.score && results[1].windows == 1, "batch windows %d, %d",
+          results[0].windows, results[1].windows);
+    edgebert_session_free(session);
+
+    edgebert_session_params p = edgebert_session_default_params();
+    p.windows = 0;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &session));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, mail, EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
+    CHECK(c.truncated == 1 && c.windows == 1 && c.token_count == info.max_length, "windows 0: %d tokens, %d windows, truncated %d",
+          c.token_count, c.windows, c.truncated);
+    edgebert_session_free(session);
+    free(logits);
+    free(mail);
+    edgebert_model_free(model);
+}
+
 /* --- runner ------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -555,6 +607,7 @@ static const test_case tests[] = {
     {"model_freed_before_session", test_model_freed_before_session},
     {"classify", test_classify},
     {"threads", test_threads},
+    {"long_mail", test_long_mail},
 };
 
 int main(int argc, char **argv) {

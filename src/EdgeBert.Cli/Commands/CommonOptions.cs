@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Commands;
 
@@ -12,4 +13,12 @@ internal sealed class CommonOptions
     internal Option<bool> NoTruncate { get; } = new("--no-truncate") { Description = "Fail (exit 1) on text longer than the model's maximum length instead of truncating it." };
 
     internal Option<bool> Json { get; } = new("--json") { Description = "One JSON object per text." };
+
+    internal Option<bool> Truncate { get; } = new("--truncate") { Description = "Cut text longer than the model's maximum length to its first tokens instead of classifying it whole over overlapping windows (the default)." };
+
+    internal Option<WindowAggregation> Aggregate { get; } = new("--aggregate")
+    {
+        Description = "How the windows over a long text combine: MeanLogits (mean of the windows' logits) or MaxPositive (the window most sure of the last label, e.g. spam).",
+        DefaultValueFactory = _ => SessionOptions.DefaultAggregation,
+    };
 }
