@@ -194,7 +194,7 @@ EDGEBERT_API edgebert_status edgebert_model_get_label(const edgebert_model *mode
 EDGEBERT_API edgebert_session_params edgebert_session_default_params(void)
 {
     if (ready()) return target.edgebert_session_default_params();
-    edgebert_session_params none = {sizeof(edgebert_session_params), 0, 0, 0, 0};
+    edgebert_session_params none = {.struct_size = sizeof(edgebert_session_params)};
     return none;
 }
 
