@@ -19,7 +19,7 @@ echo "## EdgeBert, every scheme (BenchmarkDotNet)"
   grep -E '^\|' || true
 
 echo "## Peak RSS: native CLI classifying one ~300-token text with a W1A1 BERT-base model (load, tokenize, forward)"
-EDGEBERT_ISA_LEVEL=x86-64-v4 scripts/build.sh >/dev/null
+EDGEBERT_CPU_VARIANTS=x86-64-v4 scripts/build.sh >/dev/null
 dotnet run --project src/EdgeBert.Trainer -c Release -- random-model --out "$out/w1a1-base.ebm" \
   --scheme w1a1 --layers 12 --hidden 768 --heads 12 --ffn 3072 --max-positions 512 >/dev/null
 text=$(printf 'free prize money offer click now %.0s' $(seq 1 30))

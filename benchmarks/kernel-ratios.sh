@@ -10,6 +10,6 @@ echo "## OpenBLAS SGEMM, 1 thread (benchmarks/peers/openblas_sgemm.py)"
 dotnet build src/EdgeBert.Cli -c Release -nologo -v q >/dev/null
 echo "## edgebert bench --kernels under the JIT (.NET $(dotnet --version))"
 dotnet src/EdgeBert.Cli/bin/Release/net10.0/edgebert.dll bench --kernels --budget-ms 400
-EDGEBERT_ISA_LEVEL=x86-64-v4 scripts/build.sh >/dev/null
+EDGEBERT_CPU_VARIANTS=x86-64-v4 scripts/build.sh >/dev/null
 echo "## edgebert bench --kernels as the NativeAOT x86-64-v4 binary"
 artifacts/bin/edgebert bench --kernels --budget-ms 400

@@ -1,4 +1,5 @@
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Commands;
 
 namespace EdgeBert.Native.Tests;

@@ -4,6 +4,7 @@ using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Benchmarks.Runtime;
 

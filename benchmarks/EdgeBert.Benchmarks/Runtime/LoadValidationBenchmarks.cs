@@ -5,9 +5,9 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using EdgeBert.Encoder;
 using EdgeBert.Format;
-using EdgeBert.Kernels;
 using EdgeBert.Kernels.Elementwise;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Benchmarks.Runtime;
 

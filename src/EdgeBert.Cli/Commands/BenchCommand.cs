@@ -4,7 +4,6 @@ using EdgeBert.Cli.Bench;
 using EdgeBert.Cli.Parsing;
 using EdgeBert.Encoder;
 using EdgeBert.Kernels;
-using EdgeBert.Kernels.Benchmarking;
 using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Commands;

@@ -33,6 +33,7 @@ internal static class InfoCommand
         o.WriteLine($"edgebert {BuildInfo.Version}");
         o.WriteLine($"build: {(BuildInfo.IsNativeAot ? "NativeAOT" : "JIT")}, {RuntimeInformation.RuntimeIdentifier}, " +
             $"instruction set {BuildInfo.InstructionSet ?? "not recorded (JIT or default publish)"}");
+        if (CpuVariant.Describe() is { } variant) o.WriteLine(variant);
         o.WriteLine($"kernel isa: {KernelIsaSelector.Active} (supported: {string.Join(", ", KernelIsaSelector.Supported)}; " +
             $"best: {KernelIsaSelector.Best}{(Environment.GetEnvironmentVariable(KernelIsaSelector.EnvironmentVariable) is { } forced ? $"; {KernelIsaSelector.EnvironmentVariable}={forced}" : "")})");
         o.WriteLine($"model format: version {EbmFile.SupportedFormatVersion}, packing version {EbmFile.SupportedPackingVersion}");

@@ -1,4 +1,3 @@
-using EdgeBert.Kernels;
 
 namespace EdgeBert.Format;
 

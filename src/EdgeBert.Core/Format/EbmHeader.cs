@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using EdgeBert.Kernels;
 
 namespace EdgeBert.Format;
 

@@ -3,6 +3,7 @@ using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Trainer.Commands;
 

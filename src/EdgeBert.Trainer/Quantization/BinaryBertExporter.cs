@@ -1,5 +1,6 @@
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;

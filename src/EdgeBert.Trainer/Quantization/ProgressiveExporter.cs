@@ -4,6 +4,7 @@ using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 using EdgeBert.Kernels.Packing;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;

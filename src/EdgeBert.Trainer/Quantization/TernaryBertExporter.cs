@@ -1,6 +1,7 @@
 using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;

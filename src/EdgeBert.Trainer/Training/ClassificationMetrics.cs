@@ -1,4 +1,5 @@
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Trainer.Training;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using EdgeBert.Format;
-using EdgeBert.Kernels;
 
 namespace EdgeBert.Core.Tests.Format;
 

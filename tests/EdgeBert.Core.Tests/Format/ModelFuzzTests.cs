@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using EdgeBert.Encoder;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using RuntimeModel = EdgeBert.Runtime.Model;
 
 namespace EdgeBert.Core.Tests.Format;

@@ -1,6 +1,7 @@
 using EdgeBert.Encoder;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using static EdgeBert.Core.Tests.Format.EbmTestModels;
 using RuntimeModel = EdgeBert.Runtime.Model;
 

@@ -1,6 +1,7 @@
 using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Core.Tests.Model;
 

@@ -3,6 +3,7 @@ using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 using EdgeBert.Kernels;
+using EdgeBert.Tooling;
 using RuntimeModel = EdgeBert.Runtime.Model;
 
 namespace EdgeBert.Core.Tests.Runtime;

@@ -1,6 +1,7 @@
 using EdgeBert.Encoder;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using RuntimeModel = EdgeBert.Runtime.Model;
 
 namespace EdgeBert.Core.Tests.Runtime;

@@ -1,5 +1,6 @@
 using EdgeBert.Encoder;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Core.Tests.Runtime;
 

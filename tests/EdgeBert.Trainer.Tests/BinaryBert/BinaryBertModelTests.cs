@@ -1,4 +1,5 @@
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;

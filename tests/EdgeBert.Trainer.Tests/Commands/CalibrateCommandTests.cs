@@ -1,5 +1,6 @@
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Tests.Data.Commands;
 using EdgeBert.Trainer.Training;

@@ -1,6 +1,7 @@
 using EdgeBert.Encoder;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using EdgeBert.Trainer.Commands;
 
 namespace EdgeBert.Trainer.Tests.Commands;

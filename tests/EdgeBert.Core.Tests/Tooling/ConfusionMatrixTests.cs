@@ -1,6 +1,7 @@
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
-namespace EdgeBert.Core.Tests.Runtime;
+namespace EdgeBert.Core.Tests.Tooling;
 
 public class ConfusionMatrixTests
 {

@@ -1,4 +1,4 @@
-namespace EdgeBert.Runtime;
+namespace EdgeBert.Tooling;
 
 /// <summary>
 /// Counts of (true label, predicted label) over <see cref="Labels"/> classes, and the scores

@@ -1,5 +1,5 @@
 
-namespace EdgeBert.Kernels;
+namespace EdgeBert.Format;
 
 /// <summary>
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of the <c>.ebm</c>

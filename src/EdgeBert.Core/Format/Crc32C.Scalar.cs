@@ -1,4 +1,4 @@
-namespace EdgeBert.Kernels;
+namespace EdgeBert.Format;
 
 /// <summary>Table-driven CRC-32C: the reference every instruction path is tested against.</summary>
 internal static class Crc32CScalar

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace EdgeBert.Kernels;
+namespace EdgeBert.Format;
 
 /// <summary>CRC-32C with the SSE4.2 <c>crc32</c> instruction, 8 bytes per step on x64.</summary>
 internal static class Crc32CSse42

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using CommunityToolkit.HighPerformance;
+using EdgeBert.Kernels;
 using EdgeBert.Kernels.Binary;
 using EdgeBert.Kernels.Float;
 using EdgeBert.Kernels.Integer;
 using EdgeBert.Kernels.Packing;
 
-namespace EdgeBert.Kernels.Benchmarking;
+namespace EdgeBert.Cli.Bench;
 
 /// <summary>
 /// A quick, deterministic timing of every GEMM scheme's active kernel on one shape, for

@@ -1,9 +1,10 @@
 using EdgeBert.Encoder;
 using EdgeBert.Format;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 using RuntimeModel = EdgeBert.Runtime.Model;
 
-namespace EdgeBert.Core.Tests.Runtime;
+namespace EdgeBert.Core.Tests.Tooling;
 
 public class RandomBertTests
 {

@@ -1,4 +1,4 @@
-namespace EdgeBert.Kernels.Benchmarking;
+namespace EdgeBert.Cli.Bench;
 
 /// <summary>One kernel's measured speed on one GEMM shape (activations M×K times weights K×N).</summary>
 /// <param name="Kernel">Scheme name: fp32, w8a8, w2a8, w1a8-vnni, w1a8-bitserial, w1a4-bitserial, w2a1, w1a1.</param>

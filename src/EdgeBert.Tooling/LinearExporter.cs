@@ -1,7 +1,9 @@
+using EdgeBert.Encoder;
+using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 using EdgeBert.Kernels.Packing;
 
-namespace EdgeBert.Encoder.Quantization;
+namespace EdgeBert.Tooling;
 
 /// <summary>
 /// Writes FP32 weights into an <see cref="EbmWriter"/> quantized the way the runtime reads them

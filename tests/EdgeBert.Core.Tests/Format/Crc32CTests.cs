@@ -1,7 +1,7 @@
 using System.Text;
-using EdgeBert.Kernels;
+using EdgeBert.Format;
 
-namespace EdgeBert.Core.Tests.Kernels;
+namespace EdgeBert.Core.Tests.Format;
 
 [Category("Kernels")]
 public class Crc32CTests

@@ -2,7 +2,7 @@ using EdgeBert.Encoder;
 using EdgeBert.Encoder.Quantization;
 using EdgeBert.Format;
 
-namespace EdgeBert.Runtime;
+namespace EdgeBert.Tooling;
 
 /// <summary>Options of <see cref="RandomBert.Build"/>; the same options give the same bytes.</summary>
 public sealed record RandomBertOptions

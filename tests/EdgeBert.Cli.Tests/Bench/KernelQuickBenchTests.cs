@@ -1,6 +1,6 @@
-using EdgeBert.Kernels.Benchmarking;
+using EdgeBert.Cli.Bench;
 
-namespace EdgeBert.Core.Tests.Kernels.Benchmarking;
+namespace EdgeBert.Cli.Tests.Bench;
 
 /// <summary>The quick harness runs every scheme on odd shapes; it asserts structure, never speed.</summary>
 [Category("Kernels")]

@@ -1,4 +1,4 @@
-namespace EdgeBert.Kernels;
+namespace EdgeBert.Format;
 
 /// <summary>
 /// Arithmetic on CRC-32C registers as polynomials over GF(2) modulo the Castagnoli polynomial

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ArmCrc32 = System.Runtime.Intrinsics.Arm.Crc32;
 
-namespace EdgeBert.Kernels;
+namespace EdgeBert.Format;
 
 /// <summary>CRC-32C with the ARMv8 <c>crc32c</c> instructions, 8 bytes per step on arm64.</summary>
 internal static class Crc32CArm64
