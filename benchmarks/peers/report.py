@@ -122,12 +122,17 @@ def main(argv=None) -> int:
     int8_ms = {t: min(fastest("int8 peer", t, Entry.ms), default=None) for t in threads}
     fp32_ms = {t: min(fastest("fp32 peer", t, Entry.ms), default=None) for t in threads}
     print(f"### Latency: one 128-token sequence, batch 1 (median ms; ratio = ms / the faster peer's ms)\n")
-    print(f"| engine | {t1} thread ms | {t2} threads ms | speed-up {t1}→{t2} | vs faster int8 peer ({t1}T) | ({t2}T) | vs faster FP32 peer ({t1}T) | ({t2}T) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("CPU/wall: process CPU seconds per wall second while timing (1.0 at one thread and 2.0 at two mean the "
+          "engine had its cores; much less means it waited for other work on the machine).\n")
+    print(f"| engine | {t1} thread ms | {t2} threads ms | speed-up {t1}→{t2} | vs faster int8 peer ({t1}T) | ({t2}T) | "
+          f"vs faster FP32 peer ({t1}T) | ({t2}T) | fastest run ms ({t1}T, {t2}T) | CPU/wall ({t1}T, {t2}T) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for e in entries.values():
         a, b = e.ms(t1), e.ms(t2)
+        cpu = ", ".join(fmt(e.by_threads[t]["single"].get("cpu_per_wall"), 2) if t in e.by_threads else "–" for t in (t1, t2))
+        fastest_run = ", ".join(fmt(e.by_threads[t]["single"].get("min_ms")) if t in e.by_threads else "–" for t in (t1, t2))
         print(f"| {e.name} | {fmt(a)} | {fmt(b)} | {fmt(ratio(a, b), 2)}× | {fmt(ratio(a, int8_ms.get(t1)), 2)} | "
-              f"{fmt(ratio(b, int8_ms.get(t2)), 2)} | {fmt(ratio(a, fp32_ms.get(t1)), 2)} | {fmt(ratio(b, fp32_ms.get(t2)), 2)} |")
+              f"{fmt(ratio(b, int8_ms.get(t2)), 2)} | {fmt(ratio(a, fp32_ms.get(t1)), 2)} | {fmt(ratio(b, fp32_ms.get(t2)), 2)} | {fastest_run} | {cpu} |")
     print()
 
     def best_sps(e, t):
