@@ -15,7 +15,8 @@
 #   --quick   2 layers, 3 runs, 1 batch pass: checks that everything works (a minute or two)
 #   --extras  also the peak RSS of the native CLI (W1A1 BERT-base) and the trainer throughput
 #             (issues #4 and #5), which add a NativeAOT build and a few minutes
-# Run it on a quiet machine: about 10 minutes on 2 cores. Models (~1 GB) are cached under
+# Run it on a quiet machine; sized for about 10 minutes on 2 cores (not yet timed on a quiet one:
+# under load 30-50 it took over 40). Models (~1 GB) are cached under
 # artifacts/end-to-end/ (git-ignored) and rebuilt when their generators change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
