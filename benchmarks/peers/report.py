@@ -203,7 +203,9 @@ def main(argv=None) -> int:
         q, f = entries.get(int8_key), entries.get(fp32_key)
         if q and f and t1 in q.by_threads and t1 in f.by_threads:
             err = relative_error(all_logits(q.by_threads[t1]), all_logits(f.by_threads[t1]))
-            verdict = "close" if err is not None and err < 0.1 else "**FAR: check the int8 model**"
+            # Random weights give small logits (|logit| ~ 0.3), so this relative measure is strict: int8
+            # through 12 layers lands at a few to ~20 per cent; a broken graph gives ~100 per cent.
+            verdict = "close" if err is not None and err < 0.3 else "**FAR: check the int8 model**"
             print(f"- {q.name} vs {f.name}: max |Δ logit| / max |logit| = {fmt(err, 4)} → {verdict}")
     for e in entries.values():
         r = e.by_threads.get(t1)
