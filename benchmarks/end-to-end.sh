@@ -1,30 +1,112 @@
 #!/usr/bin/env bash
-# One run for benchmarks/RESULTS.md (issues #4 and #5): BERT-base (12 layers, hidden 768, 12 heads,
-# FFN 3072), one 128-token sequence, batch 1, one thread, for every scheme of ours (BenchmarkDotNet,
-# benchmarks/EdgeBert.Benchmarks/Runtime/EncoderBenchmarks.cs) and for PyTorch FP32 (OpenBLAS)
-# and PyTorch dynamic int8 on the same shape; the peak RSS of a W1A1 BERT-base classification
-# by the native CLI; and trainer throughput (small configuration, 2 threads) next to PyTorch's.
-# Run it on a quiet machine; it takes about ten minutes.
+# Issue #13's one-run comparison of EdgeBert with the runtimes a user already has, on the same
+# BERT-base weights and inputs (12 layers, hidden 768, 12 heads, FFN 3072, random N(0, 0.02)
+# weights from one seed):
+#   latency     one 128-token sequence, batch 1, at 1 and 2 threads;
+#   throughput  32 texts of 16-128 tokens (sequences/s), EdgeBert's ClassifyBatch against each
+#               peer's best of three batch plans (own length / sorted batches of 8 / one padded batch);
+# for EdgeBert FP32, W8A8, W2A8, W1A8, W1A1 (benchmarks/EdgeBert.Peers, JIT), PyTorch 1.13 FP32
+# (OpenBLAS) and dynamic int8 (benchmarks/peers/bert_torch_bench.py), and ONNX Runtime 1.32 from
+# C# on the FP32 export and its dynamic-int8 rewrite (benchmarks/peers/export_onnx.py). Then a
+# markdown report with ratios and the sanity checks (same logits, int8 close to FP32).
+#
+#   benchmarks/end-to-end.sh [--quick] [--extras] [OUT]      (OUT defaults to /tmp/edgebert-e2e)
+#
+#   --quick   2 layers, 3 runs, 1 batch pass: checks that everything works (a minute or two)
+#   --extras  also the peak RSS of the native CLI (W1A1 BERT-base) and the trainer throughput
+#             (issues #4 and #5), which add a NativeAOT build and a few minutes
+# Run it on a quiet machine; sized for about 10 minutes on 2 cores (not yet timed on a quiet one:
+# under load 30-50 it took over 40). Models (~1 GB) are cached under
+# artifacts/end-to-end/ (git-ignored) and rebuilt when their generators change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-/tmp/edgebert-e2e}; mkdir -p "$out"
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+quick=0 extras=0 out=/tmp/edgebert-e2e
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --extras) extras=1 ;;
+    -*) echo "end-to-end.sh: unknown option $arg (use --quick, --extras, OUT)" >&2; exit 2 ;;
+    *) out=$arg ;;
+  esac
+done
+layers=12 runs=10 batch_runs=3 warmup_ms=1000
+[ $quick = 1 ] && layers=2 runs=3 batch_runs=1 warmup_ms=200
+threads=1,2
+python=/usr/bin/python3
+mkdir -p "$out"
+rm -f "$out"/*.json "$out/loads.txt"
+start=$SECONDS
+progress() { printf '[%s +%3ds, load %s] %s\n' "$(date -u +%T)" $((SECONDS - start)) "$(cut -d' ' -f1 /proc/loadavg)" "$*" >&2; }
+load_before() { echo "$1 $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/loads.txt"; }
 
-echo "## PyTorch peers (benchmarks/peers/bert_torch_bench.py)"
-/usr/bin/python3 benchmarks/peers/bert_torch_bench.py --runs 10 --warmup 2 --json "$out/torch.json"
+# The peers run without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE from the caller's environment (only in
+# their own commands); the OpenBLAS kernels are then the fastest of a quick probe, recorded below.
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores), $(uname -sr)"
+  echo "command: benchmarks/end-to-end.sh $*"
+  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks || echo ' (with local changes)')"
+  echo "uptime: $(uptime)"
+  echo "caller OPENBLAS_CORETYPE: ${OPENBLAS_CORETYPE-(unset)}; OPENBLAS_L2_SIZE: ${OPENBLAS_L2_SIZE-(unset)} (both unset for the peers)"
+} > "$out/header.txt"
+cat "$out/header.txt" >&2
 
-echo "## EdgeBert, every scheme (BenchmarkDotNet)"
-(cd benchmarks/EdgeBert.Benchmarks && dotnet run -c Release -- --filter '*EncoderBenchmarks*' \
-   --job short --launchCount 1 --warmupCount 2 --iterationCount 5 --exporters github --artifacts "$out/bdn") |
-  grep -E '^\|' || true
+progress "building benchmarks/EdgeBert.Peers (Release)"
+dotnet build benchmarks/EdgeBert.Peers -c Release -nologo -v q >/dev/null
+harness=(dotnet benchmarks/EdgeBert.Peers/bin/Release/net10.0/EdgeBert.Peers.dll)
 
-echo "## Peak RSS: native CLI classifying one ~300-token text with a W1A1 BERT-base model (load, tokenize, forward)"
-EDGEBERT_CPU_VARIANTS=x86-64-v4 scripts/build.sh >/dev/null
-dotnet run --project src/EdgeBert.Trainer -c Release -- random-model --out "$out/w1a1-base.ebm" \
-  --scheme w1a1 --layers 12 --hidden 768 --heads 12 --ffn 3072 --max-positions 512 >/dev/null
-text=$(printf 'free prize money offer click now %.0s' $(seq 1 30))
-/usr/bin/time -f "max RSS %M KB, wall %e s" artifacts/bin/edgebert classify --model "$out/w1a1-base.ebm" "$text"
+# Model files: the FP32 .ebm the peers load, the inputs, and the two ONNX models; reused while the
+# code that generates them is unchanged.
+cache=artifacts/end-to-end/L$layers
+stamp=$(cat benchmarks/EdgeBert.Peers/BenchShape.cs benchmarks/EdgeBert.Peers/BenchInputs.cs \
+  src/EdgeBert.Tooling/RandomBert.cs benchmarks/peers/export_onnx.py scripts/torch/bert_reference.py | sha256sum | cut -c1-16)
+if [ "$(cat "$cache/stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$cache/bert-int8.onnx" ]; then
+  rm -rf "$cache"; mkdir -p "$cache"
+  progress "writing the $layers-layer FP32 model and inputs ($cache)"
+  "${harness[@]}" prepare --out "$cache" --layers "$layers"
+  progress "exporting ONNX FP32 and rewriting it to dynamic int8 (torch.onnx.export, python3-onnx)"
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $python benchmarks/peers/export_onnx.py --model "$cache/model-fp32.ebm" --out "$cache"
+  echo "$stamp" > "$cache/stamp"
+else
+  progress "reusing the models in $cache"
+fi
 
-echo "## Trainer throughput, small configuration, 2 threads"
-dotnet run --project src/EdgeBert.Trainer -c Release -- bench
-/usr/bin/python3 benchmarks/peers/torch_train_bench.py --threads 2
+peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+progress "probing OpenBLAS kernel sets for the PyTorch FP32 peer"
+core=$("${peer_env[@]}" $python benchmarks/peers/openblas_core.py)
+[ -n "$core" ] && peer_env+=(OPENBLAS_CORETYPE="$core")
+echo "openblas: ${core:-automatic}" >> "$out/header.txt"
+
+counts=(--runs "$runs" --batch-runs "$batch_runs")
+for t in ${threads//,/ }; do
+  progress "PyTorch FP32 and dynamic int8, $t thread(s)"
+  load_before "torch-$t"
+  "${peer_env[@]}" $python benchmarks/peers/bert_torch_bench.py --model "$cache/model-fp32.ebm" --inputs "$cache/inputs.json" \
+    --threads "$t" "${counts[@]}" --warmup 2 --batch-strategies own-length,sorted-8,padded-32 --json "$out/torch-$t.json" > "$out/torch-$t.log"
+done
+for variant in fp32 int8; do
+  progress "ONNX Runtime $variant, threads $threads"
+  load_before "ort-$variant"
+  "${peer_env[@]}" "${harness[@]}" ort --dir "$cache" --model "$cache/bert-$variant.onnx" --variant "$variant" --threads "$threads" \
+    "${counts[@]}" --warmup-ms "$warmup_ms" --optimized-model "$out/bert-$variant.ort-optimized.onnx" --json "$out/ort-$variant.json"
+done
+progress "EdgeBert FP32, W8A8, W2A8, W1A8, W1A1, threads $threads"
+load_before edgebert
+"${harness[@]}" edgebert --dir "$cache" --threads "$threads" "${counts[@]}" --warmup-ms "$warmup_ms" --json "$out/edgebert.json"
+
+progress "report"
+$python benchmarks/peers/report.py "$out" | tee "$out/report.md"
+rm -f "$out"/*.ort-optimized.onnx
+
+if [ $extras = 1 ]; then
+  echo "## Peak RSS: native CLI classifying one ~300-token text with a W1A1 BERT-base model (load, tokenize, forward)"
+  EDGEBERT_CPU_VARIANTS=x86-64-v4 scripts/build.sh >/dev/null
+  dotnet run --project src/EdgeBert.Trainer -c Release -- random-model --out "$out/w1a1-base.ebm" \
+    --scheme w1a1 --layers 12 --hidden 768 --heads 12 --ffn 3072 --max-positions 512 >/dev/null
+  text=$(printf 'free prize money offer click now %.0s' $(seq 1 30))
+  /usr/bin/time -f "max RSS %M KB, wall %e s" artifacts/bin/edgebert classify --model "$out/w1a1-base.ebm" "$text"
+  echo "## Trainer throughput, small configuration, 2 threads"
+  dotnet run --project src/EdgeBert.Trainer -c Release -- bench
+  $python benchmarks/peers/torch_train_bench.py --threads 2
+fi
+progress "done in $((SECONDS - start)) s; results in $out"

@@ -9,7 +9,7 @@ set -euo pipefail
 sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (10.x) is missing; see README.md" >&2; exit 1; }
 
-packages=(clang gcc zlib1g-dev cmake make pkg-config valgrind python3 python3-torch python3-numpy libopenblas0-pthread patchelf)
+packages=(clang gcc zlib1g-dev cmake make pkg-config valgrind python3 python3-torch python3-numpy libopenblas0-pthread patchelf python3-onnx)
 # Node.js may come from elsewhere than apt; install Debian's only when there is none.
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
