@@ -122,8 +122,9 @@ info_says() { # cpu, binary, dotprod sign (+ or -)
   local info
   info="$(emulate "$1" "$2" info)" || return 1
   echo "$info"
+  # No upgrade note and no x86 instruction set named anywhere (the host's cpuinfo is x86 under qemu).
   grep -q "^kernel isa: AdvSimd " <<< "$info" && grep -q "^  w1a1   AdvSimd " <<< "$info" &&
-    grep -q " advsimd+ dotprod$3\$" <<< "$info" && ! grep -q -i "^note:\|x86-64-v\|avx" <<< "$info" &&
+    grep -q "^cpu features: advsimd+ dotprod$3\$" <<< "$info" && ! grep -q -i "^note:\|x86\|avx\|sse" <<< "$info" &&
     { [ "$3" = - ] || grep -q "^  w8a8   AdvSimd\$" <<< "$info"; }
 }
 if [ -x "$bin/edgebert" ]; then
