@@ -108,8 +108,9 @@ public static unsafe class Exports
     {
         try
         {
-            var value = HandleTable.Get<NativeModel>(model, "model").Info;
+            var owner = HandleTable.Get<NativeModel>(model, "model");
             if (info == null) throw new ArgumentNullException(nameof(info), "info is NULL.");
+            var value = owner.Info;
             CopySized(&value, info, info->StructSize, (nuint)sizeof(nuint), "info");
             return Ok();
         }
@@ -197,10 +198,12 @@ public static unsafe class Exports
         try
         {
             var s = HandleTable.Get<NativeSession>(session, "session");
+            // Every NULL check before the size check, so a size query never hides a NULL argument.
+            var input = Text(text, length);
             if (result == null) throw new ArgumentNullException(nameof(result), "result is NULL.");
             int labels = s.Model.Labels.Count;
             if (logits != null && capacity < (nuint)labels) throw new BufferTooSmallException("logits", (long)capacity, labels);
-            *result = s.Classify(Text(text, length), logits == null ? default : new Span<float>(logits, labels));
+            *result = s.Classify(input, logits == null ? default : new Span<float>(logits, labels));
             return Done(needed, logits == null ? 0 : labels);
         }
         catch (Exception e)
@@ -223,12 +226,15 @@ public static unsafe class Exports
             int n = (int)count;
             if (n > 0 && texts == null) throw new ArgumentNullException(nameof(texts), "texts is NULL.");
             if (n > 0 && results == null) throw new ArgumentNullException(nameof(results), "results is NULL.");
+            for (int i = 0; i < n; i++)
+            {
+                if (texts[i] == null) throw new ArgumentNullException(nameof(texts), $"texts[{i}] is NULL.");
+            }
             long wanted = (long)n * s.Model.Labels.Count;
             if (logits != null && (ulong)capacity < (ulong)wanted) throw new BufferTooSmallException("logits", (long)capacity, wanted);
             var strings = new string[n];
             for (int i = 0; i < n; i++)
             {
-                if (texts[i] == null) throw new ArgumentNullException(nameof(texts), $"texts[{i}] is NULL.");
                 strings[i] = NativeText.DecodeToString(Text(texts[i], lengths == null ? NulTerminated : lengths[i]), $"texts[{i}]");
             }
             s.ClassifyBatch(strings, new Span<NativeClassification>(results, n), logits == null ? default : new Span<float>(logits, (int)wanted));
@@ -250,10 +256,12 @@ public static unsafe class Exports
         try
         {
             var s = HandleTable.Get<NativeSession>(session, "session");
+            // Every NULL check before the size check: (NULL, 0) is a size query, NULL with a capacity an error.
+            var input = Text(text, length);
+            if (embedding == null && capacity > 0) throw new ArgumentNullException(nameof(embedding), $"embedding is NULL but its capacity is {capacity}.");
             int hidden = s.Model.Info.HiddenSize;
             if (capacity < (nuint)hidden) throw new BufferTooSmallException("embedding", (long)capacity, hidden);
-            if (embedding == null) throw new ArgumentNullException(nameof(embedding), "embedding is NULL.");
-            var encoded = s.Embed(Text(text, length), new Span<float>(embedding, hidden));
+            var encoded = s.Embed(input, new Span<float>(embedding, hidden));
             if (result != null) *result = encoded;
             return Done(needed, hidden);
         }

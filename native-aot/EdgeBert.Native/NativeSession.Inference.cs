@@ -4,9 +4,11 @@ using EdgeBert.Runtime;
 
 namespace EdgeBert.Native;
 
-// Classify and embed through EdgeBert.Runtime.Session. Text is tokenized here, with the session's
-// max_length, and handed to Session.ClassifyTokens, so the results are the runtime's own (the
-// tokenizer options are built exactly as Runtime.Model builds them; NativeSessionTests compare).
+// Classify and embed through EdgeBert.Runtime.Session. Classify hands the decoded text to
+// Session.Classify (windows over long texts, or cut or refused, per the parameters); embed tokenizes
+// here, with the session's max_length, and hands the ids to the runtime, so the results are the
+// runtime's own (the tokenizer options are built exactly as Runtime.Model builds them;
+// NativeSessionTests compare).
 public sealed partial class NativeSession
 {
     private readonly Session _runtime;
@@ -15,7 +17,7 @@ public sealed partial class NativeSession
     private Session CreateRuntimeSession() => Model.Runtime.CreateSession(new SessionOptions
     {
         Threads = Threads,
-        Overlong = Truncate ? OverlongInput.Truncate : OverlongInput.Fail,
+        Overlong = !Truncate ? OverlongInput.Fail : Windows ? OverlongInput.Windows : OverlongInput.Truncate,
         MaxLength = MaxLength,
     });
 
@@ -25,8 +27,9 @@ public sealed partial class NativeSession
     public NativeClassification Classify(ReadOnlySpan<byte> utf8, Span<float> logits)
     {
         ThrowIfNoLabels();
-        int tokens = TokenizeInternal(utf8, out bool truncated);
-        return ClassifyTokens(tokens, truncated, logits);
+        ThrowIfFreed();
+        int chars = NativeText.Decode(utf8, ref _chars);
+        return ClassifyText(_chars.AsSpan(0, chars), logits);
     }
 
     /// <summary>Classifies several texts (same results as one <see cref="Classify"/> each); <paramref name="logits"/> is empty or [texts × labels].</summary>
@@ -41,8 +44,7 @@ public sealed partial class NativeSession
         for (int i = 0; i < texts.Count; i++)
         {
             ThrowIfFreed();
-            int tokens = _tokenizer.Encode(texts[i], _ids, _typeIds, out bool truncated);
-            results[i] = ClassifyTokens(tokens, truncated, logits.IsEmpty ? default : logits.Slice(i * labels, labels));
+            results[i] = ClassifyText(texts[i], logits.IsEmpty ? default : logits.Slice(i * labels, labels));
         }
     }
 
@@ -89,10 +91,11 @@ public sealed partial class NativeSession
         return new NativeEncodeResult { TokenCount = tokens, Truncated = truncated ? 1 : 0 };
     }
 
-    private NativeClassification ClassifyTokens(int tokens, bool truncated, Span<float> logits)
+    /// <summary>The runtime session's classification (windows, cut or refused as the session's parameters say).</summary>
+    private NativeClassification ClassifyText(ReadOnlySpan<char> text, Span<float> logits)
     {
-        var c = _runtime.ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits);
-        return new NativeClassification { Label = c.Label, Score = c.Score, TokenCount = c.TokenCount, Truncated = truncated ? 1 : 0 };
+        var c = _runtime.Classify(text, logits);
+        return new NativeClassification { Label = c.Label, Score = c.Score, TokenCount = c.TokenCount, Truncated = c.Truncated ? 1 : 0, Windows = c.Windows };
     }
 
     private void ThrowIfNoLabels()

@@ -1,3 +1,4 @@
+using EdgeBert.Runtime;
 using EdgeBert.Text;
 
 namespace EdgeBert.Native;
@@ -24,6 +25,7 @@ public sealed partial class NativeSession
         MaxLength = parameters.MaxLength == 0 ? model.MaxLength : parameters.MaxLength;
         Pooling = (NativePooling)parameters.Pooling;
         Truncate = parameters.Truncate != 0;
+        Windows = parameters.Windows != 0;
         _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(MaxLength, Truncate));
         _ids = new int[MaxLength];
         _typeIds = new int[MaxLength];
@@ -47,15 +49,18 @@ public sealed partial class NativeSession
     /// <summary>Whether over-long text is cut (else it fails with INPUT_TOO_LONG).</summary>
     public bool Truncate { get; }
 
+    /// <summary>Whether classify reads over-long text whole over windows (when <see cref="Truncate"/>; else it fails).</summary>
+    public bool Windows { get; }
+
     private static void Validate(NativeSessionParams p, NativeModel model)
     {
         if (p.StructSize < NativeSessionParams.Version1Size)
         {
             throw new ArgumentException($"params.struct_size is {p.StructSize}; at least {NativeSessionParams.Version1Size} (use edgebert_session_default_params()).", "params");
         }
-        if (p.Threads < 0 || p.Threads > 1024)
+        if (p.Threads < 0 || p.Threads > SessionOptions.MaxThreads)
         {
-            throw new ArgumentOutOfRangeException("params.threads", p.Threads, "threads must be 0 (one per core) to 1024.");
+            throw new ArgumentOutOfRangeException("params.threads", p.Threads, $"threads must be 0 (one per core) to {SessionOptions.MaxThreads}.");
         }
         // 3 tokens: [CLS], at least one piece of text, [SEP].
         if (p.MaxLength != 0 && (p.MaxLength < 3 || p.MaxLength > model.MaxLength))
@@ -65,6 +70,11 @@ public sealed partial class NativeSession
         if (!Enum.IsDefined((NativePooling)p.Pooling))
         {
             throw new ArgumentOutOfRangeException("params.pooling", p.Pooling, "pooling must be an edgebert_pooling value (0 to 3).");
+        }
+        // A flag, not a count: 2 or -1 is a caller's bug (an uninitialized field), never "true".
+        if (p.Truncate is not (0 or 1))
+        {
+            throw new ArgumentOutOfRangeException("params.truncate", p.Truncate, "truncate must be 0 (fail with INPUT_TOO_LONG) or 1 (cut).");
         }
     }
 

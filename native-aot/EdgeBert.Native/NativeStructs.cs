@@ -27,20 +27,30 @@ public struct NativeSessionParams
     public int MaxLength;
     /// <summary>A <see cref="NativePooling"/> value. Default <see cref="NativePooling.Model"/>.</summary>
     public int Pooling;
-    /// <summary>Non-zero: cut over-long text (default 1); zero: fail with INPUT_TOO_LONG.</summary>
+    /// <summary>Non-zero: over-long text is cut (embed, tokenize; classify too when <see cref="Windows"/> is 0) (default 1); zero: every call fails with INPUT_TOO_LONG.</summary>
     public int Truncate;
+    /// <summary>
+    /// ABI 2. Non-zero (default 1): classify reads text longer than max_length whole, over
+    /// overlapping windows (the result's windows field says how many); zero: classify cuts it as
+    /// <see cref="Truncate"/> says. Ignored when <see cref="Truncate"/> is 0 (then it fails).
+    /// </summary>
+    public int Windows;
 
-    /// <summary>The size of version 1 of the struct; smaller sizes are rejected.</summary>
-    public static unsafe nuint Version1Size => (nuint)sizeof(NativeSessionParams);
+    /// <summary>The size of version 1 of the struct (up to <see cref="Truncate"/>); smaller sizes are rejected, fields past a caller's size keep their defaults.</summary>
+    public static unsafe nuint Version1Size => (nuint)sizeof(nuint) + 4 * sizeof(int);
+
+    /// <summary>The size of this version of the struct.</summary>
+    public static unsafe nuint CurrentSize => (nuint)sizeof(NativeSessionParams);
 
     /// <summary>The defaults (<c>edgebert_session_default_params()</c>).</summary>
     public static NativeSessionParams Default => new()
     {
-        StructSize = Version1Size,
+        StructSize = CurrentSize,
         Threads = 1,
         MaxLength = 0,
         Pooling = (int)NativePooling.Model,
         Truncate = 1,
+        Windows = 1,
     };
 }
 
@@ -56,6 +66,8 @@ public struct NativeClassification
     public int TokenCount;
     /// <summary>1 when the text was cut to the session's maximum length, else 0.</summary>
     public int Truncated;
+    /// <summary>ABI 2: the windows the text was classified over (1 when it fits or was cut).</summary>
+    public int Windows;
 }
 
 /// <summary><c>edgebert_model_info</c>: the shape of a loaded model.</summary>

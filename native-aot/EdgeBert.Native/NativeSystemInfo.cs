@@ -8,7 +8,7 @@ namespace EdgeBert.Native;
 public static class NativeSystemInfo
 {
     /// <summary>ABI version of the C interface; bumped on any incompatible change to edgebert.h.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     /// <summary>The library version (the assembly's, from Directory.Build.props).</summary>
     public static string Version { get; } =

@@ -26,6 +26,9 @@
  * EDGEBERT_INVALID_HANDLE, never a crash. Output buffers come with their capacity; the call
  * writes the size it needed to *needed (when needed is not NULL) and returns
  * EDGEBERT_BUFFER_TOO_SMALL when the capacity was short, so (NULL, 0) queries the size.
+ * Arguments are checked in one order everywhere: handles, then NULL pointers (EDGEBERT_NULL_POINTER,
+ * also for a NULL buffer with a nonzero capacity), then sizes; enum and flag fields outside
+ * their documented values are EDGEBERT_INVALID_ARGUMENT.
  * Texts are UTF-8 as (pointer, length in bytes), or NUL-terminated with EDGEBERT_NUL_TERMINATED.
  */
 #ifndef EDGEBERT_H
@@ -44,8 +47,10 @@
 extern "C" {
 #endif
 
-/* Incompatible changes to this header bump it; edgebert_abi_version() must return the same. */
-#define EDGEBERT_ABI_VERSION 1
+/* Incompatible changes to this header bump it; edgebert_abi_version() must return the same.
+ * 2: edgebert_classification.windows and edgebert_session_params.windows (long texts classified
+ *    whole over windows by default); both structs grew, so ABI 1 binaries must be rebuilt. */
+#define EDGEBERT_ABI_VERSION 2
 
 /* A text length meaning "up to the terminating NUL". */
 #define EDGEBERT_NUL_TERMINATED ((size_t)-1)
@@ -85,7 +90,13 @@ typedef struct edgebert_session_params {
     int32_t threads;     /* kernel threads per call; 0 = one per core. Default 1 */
     int32_t max_length;  /* longest input in tokens, [CLS] and [SEP] included; 0 = the model's. Default 0 */
     int32_t pooling;     /* an edgebert_pooling for embed. Default EDGEBERT_POOLING_MODEL */
-    int32_t truncate;    /* 1: cut longer input (result.truncated = 1); 0: fail with INPUT_TOO_LONG. Default 1 */
+    int32_t truncate;    /* 1: cut longer input (result.truncated = 1) where it is not read over windows;
+                            0: every call fails with INPUT_TOO_LONG on longer input; any other value
+                            is INVALID_ARGUMENT. Default 1 */
+    int32_t windows;     /* ABI 2. 1: classify reads input longer than max_length whole, over windows of
+                            max_length tokens every half window, and averages their logits
+                            (result.windows = how many; docs/inference.md); 0: classify cuts it as
+                            truncate says. Embed and tokenize always follow truncate. Default 1 */
 } edgebert_session_params;
 
 /* Shape of a model. Set struct_size = sizeof(edgebert_model_info) before edgebert_model_get_info. */
@@ -102,9 +113,12 @@ typedef struct edgebert_model_info {
 /* Result of classifying one text. */
 typedef struct edgebert_classification {
     int32_t label;       /* index of the highest logit (the first on ties); name: edgebert_model_get_label */
-    float score;         /* softmax probability of label, in (0, 1] */
+    float score;         /* probability of label, in (0, 1]: softmax(logits / T) with the model's
+                            calibration temperature T (1 when the model has none) */
     int32_t token_count; /* tokens the encoder ran on, [CLS] and [SEP] included */
     int32_t truncated;   /* 1 when the text was cut to max_length */
+    int32_t windows;     /* ABI 2: windows the text was classified over (1 when it fits or was cut);
+                            with several, token_count is the text's length as one sequence */
 } edgebert_classification;
 
 /* What an embedding was computed from. */

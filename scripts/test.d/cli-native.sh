@@ -23,5 +23,16 @@ check "a damaged model is one error line and exit 1" bash -c '
 check "edgebert inspect on the sample model" bash -c 'artifacts/bin/edgebert inspect artifacts/sample.ebm | grep -q "compression"'
 check "edgebert inspect on a missing file exits 1" bash -c 'artifacts/bin/edgebert inspect /nonexistent.ebm; test $? -eq 1'
 check "edgebert bench --kernels (smoke, not a timing)" bash -c 'artifacts/bin/edgebert bench --kernels --tokens 4 --budget-ms 1 | grep -q "^w1a1 "'
+# Issue 15, in the NativeAOT binary (its argv decoding is the runtime's, not the JIT host's).
+check "an unknown option is exit 2 naming the nearest valid one" bash -c '
+  err=$(artifacts/bin/edgebert classify --modle x.ebm hi 2>&1 >/dev/null); code=$?
+  [ $code -eq 2 ] && [ "$(echo "$err" | wc -l)" -eq 1 ] && echo "$err" | grep -q "unknown option .--modle.; did you mean --model?"'
+check "texts starting with @ are literal (no response files)" bash -c '
+  artifacts/bin/edgebert tokenize --model artifacts/sample.ebm --json "@everyone you won" @/etc/hostname | grep -q "\"text\":\"@/etc/hostname\""'
+check "invalid UTF-8 in an argument is exit 1 naming the argument and byte offset" bash -c '
+  err=$(artifacts/bin/edgebert tokenize --model artifacts/sample.ebm "$(printf "ab\xffc")" 2>&1 >/dev/null); code=$?
+  [ $code -eq 1 ] && [ "$err" = "edgebert: error: argument 4 is not valid UTF-8: byte offset 2 (0xFF)" ]'
+check "--threads beyond the C API limit is exit 2" bash -c '
+  artifacts/bin/edgebert classify --model artifacts/sample.ebm --threads 100000 hi 2>/dev/null; test $? -eq 2'
 echo "$passed $failed" > "${EDGEBERT_COUNTS:-/dev/null}"
 [ "$failed" -eq 0 ]

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # C ABI step: publishes libedgebert.so (native-aot/build.sh: lib, include, pkg-config, C example),
 # writes a small random model, builds and runs the C tests (tests/native), then runs the
-# C tests again under valgrind memcheck (leaks, invalid accesses; the threads test included: 4
-# threads, one model, a session each). Writes "PASSED FAILED" into $EDGEBERT_COUNTS: the C test
+# C tests again under valgrind memcheck (leaks, invalid accesses; the threads tests included: 4
+# threads, one model, a session each, with one kernel thread and with two on the thread pool). Writes "PASSED FAILED" into $EDGEBERT_COUNTS: the C test
 # cases, plus one each for the pkg-config file, the C example's parity with the C# API, and the
 # valgrind run; with models/default.ebm present, its C test cases and parity check are added.
 set -uo pipefail

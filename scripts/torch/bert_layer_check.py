@@ -76,22 +76,27 @@ def run(directory, manifest, dtype, out_dir):
         save("grad." + name, t.grad)
 
 
-def main():
+def check_main(prog, doc, run_one):
+    """Shared CLI of the *_check.py references: DIR argument, manifest, float32 then float64 runs."""
     torch.set_num_threads(1)  # tiny tensors; avoid competing with the test runner for cores
     if len(sys.argv) != 2:
-        print(__doc__, file=sys.stderr)
+        print(doc, file=sys.stderr)
         return 2
     directory = sys.argv[1]
     try:
         with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
             manifest = json.load(f)
         for dtype, name in ((torch.float32, "float32"), (torch.float64, "float64")):
-            run(directory, manifest, dtype, os.path.join(directory, name))
+            run_one(directory, manifest, dtype, os.path.join(directory, name))
     except (OSError, ValueError, KeyError) as e:
-        print(f"bert_layer_check: {e}", file=sys.stderr)
+        print(f"{prog}: {e}", file=sys.stderr)
         return 2
-    print(f"bert_layer_check: torch {torch.__version__}, wrote float32/ and float64/ under {directory}")
+    print(f"{prog}: torch {torch.__version__}, wrote float32/ and float64/ under {directory}")
     return 0
+
+
+def main():
+    return check_main("bert_layer_check", __doc__, run)
 
 
 if __name__ == "__main__":

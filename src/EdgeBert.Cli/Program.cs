@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeBert.Cli.Commands;
+using EdgeBert.Cli.Parsing;
 using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli;
@@ -22,6 +23,12 @@ public static class Program
         StartupTrace.Start();
         // Texts and JSON lines are UTF-8 whatever the locale says (the C locale would turn them into '?').
         Console.OutputEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        // Bad bytes in an argument are bad input, as on stdin (the runtime has already replaced them).
+        if (ArgumentEncoding.Check(args) is string bad)
+        {
+            Console.Error.WriteLine($"edgebert: error: {bad}");
+            return ExitBadInput;
+        }
         return Run(args, Console.Out, Console.Error);
     }
 
@@ -41,12 +48,21 @@ public static class Program
             TokenizeCommand.Create(environment),
             BenchCommand.Create(),
         };
-        var parsed = root.Parse(args);
+        // No response files: a text such as "@everyone you won" is a text, never a file to read.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         StartupTrace.Mark("command line parsed");
+        // One line on stderr: "edgebert: [command: ]what is wrong (see 'edgebert [command] --help')".
+        string command = UnknownOptions.CommandName(parsed);
+        string prefix = parsed.CommandResult.Command == root ? "edgebert: " : $"edgebert: {parsed.CommandResult.Command.Name}: ";
+        if (UnknownOptions.Find(parsed, args) is string unknown)
+        {
+            error.WriteLine(prefix + unknown);
+            return ExitUsage;
+        }
         if (parsed.Errors.Count > 0)
         {
-            foreach (var e in parsed.Errors) error.WriteLine($"edgebert: {e.Message}");
-            error.WriteLine("Run 'edgebert --help' for usage.");
+            // The first error only: later ones often follow from it.
+            error.WriteLine($"{prefix}{parsed.Errors[0].Message} (see '{command} --help')");
             return ExitUsage;
         }
         try

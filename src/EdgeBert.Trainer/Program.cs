@@ -35,6 +35,7 @@ public static class Program
             ImportCommand.Create(),
             BenchCommand.Create(),
             ParityCommand.Create(),
+            CalibrateCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

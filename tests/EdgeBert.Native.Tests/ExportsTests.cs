@@ -46,7 +46,7 @@ public unsafe class ExportsTests
     [Test]
     public void VersionsAndSystemInfo()
     {
-        Assert.That(((delegate* unmanaged<int>)&Exports.AbiVersionExport)(), Is.EqualTo(1));
+        Assert.That(((delegate* unmanaged<int>)&Exports.AbiVersionExport)(), Is.EqualTo(2));
         Assert.That(Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)&Exports.VersionExport)()), Is.EqualTo(NativeSystemInfo.Version));
         var info = (delegate* unmanaged<byte*, nuint, nuint*, int>)&Exports.SystemInfoExport;
         nuint needed = 0;
@@ -107,6 +107,16 @@ public unsafe class ExportsTests
         }
         Assert.That(logits[c.Label], Is.EqualTo(logits.Max()));
 
+        // A version-1 params struct (no windows field) keeps the default for what it lacks: windows on.
+        var v1 = NativeSessionParams.Default with { StructSize = NativeSessionParams.Version1Size, Windows = 0 };
+        Assert.That((NativeStatus)CreateSession(model, &v1, out nint older), Is.EqualTo(NativeStatus.Ok));
+        fixed (byte* text = Encoding.UTF8.GetBytes(string.Join(' ', Enumerable.Repeat("hello world", 40)) + "\0"))
+        {
+            Assert.That((NativeStatus)classify(older, text, nuint.MaxValue, &c, null, 0, null), Is.EqualTo(NativeStatus.Ok));
+        }
+        Assert.That((c.Windows > 1, c.Truncated), Is.EqualTo((true, 0)), "longer than the model's 32 tokens: read over windows");
+        FreeSession(older);
+
         // A params struct from an older caller (smaller than version 1) is refused.
         p.StructSize = 8;
         Assert.That((NativeStatus)CreateSession(model, &p, out nint refused), Is.EqualTo(NativeStatus.InvalidArgument));
@@ -120,5 +130,56 @@ public unsafe class ExportsTests
         FreeModel(0);
         FreeSession(0);
         Assert.That(LastError, Is.Empty, "freeing NULL is not an error");
+    }
+    /// <summary>
+    /// Issue 15: every function checks NULL arguments before sizes, so a size query never hides a
+    /// NULL text or result (embed with a NULL text and a NULL buffer answered BUFFER_TOO_SMALL).
+    /// </summary>
+    [Test]
+    public void NullArgumentsAreReportedBeforeSizes()
+    {
+        Assert.That((NativeStatus)Load(TestModel.Path, out nint model), Is.EqualTo(NativeStatus.Ok));
+        var p = NativeSessionParams.Default;
+        Assert.That((NativeStatus)CreateSession(model, &p, out nint session), Is.EqualTo(NativeStatus.Ok));
+        var embed = (delegate* unmanaged<nint, byte*, nuint, float*, nuint, nuint*, NativeEncodeResult*, int>)&Exports.SessionEmbedExport;
+        var classify = (delegate* unmanaged<nint, byte*, nuint, NativeClassification*, float*, nuint, nuint*, int>)&Exports.SessionClassifyExport;
+        var batch = (delegate* unmanaged<nint, byte**, nuint*, nuint, NativeClassification*, float*, nuint, nuint*, int>)&Exports.SessionClassifyBatchExport;
+        var info = (delegate* unmanaged<nint, NativeModelInfo*, int>)&Exports.ModelGetInfoExport;
+        nuint needed = 99;
+        NativeClassification c;
+        var one = new float[1];
+        fixed (byte* text = "hello"u8)
+        fixed (float* l = one)
+        {
+            Assert.That((NativeStatus)embed(session, null, nuint.MaxValue, null, 0, &needed, null), Is.EqualTo(NativeStatus.NullPointer), "embed: NULL text, NULL buffer");
+            Assert.That(needed, Is.EqualTo((nuint)0));
+            Assert.That((NativeStatus)embed(session, text, 5, null, 4, &needed, null), Is.EqualTo(NativeStatus.NullPointer), "embed: NULL buffer with a capacity");
+            Assert.That((NativeStatus)embed(session, text, 5, null, 0, &needed, null), Is.EqualTo(NativeStatus.BufferTooSmall), "embed: (NULL, 0) is the size query");
+            Assert.That(needed, Is.GreaterThan((nuint)0));
+            Assert.That((NativeStatus)classify(session, null, nuint.MaxValue, &c, l, 1, &needed), Is.EqualTo(NativeStatus.NullPointer), "classify: NULL text, short logits");
+            Assert.That((NativeStatus)classify(session, text, 5, null, l, 1, &needed), Is.EqualTo(NativeStatus.NullPointer), "classify: NULL result, short logits");
+            byte*[] texts = [text, null];
+            NativeClassification* results = stackalloc NativeClassification[2];
+            fixed (byte** t = texts)
+            {
+                Assert.That((NativeStatus)batch(session, t, null, 2, results, l, 1, &needed), Is.EqualTo(NativeStatus.NullPointer), "batch: texts[1] NULL, short logits");
+            }
+            Assert.That(LastError, Does.Contain("texts[1]"));
+        }
+        Assert.That((NativeStatus)info(model, null), Is.EqualTo(NativeStatus.NullPointer));
+        FreeSession(session);
+        FreeModel(model);
+    }
+
+    [TestCase(2)]
+    [TestCase(-1)]
+    [TestCase(int.MaxValue)]
+    public void ATruncateFlagOutsideZeroAndOneIsAnInvalidArgument(int truncate)
+    {
+        Assert.That((NativeStatus)Load(TestModel.Path, out nint model), Is.EqualTo(NativeStatus.Ok));
+        var p = NativeSessionParams.Default with { Truncate = truncate };
+        Assert.That((NativeStatus)CreateSession(model, &p, out nint session), Is.EqualTo(NativeStatus.InvalidArgument));
+        Assert.That((session, LastError.Contains("truncate")), Is.EqualTo(((nint)0, true)));
+        FreeModel(model);
     }
 }

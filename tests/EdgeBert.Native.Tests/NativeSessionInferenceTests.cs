@@ -47,6 +47,7 @@ public class NativeSessionInferenceTests
                 Assert.That(actual.Score, Is.EqualTo(expected.Score), text);
                 Assert.That(actual.TokenCount, Is.EqualTo(expected.TokenCount), text);
                 Assert.That(actual.Truncated != 0, Is.EqualTo(expected.Truncated), text);
+                Assert.That(actual.Windows, Is.EqualTo(expected.Windows), text);
                 Assert.That(logits, Is.EqualTo(expectedLogits), text);
             });
         }
@@ -88,9 +89,9 @@ public class NativeSessionInferenceTests
     }
 
     [Test]
-    public void AShorterMaxLengthClassifiesTheCutTokens()
+    public void AShorterMaxLengthClassifiesTheCutTokensWithoutWindows()
     {
-        var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6 });
+        var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6, Windows = 0 });
         var session = _model.CreateSession();
         byte[] text = Encoding.UTF8.GetBytes(Texts[4]);
         var ids = new int[6];
@@ -105,6 +106,29 @@ public class NativeSessionInferenceTests
             Assert.That(logits, Is.EqualTo(expectedLogits));
         });
         native.Free();
+    }
+
+    [Test]
+    public void ByDefaultALongTextIsClassifiedWholeOverWindowsAsTheRuntimeDoes()
+    {
+        var native = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6 });
+        var session = _model.CreateSession(new SessionOptions { MaxLength = 6 });
+        byte[] text = Encoding.UTF8.GetBytes(Texts[4]);
+        var logits = new float[3];
+        var actual = native.Classify(text, logits);
+        var expectedLogits = new float[3];
+        var expected = session.Classify(Texts[4], expectedLogits);
+        Assert.Multiple(() =>
+        {
+            Assert.That(expected.Windows, Is.GreaterThan(1));
+            Assert.That((actual.Label, actual.Score, actual.TokenCount, actual.Truncated, actual.Windows),
+                Is.EqualTo((expected.Label, expected.Score, expected.TokenCount, 0, expected.Windows)));
+            Assert.That(logits, Is.EqualTo(expectedLogits));
+        });
+        var strict = new NativeSession(_native, NativeSessionParams.Default with { MaxLength = 6, Truncate = 0 });
+        Assert.Throws<EdgeBert.Text.InputTooLongException>(() => strict.Classify(text, logits), "truncate 0 refuses, windows or not");
+        native.Free();
+        strict.Free();
     }
 
     [Test]

@@ -21,8 +21,8 @@ public class NativeSessionTests
         var p = NativeSessionParams.Default;
         Assert.Multiple(() =>
         {
-            Assert.That(p.StructSize, Is.EqualTo((nuint)24), "x64 layout of edgebert_session_params");
-            Assert.That((p.Threads, p.MaxLength, p.Pooling, p.Truncate), Is.EqualTo((1, 0, 0, 1)));
+            Assert.That(p.StructSize, Is.EqualTo((nuint)32), "x64 layout of edgebert_session_params (ABI 2)");
+            Assert.That((p.Threads, p.MaxLength, p.Pooling, p.Truncate, p.Windows), Is.EqualTo((1, 0, 0, 1, 1)));
         });
         var session = Session();
         Assert.Multiple(() =>
@@ -30,6 +30,7 @@ public class NativeSessionTests
             Assert.That(session.Threads, Is.EqualTo(1));
             Assert.That(session.MaxLength, Is.EqualTo(_model.MaxLength));
             Assert.That(session.Truncate, Is.True);
+            Assert.That(session.Windows, Is.True);
         });
         session.Free();
     }
@@ -42,6 +43,9 @@ public class NativeSessionTests
         yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { MaxLength = 2 }), "max_length");
         yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { MaxLength = 33 }), "max_length");
         yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Pooling = 4 }), "pooling");
+        yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Pooling = -1 }), "pooling");
+        yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Truncate = 2 }), "truncate");
+        yield return new TestCaseData((Func<NativeSessionParams, NativeSessionParams>)(p => p with { Truncate = -1 }), "truncate");
     }
 
     [TestCaseSource(nameof(BadParams))]

@@ -8,9 +8,10 @@ public class NativeStructsTests
     [Test]
     public void SizesMatchTheHeader() => Assert.Multiple(() =>
     {
-        Assert.That(Unsafe.SizeOf<NativeSessionParams>(), Is.EqualTo(24), "edgebert_session_params");
+        Assert.That(Unsafe.SizeOf<NativeSessionParams>(), Is.EqualTo(32), "edgebert_session_params (ABI 2: windows, then padding to 8)");
+        Assert.That(NativeSessionParams.Version1Size, Is.EqualTo((nuint)24), "edgebert_session_params of ABI 1");
         Assert.That(Unsafe.SizeOf<NativeModelInfo>(), Is.EqualTo(32), "edgebert_model_info");
-        Assert.That(Unsafe.SizeOf<NativeClassification>(), Is.EqualTo(16), "edgebert_classification");
+        Assert.That(Unsafe.SizeOf<NativeClassification>(), Is.EqualTo(20), "edgebert_classification (ABI 2: windows)");
         Assert.That(Unsafe.SizeOf<NativeEncodeResult>(), Is.EqualTo(8), "edgebert_encode_result");
     });
 
@@ -25,6 +26,7 @@ public class NativeStructsTests
             Assert.That(Offset(ref p, ref p.MaxLength), Is.EqualTo(12));
             Assert.That(Offset(ref p, ref p.Pooling), Is.EqualTo(16));
             Assert.That(Offset(ref p, ref p.Truncate), Is.EqualTo(20));
+            Assert.That(Offset(ref p, ref p.Windows), Is.EqualTo(24));
             Assert.That(Offset(ref info, ref info.HiddenSize), Is.EqualTo(8));
             Assert.That(Offset(ref info, ref info.Pooling), Is.EqualTo(28));
         });

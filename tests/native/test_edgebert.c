@@ -14,27 +14,12 @@
 #include <edgebert.h>
 
 #include "harness.h"
+#include "read_file.h"
 
 int harness_failures;
 static const char *model_path;
 
 /* --- helpers ------------------------------------------------------------------------------ */
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) return NULL;
-    fseek(f, 0, SEEK_END);
-    long length = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = malloc((size_t)length);
-    if (data != NULL && fread(data, 1, (size_t)length, f) != (size_t)length) {
-        free(data);
-        data = NULL;
-    }
-    fclose(f);
-    *size = (size_t)length;
-    return data;
-}
 
 static int write_file(const char *path, const void *data, size_t size) {
     FILE *f = fopen(path, "wb");
@@ -204,8 +189,8 @@ static void test_model_info_and_labels(void) {
 static void test_session_params(void) {
     edgebert_session_params p = edgebert_session_default_params();
     CHECK(p.struct_size == sizeof p, "struct_size %zu, sizeof %zu", p.struct_size, sizeof p);
-    CHECK(p.threads == 1 && p.max_length == 0 && p.pooling == EDGEBERT_POOLING_MODEL && p.truncate == 1,
-          "defaults threads %d max_length %d pooling %d truncate %d", p.threads, p.max_length, p.pooling, p.truncate);
+    CHECK(p.threads == 1 && p.max_length == 0 && p.pooling == EDGEBERT_POOLING_MODEL && p.truncate == 1 && p.windows == 1,
+          "defaults threads %d max_length %d pooling %d truncate %d windows %d", p.threads, p.max_length, p.pooling, p.truncate, p.windows);
 
     edgebert_model *model = load_model();
     edgebert_model_info info = model_info(model);
@@ -216,6 +201,10 @@ static void test_session_params(void) {
         {"max_length 2", {.struct_size = sizeof p, .threads = 1, .max_length = 2, .truncate = 1}},
         {"max_length over the model's", {.struct_size = sizeof p, .threads = 1, .max_length = info.max_length + 1, .truncate = 1}},
         {"pooling 7", {.struct_size = sizeof p, .threads = 1, .pooling = 7, .truncate = 1}},
+        {"pooling -1", {.struct_size = sizeof p, .threads = 1, .pooling = -1, .truncate = 1}},
+        {"threads 1025", {.struct_size = sizeof p, .threads = 1025, .truncate = 1}},
+        {"truncate 2", {.struct_size = sizeof p, .threads = 1, .truncate = 2}},
+        {"truncate -1", {.struct_size = sizeof p, .threads = 1, .truncate = -1}},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_STATUS(EDGEBERT_INVALID_ARGUMENT, edgebert_session_create(model, &bad[i].p, &session));
@@ -395,13 +384,21 @@ static void test_classify(void) {
     for (int i = 0; i < info.hidden_size; i++) nonzero += embedding[i] != 0.0f;
     CHECK(nonzero > 0, "embedding is all zero");
 
-    /* Session parameters reach inference: max_length cuts, truncate 0 refuses, pooling changes embed. */
+    /* Session parameters reach inference: by default classify reads a text longer than max_length
+     * whole over windows; windows 0 cuts it, truncate 0 refuses, pooling changes embed. */
     edgebert_session_params p = edgebert_session_default_params();
     p.max_length = 4;
+    edgebert_session *windowed = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &windowed));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(windowed, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
+    CHECK(c.windows > 1 && c.truncated == 0 && c.token_count > 4, "max_length 4 with windows: %d tokens, %d windows, truncated %d",
+          c.token_count, c.windows, c.truncated);
+    edgebert_session_free(windowed);
+    p.windows = 0;
     edgebert_session *cut = NULL;
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &cut));
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(cut, texts[1], EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
-    CHECK(c.token_count == 4 && c.truncated == 1, "max_length 4: %d tokens, truncated %d", c.token_count, c.truncated);
+    CHECK(c.token_count == 4 && c.truncated == 1 && c.windows == 1, "max_length 4: %d tokens, truncated %d, windows %d", c.token_count, c.truncated, c.windows);
     /* Embed cuts at the session's max_length too, as classify does ... */
     float *cut_embedding = calloc((size_t)info.hidden_size, sizeof *cut_embedding);
     float *full_embedding = calloc((size_t)info.hidden_size, sizeof *full_embedding);
@@ -462,6 +459,7 @@ static void test_classify(void) {
 
 typedef struct {
     edgebert_model *model;
+    int32_t session_threads;            /* kernel threads of each worker's session */
     pthread_barrier_t sessions_created; /* the workers and the main thread */
     int32_t expected_ids[TEXT_COUNT][MAX_IDS];
     size_t expected_n[TEXT_COUNT];
@@ -478,7 +476,9 @@ typedef struct {
 static void *worker(void *arg) {
     worker_state *w = arg;
     edgebert_session *session = NULL;
-    edgebert_status created = edgebert_session_create(w->shared->model, NULL, &session);
+    edgebert_session_params p = edgebert_session_default_params();
+    p.threads = w->shared->session_threads;
+    edgebert_status created = edgebert_session_create(w->shared->model, &p, &session);
     /* Once every worker has its session, the main thread frees the model while they work. */
     pthread_barrier_wait(&w->shared->sessions_created);
     if (created != EDGEBERT_OK) {
@@ -502,8 +502,10 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-static void test_threads(void) {
+/* The expected answers come from a one-thread session; the workers' sessions use session_threads. */
+static void run_threads(int32_t session_threads) {
     shared_state *shared = calloc(1, sizeof *shared);
+    shared->session_threads = session_threads;
     shared->model = load_model();
     edgebert_session *session = NULL;
     CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(shared->model, NULL, &session));
@@ -534,6 +536,85 @@ static void test_threads(void) {
     free(shared);
 }
 
+/* A 2,000-word mail is classified whole by default (windows reported), and cut only when asked. */
+static void test_long_mail(void) {
+    edgebert_model *model = load_model();
+    edgebert_model_info info = model_info(model);
+    const char *words[] = {"the ", "plot ", "was ", "dull ", "film ", "gripping ", "acted ", "ending "};
+    size_t size = 64 + 2000 * 10;
+    char *mail = malloc(size);
+    size_t at = (size_t)snprintf(mail, size, "Subject: a film night\n\n");
+    for (int i = 0; i < 2000; i++) at += (size_t)snprintf(mail + at, size - at, "%s", words[(i * 5 + i / 7) % 8]);
+    edgebert_session *session = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, NULL, &session));
+    edgebert_classification c, again;
+    float *logits = calloc((size_t)info.label_count, sizeof *logits);
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, mail, EDGEBERT_NUL_TERMINATED, &c, logits, (size_t)info.label_count, NULL));
+    int width = info.max_length - 2;
+    CHECK(c.truncated == 0 && c.token_count > 2000 && c.windows > 1, "2,000 words: %d tokens, %d windows, truncated %d",
+          c.token_count, c.windows, c.truncated);
+    /* Windows of max_length - 2 pieces every half window, the last one ending the text. */
+    int pieces = c.token_count - 2, stride = width / 2;
+    int expected = (pieces - width + stride - 1) / stride + 1;
+    CHECK(c.windows == expected, "%d windows for %d pieces of windows of %d, expected %d", c.windows, pieces, width, expected);
+    CHECK(c.label >= 0 && c.label < info.label_count && c.score > 0.0f && c.score <= 1.0f, "label %d score %f", c.label, c.score);
+    /* The same again (a session that has grown its buffers), and in a batch. */
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, mail, EDGEBERT_NUL_TERMINATED, &again, NULL, 0, NULL));
+    CHECK(again.label == c.label && again.score == c.score && again.windows == c.windows, "a second call differs");
+    const char *batch[] = {mail, texts[0]};
+    edgebert_classification results[2];
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify_batch(session, batch, NULL, 2, results, NULL, 0, NULL));
+    CHECK(results[0].windows == c.windows && results[0].score == c.score && results[1].windows == 1, "batch windows %d, %d",
+          results[0].windows, results[1].windows);
+    edgebert_session_free(session);
+
+    edgebert_session_params p = edgebert_session_default_params();
+    p.windows = 0;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, &p, &session));
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_classify(session, mail, EDGEBERT_NUL_TERMINATED, &c, NULL, 0, NULL));
+    CHECK(c.truncated == 1 && c.windows == 1 && c.token_count == info.max_length, "windows 0: %d tokens, %d windows, truncated %d",
+          c.token_count, c.windows, c.truncated);
+    edgebert_session_free(session);
+    free(logits);
+    free(mail);
+    edgebert_model_free(model);
+}
+
+static void test_threads(void) { run_threads(1); }
+
+/* Sessions that run their kernels on the runtime's worker threads too (valgrind runs this one). */
+static void test_threads_parallel_sessions(void) { run_threads(2); }
+
+/* --- argument order (issue 15): NULL pointers are reported before sizes, in every function -- */
+
+static void test_null_before_size(void) {
+    edgebert_model *model = load_model();
+    edgebert_session *session = NULL;
+    CHECK_STATUS(EDGEBERT_OK, edgebert_session_create(model, NULL, &session));
+    size_t needed = 99;
+    float one[1];
+    edgebert_classification c, results[2];
+    /* embed: a NULL text with a NULL buffer was BUFFER_TOO_SMALL, tokenize said NULL_POINTER. */
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_embed(session, NULL, EDGEBERT_NUL_TERMINATED, NULL, 0, &needed, NULL));
+    CHECK(needed == 0, "needed %zu after a NULL text", needed);
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_tokenize(session, NULL, EDGEBERT_NUL_TERMINATED, NULL, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_embed(session, "x", 1, NULL, 8, &needed, NULL));
+    CHECK_STATUS(EDGEBERT_BUFFER_TOO_SMALL, edgebert_session_embed(session, "x", 1, NULL, 0, &needed, NULL));
+    CHECK(needed > 0, "the size query still answers: needed %zu", needed);
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify(session, NULL, EDGEBERT_NUL_TERMINATED, &c, one, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify(session, "x", 1, NULL, one, 0, &needed));
+    const char *with_null[] = {"x", NULL};
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify_batch(session, with_null, NULL, 2, results, one, 0, &needed));
+    CHECK(strstr(edgebert_last_error(), "texts[1]") != NULL, "message names the text: %s", edgebert_last_error());
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify_batch(session, NULL, NULL, 2, results, one, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_session_classify_batch(session, with_null, NULL, 2, NULL, one, 0, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_model_get_info(model, NULL));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_model_get_label(model, 0, NULL, 4, &needed));
+    CHECK_STATUS(EDGEBERT_NULL_POINTER, edgebert_system_info(NULL, 4, &needed));
+    edgebert_session_free(session);
+    edgebert_model_free(model);
+}
+
 /* --- runner ------------------------------------------------------------------------------- */
 
 typedef struct {
@@ -555,6 +636,9 @@ static const test_case tests[] = {
     {"model_freed_before_session", test_model_freed_before_session},
     {"classify", test_classify},
     {"threads", test_threads},
+    {"long_mail", test_long_mail},
+    {"threads_parallel_sessions", test_threads_parallel_sessions},
+    {"null_before_size", test_null_before_size},
 };
 
 int main(int argc, char **argv) {

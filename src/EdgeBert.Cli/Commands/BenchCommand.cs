@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeBert.Cli.Bench;
+using EdgeBert.Cli.Parsing;
 using EdgeBert.Encoder;
 using EdgeBert.Kernels;
 using EdgeBert.Kernels.Benchmarking;
+using EdgeBert.Runtime;
 
 namespace EdgeBert.Cli.Commands;
 
@@ -16,14 +18,17 @@ namespace EdgeBert.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+    // Bounds that keep a typo from allocating gigabytes or running for days.
+    private const int MaxTokens = 4096, MaxLayers = 48, MaxBudgetMs = 600_000;
+
     internal static Command Create()
     {
         var kernels = new Option<bool>("--kernels") { Description = "Time the GEMM kernels at the BERT-base shapes." };
         var e2e = new Option<bool>("--e2e") { Description = "Time classify end to end on a random model of each scheme (BERT-base widths)." };
-        var tokens = new Option<int>("--tokens") { Description = "Tokens per text (the M of the GEMMs).", DefaultValueFactory = _ => 128 };
-        var layers = new Option<int>("--layers") { Description = "With --e2e: encoder layers of the random models (BERT-base has 12).", DefaultValueFactory = _ => 2 };
-        var threads = new Option<int>("--threads") { Description = "Threads per kernel call.", DefaultValueFactory = _ => 1 };
-        var budget = new Option<int>("--budget-ms") { Description = "Time spent per kernel shape, and per scheme with --e2e.", DefaultValueFactory = _ => 250 };
+        var tokens = new Option<int>("--tokens") { Description = "Tokens per text (the M of the GEMMs).", DefaultValueFactory = _ => 128 }.Within(1, MaxTokens);
+        var layers = new Option<int>("--layers") { Description = "With --e2e: encoder layers of the random models (BERT-base has 12).", DefaultValueFactory = _ => 2 }.Within(1, MaxLayers);
+        var threads = new Option<int>("--threads") { Description = "Threads per kernel call.", DefaultValueFactory = _ => 1 }.Within(1, SessionOptions.MaxThreads);
+        var budget = new Option<int>("--budget-ms") { Description = "Time spent per kernel shape, and per scheme with --e2e.", DefaultValueFactory = _ => 250 }.Within(1, MaxBudgetMs);
         var command = new Command("bench", "Measure kernel speed and end-to-end latency on this machine.") { kernels, e2e, tokens, layers, threads, budget };
         command.SetAction(parseResult =>
         {

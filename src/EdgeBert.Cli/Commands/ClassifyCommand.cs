@@ -11,7 +11,9 @@ namespace EdgeBert.Cli.Commands;
 /// <summary>
 /// <c>edgebert classify [TEXT...]</c>: runs the model (<c>--model</c>, else the model embedded in
 /// the binary) on each text (arguments, else one per line of standard input) and prints one line
-/// per text: label, its probability, the softmax over all labels, tokens and truncation; with
+/// per text: label, its probability, the softmax over all labels (calibrated by the model's
+/// temperature), tokens and how a long text was read (over N windows, the default, or truncated
+/// with <c>--truncate</c>); with
 /// <c>--json</c>, one JSON object per text with the same fields and the time the model took.
 /// For parity checks against PyTorch, <c>--ids FILE</c> reads token ids instead of texts and
 /// <c>--reference-json FILE</c> writes logits (and with <c>--hidden</c> pooled vectors and last
@@ -28,7 +30,7 @@ internal static class ClassifyCommand
         var texts = new Argument<string[]>("text") { Description = "Texts to classify (default: one per line on standard input).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("classify", "Classify texts (or token ids): label, probability and all label scores.")
         {
-            common.Model, common.Threads, common.NoTruncate, common.Json, ids, reference, hidden, texts,
+            common.Model, common.Threads, common.NoTruncate, common.Truncate, common.Aggregate, common.Json, ids, reference, hidden, texts,
         };
         command.SetAction(parseResult =>
         {
@@ -47,7 +49,8 @@ internal static class ClassifyCommand
             StartupTrace.Mark("model loaded (validated, weights packed, vocabulary built)");
             // An encoder-only model has no labels, but its pooled vectors can still be dumped for parity.
             if (referencePath is null) RuntimeModels.RequireLabels(model);
-            var session = RuntimeModels.CreateSession(model, parseResult.GetValue(common.Threads), parseResult.GetValue(common.NoTruncate), "classify");
+            var session = RuntimeModels.CreateClassifier(model, parseResult.GetValue(common.Threads), parseResult.GetValue(common.Truncate),
+                parseResult.GetValue(common.NoTruncate), parseResult.GetValue(common.Aggregate), "classify");
             StartupTrace.Mark("session created");
             try
             {
@@ -64,7 +67,7 @@ internal static class ClassifyCommand
                     {
                         long start = Stopwatch.GetTimestamp();
                         var result = session.ClassifyTokens(sequences[i].Ids, sequences[i].Types, logits);
-                        Report(o, json, $"ids #{i}", result, model.Labels, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                        Report(o, json, $"ids #{i}", result, model, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     }
                     return Program.ExitOk;
                 }
@@ -74,7 +77,7 @@ internal static class ClassifyCommand
                     long start = Stopwatch.GetTimestamp();
                     var result = session.Classify(text, logits);
                     StartupTrace.Mark("text tokenized and classified");
-                    Report(o, json, text, result, model.Labels, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    Report(o, json, text, result, model, logits, probabilities, Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                     StartupTrace.Mark("result printed");
                 }
             }
@@ -88,28 +91,19 @@ internal static class ClassifyCommand
         return command;
     }
 
-    private static void Report(TextWriter o, bool json, string text, Classification result, IReadOnlyList<string> labels, float[] logits, double[] probabilities, double ms)
+    private static void Report(TextWriter o, bool json, string text, Classification result, Model model, float[] logits, double[] probabilities, double ms)
     {
-        Softmax(logits, probabilities);
-        o.WriteLine(json ? Json(text, result, labels, probabilities, ms) : Plain(result, labels, probabilities));
+        // The result carries the winner's probability only; every label's, calibrated as the runtime's.
+        Probabilities.Softmax(logits, model.Temperature, probabilities);
+        o.WriteLine(json ? Json(text, result, model.Labels, probabilities, ms) : Plain(result, model.Labels, probabilities));
     }
 
-    /// <summary>Softmax in double (the result carries the winner's probability only).</summary>
-    internal static void Softmax(ReadOnlySpan<float> logits, Span<double> probabilities)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float z in logits) max = Math.Max(max, z);
-        double sum = 0;
-        for (int i = 0; i < logits.Length; i++) sum += probabilities[i] = Math.Exp(logits[i] - max);
-        for (int i = 0; i < logits.Length; i++) probabilities[i] /= sum;
-    }
-
-    // Tab-separated fields for cut/awk: label, probability, label=probability pairs, token count.
+    // Tab-separated fields for cut/awk: label, probability, label=probability pairs, token count (and windows or truncation).
     private static string Plain(Classification result, IReadOnlyList<string> labels, double[] probabilities)
     {
         var ci = CultureInfo.InvariantCulture;
         string scores = string.Join(" ", labels.Select((label, i) => string.Create(ci, $"{label}={probabilities[i]:F4}")));
-        return string.Create(ci, $"{result.LabelName}\t{result.Score:F4}\t{scores}\t{result.TokenCount} tokens{(result.Truncated ? " (truncated)" : "")}");
+        return string.Create(ci, $"{result.LabelName}\t{result.Score:F4}\t{scores}\t{result.TokenCount} tokens{(result.Truncated ? " (truncated)" : "")}{(result.Windows > 1 ? $" in {result.Windows} windows" : "")}");
     }
 
     private static string Json(string text, Classification result, IReadOnlyList<string> labels, double[] probabilities, double ms) =>
@@ -123,6 +117,7 @@ internal static class ClassifyCommand
             w.WriteEndObject();
             w.WriteNumber("tokens", result.TokenCount);
             w.WriteBoolean("truncated", result.Truncated);
+            w.WriteNumber("windows", result.Windows);
             w.WriteNumber("ms", Math.Round(ms, 3));
         });
 }

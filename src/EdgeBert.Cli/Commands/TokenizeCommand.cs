@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using EdgeBert.Cli.Input;
 using EdgeBert.Cli.Models;
+using EdgeBert.Cli.Parsing;
 using EdgeBert.Format;
 using EdgeBert.Text;
 
@@ -15,12 +16,16 @@ namespace EdgeBert.Cli.Commands;
 /// </summary>
 internal static class TokenizeCommand
 {
+    // --max-length beyond any BERT (512 positions) by far, but a bound.
+    private const int MaxLength = 65_536;
+
     internal static Command Create(CliEnvironment environment)
     {
         var model = new Option<string>("--model") { Description = "Take the vocabulary and tokenizer settings from this .ebm model (default: the embedded model)." };
         var vocab = new Option<string>("--vocab") { Description = "Use a HuggingFace vocab.txt instead of a model's vocabulary." };
         var cased = new Option<bool>("--cased") { Description = "With --vocab: keep case and accents (bert-base-cased); default is uncased." };
-        var maxLength = new Option<int?>("--max-length") { Description = "With --vocab: longest sequence in tokens, [CLS] and [SEP] included (default 512)." };
+        var maxLength = new Option<int?>("--max-length") { Description = "With --vocab: longest sequence in tokens, [CLS] and [SEP] included (default 512)." }
+            .Within(2, MaxLength);
         var json = new Option<bool>("--json") { Description = "One JSON object per text: text, tokens, ids, truncated." };
         var texts = new Argument<string[]>("text") { Description = "Texts to tokenize (default: one per line on standard input).", Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("tokenize", "Show the word pieces and ids of each text.") { model, vocab, cased, maxLength, json, texts };

@@ -8,7 +8,8 @@ namespace EdgeBert.Cli.Eval;
 /// error naming the file and line, nothing is skipped silently except blank lines):
 /// <list type="bullet">
 /// <item><c>.jsonl</c>: one object per line with a string <c>"text"</c> and a string or integer <c>"label"</c>
-/// (the trainer's format; other fields are ignored);</item>
+/// (the trainer's format), optionally a string <c>"view"</c> (the importer's views of a mail: eval
+/// reports each view on its own); other fields are ignored;</item>
 /// <item><c>.tsv</c>: GLUE style, a header row naming a <c>sentence</c> (or <c>text</c>) column and a
 /// <c>label</c> column, tab-separated fields without quoting.</item>
 /// </list>
@@ -76,7 +77,14 @@ internal static class EvalDataReader
                     _ => throw Error(path, line, $"\"label\" must be a string or an integer, found {label.ValueKind}"),
                 };
                 if (labelText.Length == 0) throw Error(path, line, "empty label");
-                examples.Add(new EvalExample(textElement.GetString()!, labelText, line));
+                string? view = null;
+                if (root.TryGetProperty("view", out var viewElement) && viewElement.ValueKind != JsonValueKind.Null)
+                {
+                    view = viewElement.ValueKind == JsonValueKind.String && viewElement.GetString()!.Length > 0
+                        ? viewElement.GetString()
+                        : throw Error(path, line, $"\"view\" must be a non-empty string, found {viewElement.ValueKind}");
+                }
+                examples.Add(new EvalExample(textElement.GetString()!, labelText, line, view));
             }
         }
         return examples;

@@ -28,6 +28,24 @@ public sealed record EbmMetadata
     /// <summary>Where the model came from.</summary>
     [JsonRequired]
     public Provenance Provenance { get; init; } = new();
+
+    /// <summary>
+    /// How the reported probabilities are calibrated, optional: absent (null) in every file written
+    /// before it existed, which reads as temperature 1 (the plain softmax).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Calibration? Calibration { get; init; }
+}
+
+/// <summary>Temperature scaling of the classifier's probabilities (Guo et al., 2017): softmax(logits / T).</summary>
+public sealed record Calibration
+{
+    /// <summary>T &gt; 0, fitted on the dev split by minimising the negative log-likelihood; 1 changes nothing.</summary>
+    [JsonRequired]
+    public double Temperature { get; init; } = 1.0;
+
+    /// <summary>What T was fitted on (e.g. "spam dev, 578 mails, windows mean-logits"), if given.</summary>
+    public string? FittedOn { get; init; }
 }
 
 /// <summary>Sizes and variants of a BERT encoder.</summary>

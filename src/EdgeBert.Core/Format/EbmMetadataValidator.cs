@@ -121,7 +121,16 @@ internal static class EbmMetadataValidator
         if (!Enum.IsDefined(p.Method)) Fail($"unknown method {p.Method}", "provenance.method");
         if (p.TeacherScore is double ts && !double.IsFinite(ts)) Fail("teacherScore is not finite", "provenance.teacherScore");
         if (p.StudentScore is double ss && !double.IsFinite(ss)) Fail("studentScore is not finite", "provenance.studentScore");
+
+        // Float32 logits divided by T: beyond these bounds the probabilities are all 0/1 or all equal.
+        if (metadata.Calibration is { } c && !(c.Temperature >= MinTemperature && c.Temperature <= MaxTemperature))
+        {
+            Fail($"calibration.temperature is {c.Temperature}, expected {MinTemperature}..{MaxTemperature}", "calibration.temperature");
+        }
     }
+
+    internal const double MinTemperature = 0.01;
+    internal const double MaxTemperature = 100;
 
     /// <summary>
     /// The shape a tensor with a conventional name must have under <paramref name="a"/>,

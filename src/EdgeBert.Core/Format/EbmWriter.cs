@@ -50,6 +50,24 @@ public sealed class EbmWriter
         _metadata = metadata;
     }
 
+    /// <summary>
+    /// A writer holding every tensor of <paramref name="source"/> as stored (same names, order,
+    /// dtypes, shapes, scales and bytes) under new <paramref name="metadata"/> and the source's
+    /// vocabulary: how a command changes a model's metadata (e.g. its calibration) without touching
+    /// its weights. The written file gets fresh checksums; the tensors are re-validated as when added.
+    /// </summary>
+    /// <exception cref="ArgumentException">The metadata is invalid or does not fit the tensors.</exception>
+    public static EbmWriter CopyOf(EbmFile source, EbmMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var writer = new EbmWriter(metadata, source.Vocabulary);
+        foreach (var tensor in source.Tensors)
+        {
+            writer.Add(tensor.Name, tensor.DType, tensor.Shape.ToArray(), tensor.ScaleKind, tensor.Scales, source.GetBytes(tensor));
+        }
+        return writer;
+    }
+
     /// <summary>Names of the tensors added so far, in order.</summary>
     public IEnumerable<string> TensorNames => _tensors.Select(t => t.Name);
 

@@ -27,6 +27,7 @@ public sealed class Model : IDisposable
         }
         Source = file.Source;
         Metadata = file.Metadata;
+        Temperature = (float)(Metadata.Calibration?.Temperature ?? 1.0);
         Encoder = new BertEncoder(file, Isa);
         Vocabulary = sideWork.TakeVocabulary();
         Schemes = Encoder.Schemes.ToArray();
@@ -114,6 +115,12 @@ public sealed class Model : IDisposable
 
     /// <summary>Longest sequence in tokens, [CLS] and [SEP] included.</summary>
     public int MaxLength => Math.Min(Metadata.Tokenizer.MaxLength, Metadata.Architecture.MaxPositions);
+
+    /// <summary>
+    /// The calibration temperature T of the reported probabilities, softmax(logits / T): the
+    /// metadata's <c>calibration.temperature</c>, 1 for a file without one (<see cref="Probabilities"/>).
+    /// </summary>
+    public float Temperature { get; }
 
     /// <summary>The scheme of every layer.</summary>
     public IReadOnlyList<LinearScheme> Schemes { get; }

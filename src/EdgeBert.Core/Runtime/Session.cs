@@ -11,7 +11,7 @@ namespace EdgeBert.Runtime;
 /// input comes; apart from that nothing is allocated per call: results are structs and arrays
 /// come from the caller.
 /// </summary>
-public sealed class Session
+public sealed partial class Session
 {
     private readonly BertEncoder _encoder;
     private EncoderScratch? _scratch;
@@ -25,6 +25,7 @@ public sealed class Session
         model.ThrowIfDisposed();
         options ??= new SessionOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Threads, 1, nameof(options.Threads));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Threads, SessionOptions.MaxThreads, nameof(options.Threads));
         // 3 tokens: [CLS], at least one piece of text, [SEP].
         if (options.MaxLength is { } limit && (limit < MinMaxLength || limit > model.MaxLength))
         {
@@ -33,6 +34,7 @@ public sealed class Session
         Model = model;
         Threads = options.Threads;
         Overlong = options.Overlong;
+        Aggregation = options.Aggregation;
         MaxLength = options.MaxLength ?? model.MaxLength;
         _encoder = model.Encoder;
         _tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(options.Overlong) with { MaxLength = MaxLength });
@@ -52,6 +54,9 @@ public sealed class Session
     /// <summary>What happens to over-long input.</summary>
     public OverlongInput Overlong { get; }
 
+    /// <summary>How the windows' scores combine when <see cref="Overlong"/> is <see cref="OverlongInput.Windows"/>.</summary>
+    public WindowAggregation Aggregation { get; }
+
     /// <summary>Longest sequence in tokens ([CLS] and [SEP] included) of every call: <see cref="SessionOptions.MaxLength"/>, else the model's.</summary>
     public int MaxLength { get; }
 
@@ -63,10 +68,15 @@ public sealed class Session
     public int Tokenize(ReadOnlySpan<char> text, Span<int> ids, Span<int> typeIds, out bool truncated) =>
         _tokenizer.Encode(text, ids, typeIds, out truncated);
 
-    /// <summary>Classifies one text; the logits (one per label) are copied to <paramref name="logits"/> when it is not empty.</summary>
+    /// <summary>
+    /// Classifies one text; the logits (one per label; for several windows, the aggregated ones)
+    /// are copied to <paramref name="logits"/> when it is not empty. A text longer than
+    /// <see cref="MaxLength"/> is classified whole over windows, truncated or refused, per <see cref="Overlong"/>.
+    /// </summary>
     /// <exception cref="InputTooLongException">The text is too long and the session fails on over-long input.</exception>
     public Classification Classify(ReadOnlySpan<char> text, Span<float> logits = default)
     {
+        if (Overlong == OverlongInput.Windows) return ClassifyWindows(_tokenizer.EncodePieces(text, ref _pieces), logits);
         int tokens = TokenizeInto(text, out bool truncated);
         return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
     }
@@ -83,6 +93,7 @@ public sealed class Session
     /// <exception cref="InputTooLongException">The text is too long and the session fails on over-long input.</exception>
     public Classification ClassifyUtf8(ReadOnlySpan<byte> text, Span<float> logits = default)
     {
+        if (Overlong == OverlongInput.Windows) return ClassifyWindows(_tokenizer.EncodePiecesUtf8(text, ref _pieces), logits);
         int tokens = _tokenizer.EncodeUtf8(text, _ids, _typeIds, out bool truncated);
         return ClassifyTokens(_ids.AsSpan(0, tokens), _typeIds.AsSpan(0, tokens), logits, truncated);
     }
@@ -171,10 +182,7 @@ public sealed class Session
         int label = _encoder.Classify(scratch);
         ReadOnlySpan<float> z = scratch.Logits.AsSpan(0, labels);
         if (!logits.IsEmpty) z.CopyTo(logits);
-        // Softmax probability of the winner, computed stably from its margin over the others.
-        float sum = 0f;
-        for (int j = 0; j < labels; j++) sum += MathF.Exp(z[j] - z[label]);
-        return new Classification(label, Model.Labels[label], 1f / sum, ids.Length, truncated);
+        return new Classification(label, Model.Labels[label], Probabilities.Of(z, label, Model.Temperature), ids.Length, truncated);
     }
 
     /// <summary>Encodes into the scratch (grown to fit first) and returns it.</summary>

@@ -158,6 +158,45 @@ public sealed class BertTokenizer
         }
     }
 
+    /// <summary>
+    /// The word pieces of one sequence, with no [CLS]/[SEP] and no length limit (the runtime's
+    /// windows over long texts), into <paramref name="pieces"/>, which is replaced by a larger array
+    /// when it is short: a caller that keeps the array allocates nothing once it has seen its
+    /// longest text.
+    /// </summary>
+    /// <returns>The number of pieces written.</returns>
+    internal int EncodePieces(ReadOnlySpan<char> text, ref int[] pieces)
+    {
+        var ids = new PooledBuffer<int>(64);
+        var scratch = new PooledBuffer<char>(text.Length + 16);
+        try
+        {
+            AppendSequence(text, ref ids, ref scratch);
+            if (pieces.Length < ids.Count) pieces = new int[Math.Max(ids.Count, 2 * pieces.Length)];
+            ids.Span.CopyTo(pieces);
+            return ids.Count;
+        }
+        finally
+        {
+            ids.Dispose();
+            scratch.Dispose();
+        }
+    }
+
+    /// <summary>UTF-8 variant of <see cref="EncodePieces(ReadOnlySpan{char}, ref int[])"/>; invalid UTF-8 throws as in <see cref="EncodeUtf8(ReadOnlySpan{byte})"/>.</summary>
+    internal int EncodePiecesUtf8(ReadOnlySpan<byte> text, ref int[] pieces)
+    {
+        var chars = DecodeUtf8(text, nameof(text));
+        try
+        {
+            return EncodePieces(chars.Span, ref pieces);
+        }
+        finally
+        {
+            chars.Dispose();
+        }
+    }
+
     private int EncodeInto(ReadOnlySpan<char> text, ReadOnlySpan<char> pair, bool hasPair, Span<int> ids, Span<int> typeIds, out bool truncated)
     {
         var idBuffer = new PooledBuffer<int>(64);

@@ -10,10 +10,12 @@ namespace EdgeBert.Trainer.Commands;
 public static class DataCommands
 {
     /// <summary>
-    /// <c>import-spam --data data/ --out data/spam/ [--max-chars 2000] [--dev 0.1] [--test 0.1]</c>:
-    /// imports the SpamAssassin corpus fetched by <c>scripts/fetch-data.sh</c> and writes
-    /// <c>train.jsonl</c>, <c>dev.jsonl</c> and <c>test.jsonl</c> (<c>{"text", "label"}</c>, labels
-    /// ham/spam). Exit code 0 on success, 1 when the corpus is missing or an option is invalid.
+    /// <c>import-spam --data data/ --out data/spam/ [--max-chars 2000] [--dev 0.1] [--test 0.1]
+    /// [--views whole,subject,first] [--first-words 25] [--keep-artefacts]</c>: imports the
+    /// SpamAssassin corpus fetched by <c>scripts/fetch-data.sh</c>, without the corpus's label-leaking
+    /// artefacts (<see cref="CorpusArtefacts"/>), and writes <c>train.jsonl</c>, <c>dev.jsonl</c> and
+    /// <c>test.jsonl</c> (<c>{"text", "label", "view"}</c>, labels ham/spam; every view of a mail in
+    /// the mail's split). Exit code 0 on success, 1 when the corpus is missing or an option is invalid.
     /// </summary>
     /// <param name="console">Where progress and the summary go; the process console when null.</param>
     public static Command CreateImportSpamAssassin(IAnsiConsole? console = null)
@@ -43,9 +45,23 @@ public static class DataCommands
             Description = "Fraction of messages for the test split",
             DefaultValueFactory = _ => 0.1,
         };
+        var views = new Option<string>("--views")
+        {
+            Description = "Views of each mail to write, comma-separated: whole, subject, first (the first --first-words words)",
+            DefaultValueFactory = _ => "whole,subject,first",
+        };
+        var firstWords = new Option<int>("--first-words")
+        {
+            Description = "Words in the 'first' view",
+            DefaultValueFactory = _ => new SpamAssassinOptions().FirstWords,
+        };
+        var keepArtefacts = new Option<bool>("--keep-artefacts")
+        {
+            Description = "Keep list subject tags, list footers and SpamAssassin markers (the import before views)",
+        };
         var command = new Command("import-spam", "Import the SpamAssassin corpus into train/dev/test JSONL files")
         {
-            data, output, maxChars, dev, test,
+            data, output, maxChars, dev, test, views, firstWords, keepArtefacts,
         };
         command.SetAction(parseResult =>
         {
@@ -57,6 +73,9 @@ public static class DataCommands
                     MaxChars = parseResult.GetValue(maxChars),
                     DevFraction = parseResult.GetValue(dev),
                     TestFraction = parseResult.GetValue(test),
+                    Views = ParseViews(parseResult.GetValue(views)!),
+                    FirstWords = parseResult.GetValue(firstWords),
+                    RemoveArtefacts = !parseResult.GetValue(keepArtefacts),
                 };
                 Validate(options);
                 return Run(ui, parseResult.GetValue(data)!, parseResult.GetValue(output)!, options);
@@ -70,8 +89,30 @@ public static class DataCommands
         return command;
     }
 
+    private static List<MailView> ParseViews(string list)
+    {
+        var views = new List<MailView>();
+        foreach (string name in list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var view = name switch
+            {
+                "whole" => MailView.Whole,
+                "subject" => MailView.Subject,
+                "first" => MailView.FirstWords,
+                _ => throw new ArgumentException($"--views: unknown view '{name}'; use whole, subject and/or first."),
+            };
+            if (!views.Contains(view)) views.Add(view);
+        }
+        if (views.Count == 0) throw new ArgumentException("--views names no view; use whole, subject and/or first.");
+        return views;
+    }
+
     private static void Validate(SpamAssassinOptions options)
     {
+        if (options.FirstWords <= 0)
+        {
+            throw new ArgumentException($"--first-words must be positive, got {options.FirstWords}.");
+        }
         if (options.MaxChars <= 0)
         {
             throw new ArgumentException($"--max-chars must be positive, got {options.MaxChars}.");
@@ -96,15 +137,16 @@ public static class DataCommands
         });
 
         var table = new Table().AddColumn("split").AddColumn("file").AddColumn(new TableColumn("ham").RightAligned())
-            .AddColumn(new TableColumn("spam").RightAligned());
+            .AddColumn(new TableColumn("spam").RightAligned()).AddColumn(new TableColumn("examples (all views)").RightAligned());
         foreach (var split in Enum.GetValues<DataSplit>())
         {
             var messages = import.Messages.Where(m => m.Split == split).ToList();
             var path = Path.Combine(outDir, split.ToString().ToLowerInvariant() + ".jsonl");
-            JsonlTaskFile.Write(path, messages.Select(m => m.ToExample()));
+            int examples = JsonlTaskFile.Write(path, import.ViewExamples(split, options));
             table.AddRow(split.ToString().ToLowerInvariant(), Markup.Escape(path),
                 messages.Count(m => m.Label == SpamAssassinImporter.Ham).ToString(),
-                messages.Count(m => m.Label == SpamAssassinImporter.Spam).ToString());
+                messages.Count(m => m.Label == SpamAssassinImporter.Spam).ToString(),
+                examples.ToString());
         }
         ui.Write(table);
         ui.MarkupLine(

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Data;
 using EdgeBert.Trainer.Data.Tasks;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Training;
@@ -8,7 +9,11 @@ using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
 
-/// <summary><c>edgebert-train eval --model run/best --data test.jsonl</c>: accuracy, F1, MCC and loss of a classifier.</summary>
+/// <summary>
+/// <c>edgebert-train eval --model run/best --data test.jsonl</c>: accuracy, F1, MCC and loss of a
+/// classifier, over the whole file and, for a JSONL file with a <c>"view"</c> member (the
+/// importer's subject / first25 / whole views), over each view (one column each).
+/// </summary>
 public static class EvalCommand
 {
     /// <summary>Creates the command; output goes to <paramref name="console"/> (the process console when null).</summary>
@@ -31,13 +36,23 @@ public static class EvalCommand
                 BertModel bert = ModelDirectory.Load(directory);
                 if (bert.Config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
                 var tokenizer = ExampleEncoder.Tokenizer(ModelDirectory.ReadVocabulary(directory), bert.Config);
-                var examples = ExampleEncoder.Encode(TaskFile.Read(parse.GetValue(data)!), tokenizer, bert.Config.Labels);
-                EvalResult result = ClassificationTask.Score(bert, examples, bert.Config.Labels.Count, parse.GetValue(batchSize), tokenizer.Vocabulary.PaddingId ?? 0);
-                var table = new Table().AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
-                table.AddRow("examples", examples.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                var labelled = TaskFile.Read(parse.GetValue(data)!).ToList();
+                // The whole file, then each view of the importer's (subject, first25, whole) on its own.
+                var groups = new List<(string Name, List<LabeledExample> Examples)> { ("all", labelled) };
+                groups.AddRange(labelled.Where(e => e.View is not null).GroupBy(e => e.View!).Select(g => ($"view {g.Key}", g.ToList())));
+                var table = new Table().AddColumn("metric");
+                var results = new List<(int Count, EvalResult Result)>();
+                foreach (var (name, group) in groups)
+                {
+                    var examples = ExampleEncoder.Encode(group, tokenizer, bert.Config.Labels);
+                    results.Add((examples.Count, ClassificationTask.Score(bert, examples, bert.Config.Labels.Count, parse.GetValue(batchSize), tokenizer.Vocabulary.PaddingId ?? 0)));
+                    table.AddColumn(new TableColumn(name).RightAligned());
+                }
+                var ci = System.Globalization.CultureInfo.InvariantCulture;
+                table.AddRow(["examples", .. results.Select(r => r.Count.ToString(ci))]);
                 foreach (string name in new[] { "accuracy", "f1", "mcc", "loss" })
                 {
-                    table.AddRow(name, result.Values[name].ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture));
+                    table.AddRow([name, .. results.Select(r => r.Result.Values[name].ToString("0.0000", ci))]);
                 }
 
                 ui.Write(table);

@@ -7,4 +7,8 @@ namespace EdgeBert.Trainer.Data;
 /// <param name="Text">The (first) input text.</param>
 /// <param name="Label">The label, as the source spells it.</param>
 /// <param name="TextPair">The second text of a sentence-pair task; <c>null</c> for single sentences.</param>
-public sealed record LabeledExample(string Text, string Label, string? TextPair = null);
+public sealed record LabeledExample(string Text, string Label, string? TextPair = null)
+{
+    /// <summary>Which view of its source this is (e.g. "subject", "first25", "whole"), written as the JSONL <c>"view"</c>; null for none.</summary>
+    public string? View { get; init; }
+}

@@ -49,6 +49,6 @@ public class BenchCommandTests
     {
         var (exit, _, error) = CliRunner.Run("bench", "--kernels", "--threads", "0");
         Assert.That(exit, Is.EqualTo(2));
-        Assert.That(error, Does.Contain("positive"));
+        Assert.That(error, Does.Contain("--threads must be 1 to 1024 (got 0)"));
     }
 }

@@ -63,9 +63,12 @@ public class ClassifyCommandTests
         Assert.That(root.GetProperty("tokens").GetInt32(), Is.EqualTo(4));
         Assert.That(root.GetProperty("truncated").GetBoolean(), Is.False);
         Assert.That(root.GetProperty("ms").GetDouble(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(root.GetProperty("windows").GetInt32(), Is.EqualTo(1));
+        // 9 pieces in windows of 6 every 3: starts 0 and 3, the whole text read.
         using var second = JsonDocument.Parse(lines[1]);
-        Assert.That(second.RootElement.GetProperty("truncated").GetBoolean(), Is.True);
-        Assert.That(second.RootElement.GetProperty("tokens").GetInt32(), Is.EqualTo(RuntimeTestModels.MaxPositions));
+        Assert.That(second.RootElement.GetProperty("truncated").GetBoolean(), Is.False);
+        Assert.That(second.RootElement.GetProperty("windows").GetInt32(), Is.EqualTo(2));
+        Assert.That(second.RootElement.GetProperty("tokens").GetInt32(), Is.EqualTo(11));
     }
 
     [Test]
@@ -87,17 +90,63 @@ public class ClassifyCommandTests
     }
 
     [Test]
-    public void LongTextIsTruncatedOrRejectedWithNoTruncate()
+    public void LongTextIsReadWholeOverWindowsOrTruncatedOrRejectedWhenAsked()
     {
         string path = RuntimeTestModels.Write(_dir);
         string text = string.Join(' ', Enumerable.Repeat("w5", 20));
+        // 20 pieces in windows of 6 every 3: starts 0, 3, …, 12, then 14 to end the text.
+        const int windows = 6;
         var (exit, output, _) = CliRunner.RunWith(null, null, "classify", "--model", path, text);
         Assert.That(exit, Is.EqualTo(0));
-        Assert.That(output, Does.Contain($"{RuntimeTestModels.MaxPositions} tokens (truncated)"));
+        Assert.That(output, Does.Contain($"22 tokens in {windows} windows"));
+        using (var model = Model.Load(path))
+        {
+            var expected = model.CreateSession().Classify(text);
+            Assert.That(expected.Windows, Is.EqualTo(windows));
+            Assert.That(output, Does.StartWith(expected.LabelName + "\t" + expected.Score.ToString("F4", CultureInfo.InvariantCulture)));
+        }
+        var (maxExit, maxOutput, _) = CliRunner.RunWith(null, null, "classify", "--model", path, "--aggregate", "MaxPositive", "--json", text);
+        Assert.That(maxExit, Is.EqualTo(0));
+        using (var model = Model.Load(path))
+        using (var json = JsonDocument.Parse(maxOutput))
+        {
+            var expected = model.CreateSession(new SessionOptions { Aggregation = WindowAggregation.MaxPositive }).Classify(text);
+            Assert.That(json.RootElement.GetProperty("score").GetDouble(), Is.EqualTo(expected.Score).Within(1e-6));
+            Assert.That(json.RootElement.GetProperty("label").GetString(), Is.EqualTo(expected.LabelName));
+        }
+        var (cutExit, cutOutput, _) = CliRunner.RunWith(null, null, "classify", "--model", path, "--truncate", text);
+        Assert.That(cutExit, Is.EqualTo(0));
+        Assert.That(cutOutput, Does.Contain($"{RuntimeTestModels.MaxPositions} tokens (truncated)"));
         var (strictExit, strictOutput, error) = CliRunner.RunWith(null, null, "classify", "--model", path, "--no-truncate", text);
         Assert.That(strictExit, Is.EqualTo(1));
         Assert.That(strictOutput, Is.Empty);
         Assert.That(error, Does.StartWith("edgebert: error:"));
+        (strictExit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", path, "--no-truncate", "--truncate", text);
+        Assert.That((strictExit, error.Contains("exclude each other")), Is.EqualTo((2, true)), error);
+    }
+
+    [Test]
+    public void ATwoThousandWordMailIsClassifiedWholeByDefaultAndJsonReportsTheWindows()
+    {
+        string path = RuntimeTestModels.Write(_dir);
+        string mail = "Subject: w1 w2\n\n" + string.Join(' ', Enumerable.Range(0, 2000).Select(i => $"w{i % 12}"));
+        var (exit, output, error) = CliRunner.RunWith(null, null, "classify", "--model", path, "--json", mail);
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var document = JsonDocument.Parse(output);
+        var root = document.RootElement;
+        using var model = Model.Load(path);
+        var expected = model.CreateSession().Classify(mail);
+        Assert.That(expected.Windows, Is.GreaterThan(500), "2,000 words over windows of 6 pieces every 3");
+        Assert.Multiple(() =>
+        {
+            Assert.That(root.GetProperty("windows").GetInt32(), Is.EqualTo(expected.Windows));
+            Assert.That(root.GetProperty("truncated").GetBoolean(), Is.False);
+            Assert.That(root.GetProperty("tokens").GetInt32(), Is.EqualTo(expected.TokenCount).And.GreaterThan(2000));
+            Assert.That(root.GetProperty("label").GetString(), Is.EqualTo(expected.LabelName));
+        });
+        var (_, cut, _) = CliRunner.RunWith(null, null, "classify", "--model", path, "--json", "--truncate", mail);
+        using var truncated = JsonDocument.Parse(cut);
+        Assert.That((truncated.RootElement.GetProperty("windows").GetInt32(), truncated.RootElement.GetProperty("truncated").GetBoolean()), Is.EqualTo((1, true)));
     }
 
     [Test]
@@ -109,7 +158,7 @@ public class ClassifyCommandTests
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", encoderOnly, "x");
         Assert.That((exit, error.Contains("has no labels")), Is.EqualTo((1, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir), "--threads", "0", "x");
-        Assert.That((exit, error.Contains("--threads must be at least 1")), Is.EqualTo((2, true)), error);
+        Assert.That((exit, error.Contains("--threads must be 1 to 1024")), Is.EqualTo((2, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", RuntimeTestModels.Write(_dir));
         Assert.That((exit, error.Contains("give texts as arguments")), Is.EqualTo((2, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "classify", "--model", Path.Combine(_dir, "missing.ebm"));

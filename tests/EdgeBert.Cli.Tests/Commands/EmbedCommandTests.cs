@@ -56,6 +56,6 @@ public class EmbedCommandTests
         var (exit, _, error) = CliRunner.RunWith(null, null, "embed", "x");
         Assert.That((exit, error.Contains("no embedded default model")), Is.EqualTo((1, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "embed", "--model", RuntimeTestModels.Write(_dir), "--threads", "-1", "x");
-        Assert.That((exit, error.Contains("--threads must be at least 1")), Is.EqualTo((2, true)), error);
+        Assert.That((exit, error.Contains("--threads must be 1 to 1024")), Is.EqualTo((2, true)), error);
     }
 }

@@ -49,6 +49,47 @@ public class EvalCommandTests
     }
 
     [Test]
+    public void EveryViewIsReportedOnItsOwnWithFalsePositivesCalibrationAndWindows()
+    {
+        string model = RuntimeTestModels.Write(_dir);
+        string longText = string.Join(' ', Enumerable.Repeat("w5 w6", 10));
+        (string Text, string Label, string View)[] examples =
+        [
+            ("w1", "ham", "subject"), ("w2", "spam", "subject"), ("w3", "ham", "subject"),
+            ("w1 w2 w3", "ham", "whole"), (longText, "spam", "whole"),
+        ];
+        string jsonl = Path.Combine(_dir, "views.jsonl");
+        File.WriteAllLines(jsonl, examples.Select(e => $"{{\"text\": \"{e.Text}\", \"label\": \"{e.Label}\", \"view\": \"{e.View}\"}}"));
+        var predicted = new int[examples.Length];
+        var confidence = new double[examples.Length];
+        using (var loaded = Model.Load(model))
+        {
+            var session = loaded.CreateSession();
+            for (int i = 0; i < examples.Length; i++)
+            {
+                var c = session.Classify(examples[i].Text);
+                (predicted[i], confidence[i]) = (c.Label, c.Score);
+            }
+        }
+        var (exit, output, error) = CliRunner.RunWith(null, null, "eval", "--model", model, "--data", jsonl);
+        Assert.That(exit, Is.EqualTo(0), error);
+        string[] blocks = output.Split(Environment.NewLine + Environment.NewLine);
+        Assert.That(blocks, Has.Length.EqualTo(3), output);
+        Assert.That(blocks[0], Does.Contain("examples: 5").And.Contain("reading:  long texts whole, over windows (MeanLogits)"));
+        Assert.That(blocks[1], Does.StartWith("view:     subject").And.Contain("examples: 3"));
+        Assert.That(blocks[2], Does.StartWith("view:     whole").And.Contain("examples: 2").And.Contain("windows:  1 texts read over several windows"));
+        int[] subject = [0, 1, 2];
+        int hamAsSpam = subject.Count(i => examples[i].Label == "ham" && predicted[i] == 1);
+        Assert.That(blocks[1], Does.Contain(string.Create(CultureInfo.InvariantCulture, $"fp rate:  {hamAsSpam / 2.0:F4} ('ham' called 'spam': {hamAsSpam} of 2)")));
+        double ece = CalibrationError.Expected(subject.Select(i => confidence[i]).ToList(), subject.Select(i => predicted[i] == (examples[i].Label == "spam" ? 1 : 0)).ToList());
+        Assert.That(blocks[1], Does.Contain(string.Create(CultureInfo.InvariantCulture, $"ece:      {ece:F4} (15 bins; the model has no calibration temperature)")));
+
+        var (cutExit, cut, _) = CliRunner.RunWith(null, null, "eval", "--model", model, "--data", jsonl, "--truncate");
+        Assert.That(cutExit, Is.EqualTo(0));
+        Assert.That(cut, Does.Contain("reading:  long texts truncated (--truncate)").And.Not.Contain("windows:"));
+    }
+
+    [Test]
     public void BadDataAndMissingOptionsExitWithAMessage()
     {
         string model = RuntimeTestModels.Write(_dir);

@@ -125,7 +125,7 @@ public class TokenizeCommandTests
         (exit, _, error) = CliRunner.RunWith(null, null, "tokenize", "--model", model, "--cased", "x");
         Assert.That((exit, error.Contains("only apply with --vocab")), Is.EqualTo((2, true)), error);
         (exit, _, error) = CliRunner.RunWith(null, null, "tokenize", "--vocab", vocab, "--max-length", "1", "x");
-        Assert.That((exit, error.Contains("--max-length must be at least 2")), Is.EqualTo((2, true)), error);
+        Assert.That((exit, error.Contains("--max-length must be 2 to 65536 (got 1)")), Is.EqualTo((2, true)), error);
     }
 
     [Test]

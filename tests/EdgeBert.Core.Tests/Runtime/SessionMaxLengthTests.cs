@@ -29,7 +29,7 @@ public class SessionMaxLengthTests
     public void Classify_cuts_at_the_sessions_length_and_equals_the_cut_tokens()
     {
         using var model = Load();
-        var session = model.CreateSession(new SessionOptions { MaxLength = Limit });
+        var session = model.CreateSession(new SessionOptions { MaxLength = Limit, Overlong = OverlongInput.Truncate });
         Assert.That(session.MaxLength, Is.EqualTo(Limit));
         var logits = new float[3];
         var result = session.Classify(LongText, logits);

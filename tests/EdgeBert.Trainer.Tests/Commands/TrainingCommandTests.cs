@@ -120,6 +120,13 @@ public class TrainingCommandTests
         Assert.That(output, Does.Contain("labels [ham,spam]"));
         (exit, output) = Run(EvalCommand.Create, "--model", model, "--data", train);
         Assert.That(exit, Is.EqualTo(0), output);
+        // A file with the importer's views: one column for all examples, one per view.
+        string views = Path.Combine(dir.Path, "views.jsonl");
+        EdgeBert.Trainer.Data.Tasks.JsonlTaskFile.Write(views, Tiny.Examples.Select((e, i) => e with { View = i % 2 == 0 ? "subject" : "whole" }));
+        (exit, output) = Run(EvalCommand.Create, "--model", model, "--data", views);
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("view subject").And.Contain("view whole"));
+        Assert.That(output, Does.Match(@"examples\D*8\D+4\D+4"), output);
 
         // Fine-tuning the imported model on three labels replaces its two-label classifier.
         string three = dir.Write("three.jsonl", Tiny.JsonLines(Tiny.Examples.Select((e, i) => e with { Label = (i % 3).ToString(System.Globalization.CultureInfo.InvariantCulture) })));

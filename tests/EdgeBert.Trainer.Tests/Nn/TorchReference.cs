@@ -78,6 +78,39 @@ internal static class TorchReference
         return values;
     }
 
+    /// <summary>
+    /// The relative error of <paramref name="ours"/> against <paramref name="reference"/>:
+    /// max_i |ours_i − reference_i| / max(max_i |reference_i|, <paramref name="floor"/>).
+    /// </summary>
+    public static double Error(float[] ours, float[] reference, double floor)
+    {
+        Assert.That(ours, Has.Length.EqualTo(reference.Length));
+        double maxDiff = 0;
+        for (int i = 0; i < ours.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs((double)ours[i] - reference[i]));
+        return maxDiff / Math.Max(MaxAbs(reference), floor);
+    }
+
+    /// <summary>max_i |values_i|.</summary>
+    public static double MaxAbs(float[] values) => values.Max(v => Math.Abs((double)v));
+
+    /// <summary>
+    /// Asserts that every gradient in <paramref name="gradients"/> is within <paramref name="tolerance"/>
+    /// of the reference's grad.&lt;name&gt;.f32 in <paramref name="torchDir"/>, by <see cref="Error"/>
+    /// with the floor 1e-2 · G, G the largest max|reference| over all of them (a gradient whose exact
+    /// value is zero, like attention key biases', holds only rounding noise on both sides). Logs each error.
+    /// </summary>
+    public static void AssertGradients(string torchDir, string context, IReadOnlyDictionary<string, float[]> gradients, double tolerance)
+    {
+        var torchGrads = gradients.ToDictionary(g => g.Key, g => Read(torchDir, "grad." + g.Key, g.Value.Length));
+        double g = torchGrads.Values.Max(MaxAbs);
+        foreach ((string name, float[] grad) in gradients)
+        {
+            double error = Error(grad, torchGrads[name], 1e-2 * g);
+            TestContext.Out.WriteLine($"{context}: grad {name} max|torch| {MaxAbs(torchGrads[name]):G3} error {error:G3}");
+            Assert.That(error, Is.LessThanOrEqualTo(tolerance), $"{context}: gradient of {name}");
+        }
+    }
+
     /// <summary>Writes manifest.json: the configuration and the shapes of inputs and parameters.</summary>
     public static void WriteManifest(string directory, object config, IEnumerable<(string Name, Tensor T)> inputs, IEnumerable<(string Name, Tensor T)> parameters)
     {

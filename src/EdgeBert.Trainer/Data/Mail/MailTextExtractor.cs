@@ -13,18 +13,27 @@ namespace EdgeBert.Trainer.Data.Mail;
 public static class MailTextExtractor
 {
     /// <summary>The Subject and body text of a parsed message, not yet normalised.</summary>
-    public static string Extract(MimeEntity message)
+    public static string Extract(MimeEntity message) => Combine(ExtractSubject(message), ExtractBody(message));
+
+    /// <summary>The decoded Subject of a message ("" without one), not yet normalised.</summary>
+    public static string ExtractSubject(MimeEntity message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Headers.GetDecoded("Subject", FirstCharset(message)) ?? "";
+    }
+
+    /// <summary>The body text of a message (each text part after a line break), not yet normalised.</summary>
+    public static string ExtractBody(MimeEntity message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var sb = new StringBuilder();
-        var subject = message.Headers.GetDecoded("Subject", FirstCharset(message));
-        if (!string.IsNullOrWhiteSpace(subject))
-        {
-            sb.Append(subject).Append('\n');
-        }
         AppendBody(message, sb);
         return sb.ToString();
     }
+
+    /// <summary>Subject and body as <see cref="Extract"/> joins them: the subject on its own line when it has text.</summary>
+    public static string Combine(string subject, string body) =>
+        string.IsNullOrWhiteSpace(subject) ? body : subject + "\n" + body;
 
     // The first charset label in the tree: undeclared 8-bit bytes in the Subject are most likely in it.
     private static string? FirstCharset(MimeEntity entity)

@@ -32,6 +32,10 @@ public sealed class SpamAssassinImport
     public IReadOnlyList<LabeledExample> Examples(DataSplit split) =>
         Messages.Where(m => m.Split == split).Select(m => m.ToExample()).ToList();
 
+    /// <summary>Every view (<see cref="SpamAssassinOptions.Views"/>) of every message of one split, message by message.</summary>
+    public IReadOnlyList<LabeledExample> ViewExamples(DataSplit split, SpamAssassinOptions options) =>
+        Messages.Where(m => m.Split == split).SelectMany(m => m.Views(options)).ToList();
+
     /// <summary>Number of kept messages with the given label.</summary>
     public int Count(string label) => Messages.Count(m => m.Label == label);
 

@@ -81,7 +81,8 @@ public static class SpamAssassinImporter
 
     /// <summary>
     /// Imports messages given as (name, raw bytes, label), in the given order: extracts Subject and body
-    /// text, normalises white space, caps the length, drops empty texts and texts seen before (exact
+    /// text, removes the corpus's artefacts (<see cref="CorpusArtefacts"/>, unless the options keep
+    /// them), normalises white space, caps the length, drops empty texts and texts seen before (exact
     /// duplicates, which would otherwise leak between splits), and assigns each a split by the
     /// SHA-256 of its Message-ID (the name when it has none).
     /// </summary>
@@ -102,7 +103,7 @@ public static class SpamAssassinImporter
             }
             read++;
             var entity = MimeParser.Parse(raw);
-            var text = ExtractText(entity, options.MaxChars);
+            var (subject, text) = ExtractSubjectAndText(entity, options);
             if (text.Length == 0)
             {
                 empty++;
@@ -120,7 +121,7 @@ public static class SpamAssassinImporter
                 seen.Add(text, label);
                 var key = SplitKey(entity, name);
                 kept.Add(new SpamAssassinMessage(key, name, label, text,
-                    DataSplitter.Assign(key, options.DevFraction, options.TestFraction)));
+                    DataSplitter.Assign(key, options.DevFraction, options.TestFraction), subject));
             }
             if (read % 256 == 0)
             {
@@ -134,6 +135,23 @@ public static class SpamAssassinImporter
     /// <summary>The normalised, capped Subject and body text of a parsed message.</summary>
     public static string ExtractText(MimeEntity message, int maxChars) =>
         TextNormalizer.Truncate(TextNormalizer.Normalize(MailTextExtractor.Extract(message)), maxChars);
+
+    /// <summary>
+    /// The normalised subject and the normalised, capped Subject and body text of a parsed message,
+    /// with the corpus's artefacts removed when <see cref="SpamAssassinOptions.RemoveArtefacts"/>.
+    /// </summary>
+    public static (string Subject, string Text) ExtractSubjectAndText(MimeEntity message, SpamAssassinOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string subject = MailTextExtractor.ExtractSubject(message), body = MailTextExtractor.ExtractBody(message);
+        if (options.RemoveArtefacts)
+        {
+            subject = CorpusArtefacts.CleanSubject(subject);
+            body = CorpusArtefacts.CleanBody(body);
+        }
+        return (TextNormalizer.Normalize(subject),
+            TextNormalizer.Truncate(TextNormalizer.Normalize(MailTextExtractor.Combine(subject, body)), options.MaxChars));
+    }
 
     /// <summary>The split key of a message: its Message-ID without angle brackets, else the file name.</summary>
     public static string SplitKey(MimeEntity message, string name)

@@ -5,7 +5,7 @@ namespace EdgeBert.Trainer.Data.Tasks;
 
 /// <summary>
 /// Labelled examples as JSON Lines, one object per line: <c>{"text": ..., "label": ...}</c> or
-/// <c>{"text": ..., "text_pair": ..., "label": ...}</c>. Labels may be strings or integers (read as
+/// <c>{"text": ..., "text_pair": ..., "label": ...}</c>, with an optional <c>"view"</c> (which view of its source the example is). Labels may be strings or integers (read as
 /// their decimal text); other fields are ignored; blank lines are skipped.
 /// </summary>
 public static class JsonlTaskFile
@@ -57,6 +57,10 @@ public static class JsonlTaskFile
                 writer.WriteString("text_pair", example.TextPair);
             }
             writer.WriteString("label", example.Label);
+            if (example.View is not null)
+            {
+                writer.WriteString("view", example.View);
+            }
             writer.WriteEndObject();
             writer.Flush();
             // One object per line: the writer is reset so that it does not add a separator.
@@ -103,7 +107,14 @@ public static class JsonlTaskFile
                 JsonValueKind.Number when label.TryGetInt64(out long n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 _ => throw new DataFormatException(path, lineNumber, $"\"label\" must be a string or an integer, found {label.ValueKind} {label.GetRawText()}"),
             };
-            return new LabeledExample(text, labelText, pair);
+            string? view = null;
+            if (root.TryGetProperty("view", out var viewElement) && viewElement.ValueKind != JsonValueKind.Null)
+            {
+                view = viewElement.ValueKind == JsonValueKind.String
+                    ? viewElement.GetString()!
+                    : throw new DataFormatException(path, lineNumber, $"\"view\" must be a string, found {viewElement.ValueKind}");
+            }
+            return new LabeledExample(text, labelText, pair) { View = view };
         }
     }
 

@@ -23,8 +23,11 @@ public class ImportSpamCommandTests
         Assert.That(exit, Is.EqualTo(0), console.Output);
         var splits = new[] { "train", "dev", "test" }
             .Select(s => JsonlTaskFile.Read(Path.Combine(output, s + ".jsonl")).ToList()).ToList();
-        Assert.That(splits.Sum(s => s.Count), Is.EqualTo(60));
-        Assert.That(splits.SelectMany(s => s).Count(e => e.Label == "spam"), Is.EqualTo(20));
+        // Three views of each of the 60 mails (whole, subject, first 25 words), each in its mail's split.
+        Assert.That(splits.Sum(s => s.Count), Is.EqualTo(180));
+        Assert.That(splits.SelectMany(s => s).GroupBy(e => e.View).Select(g => (g.Key, g.Count(), g.Count(e => e.Label == "spam"))),
+            Is.EquivalentTo(new[] { ("whole", 60, 20), ("subject", 60, 20), ("first25", 60, 20) }));
+        Assert.That(splits[2].Where(e => e.View == "subject").Select(e => e.Text), Does.Contain("subject 2"));
         // key-2 hashes to test, key-40 to dev (see DataSplitterTests).
         Assert.That(splits[2].Select(e => e.Text), Does.Contain("subject 2 body number 2"));
         Assert.That(splits[1].Select(e => e.Text), Does.Contain("subject 40 body number 40"));
@@ -44,6 +47,8 @@ public class ImportSpamCommandTests
 
     [TestCase("--max-chars", "0", "--max-chars must be positive")]
     [TestCase("--dev", "0.7", "sum to at most 1")]
+    [TestCase("--views", "whole,body", "unknown view 'body'")]
+    [TestCase("--first-words", "0", "--first-words must be positive")]
     public void ImportSpam_BadOptions_ExitWithOne(string option, string value, string message)
     {
         using var dir = new TempDirectory();

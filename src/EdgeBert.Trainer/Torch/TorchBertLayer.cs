@@ -1,0 +1,52 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace EdgeBert.Trainer.Torch;
+
+/// <summary>
+/// A post-LN BERT layer on LibTorch (the twin of <see cref="Nn.BertLayer"/>): attention → dropout
+/// → add &amp; LayerNorm → FFN (erf GELU or ReLU) → dropout → add &amp; LayerNorm. EdgeBert names:
+/// <c>attention.*</c>, <c>attention.ln.{gamma|beta}</c>, <c>ffn.{in|out}.{weight|bias}</c>,
+/// <c>ffn.ln.{gamma|beta}</c>.
+/// </summary>
+public sealed class TorchBertLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly TorchSelfAttention attention;
+    private readonly LayerNorm attention_ln;
+    private readonly Linear ffn_in;
+    private readonly Linear ffn_out;
+    private readonly LayerNorm ffn_ln;
+    private readonly Dropout dropout;
+    private readonly bool relu;
+
+    /// <summary>A layer with the sizes of <paramref name="config"/>.</summary>
+    public TorchBertLayer(Model.BertConfig config) : base(nameof(TorchBertLayer))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        attention = new TorchSelfAttention(config.Hidden, config.Heads, config.AttentionHeadSize, config.AttentionDropout);
+        attention_ln = nn.LayerNorm(config.Hidden, config.LayerNormEps);
+        ffn_in = TorchInit.Linear(config.Hidden, config.Ffn);
+        ffn_out = TorchInit.Linear(config.Ffn, config.Hidden);
+        ffn_ln = nn.LayerNorm(config.Hidden, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropout);
+        relu = config.HiddenAct == "relu";
+        RegisterComponents();
+    }
+
+    /// <summary>Applies the layer to x [B, L, H] with the additive mask [B, 1, 1, L].</summary>
+    public override Tensor forward(Tensor x, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        Tensor h = attention_ln.forward(x + dropout.forward(attention.forward(x, mask)));
+        Tensor inner = ffn_in.forward(h);
+        Tensor f = ffn_out.forward(relu ? nn.functional.relu(inner) : nn.functional.gelu(inner));
+        return ffn_ln.forward(h + dropout.forward(f)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The parameters under their EdgeBert names, relative to <c>layer.{i}</c>.</summary>
+    internal IEnumerable<(string Name, Tensor Parameter)> NamedWeights() =>
+        attention.NamedWeights().Select(w => ("attention." + w.Name, w.Parameter))
+            .Concat(TorchInit.LayerNormWeights("attention.ln", attention_ln))
+            .Concat(TorchInit.LinearWeights("ffn.in", ffn_in)).Concat(TorchInit.LinearWeights("ffn.out", ffn_out))
+            .Concat(TorchInit.LayerNormWeights("ffn.ln", ffn_ln));
+}
