@@ -5,8 +5,10 @@
 #   no argument: the three x86-64 levels. Which one to pick: docs/deployment.md.
 # A NativeAOT binary uses only the instruction sets it was compiled for (KERNELS.md), so a level is
 # a promise about the CPU; `edgebert info` prints what a given binary was built for and what it uses.
-# linux-arm64 is a cross build whose packs are not in our CI's package registry: without them the
-# script prints the prerequisites and fails (exit 3) instead of skipping the target.
+# linux-arm64 is cross-built on x86-64 (clang --target=aarch64-linux-gnu with Debian's aarch64 cross
+# toolchain; scripts/setup.sh installs it); without that toolchain the script prints the
+# prerequisites and fails (exit 3) instead of skipping the target. With qemu-user installed, each arm64
+# binary is smoke-run under emulation (`edgebert info` as a Cortex-A72 or A76).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -33,44 +35,48 @@ this_cpu_runs() {
 
 arm64_prerequisites() {
   cat >&2 <<'TXT'
-publish: linux-arm64 needs, on the build machine (see docs/deployment.md):
-  - the NuGet packages microsoft.netcore.app.runtime.linux-arm64 and
-    runtime.linux-arm64.microsoft.dotnet.ilcompiler (same version as the SDK's runtime),
-    restorable from nuget.org or a local feed (our CI registry does not carry them);
-  - a linker for aarch64: clang + lld with an arm64 sysroot (e.g. Debian's
-    gcc-aarch64-linux-gnu + libc6-dev-arm64-cross), or build on the Raspberry Pi itself
-    with the .NET 10 SDK (64-bit Raspberry Pi OS).
-The arm64 build is untested by our CI.
+publish: linux-arm64 needs, on an x86-64 build machine (see docs/deployment.md):
+  - clang, and Debian's aarch64 cross toolchain and libraries:
+    apt-get install gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross lld
+    (scripts/setup.sh installs them; the .NET arm64 packs restore from NuGet like any package);
+  - or build on the Raspberry Pi itself (64-bit Raspberry Pi OS, .NET 10 SDK, clang).
 TXT
+}
+
+# Missing pieces of the aarch64 cross toolchain, empty when complete (or when building on arm64).
+# EDGEBERT_AARCH64_SYSROOT moves the sysroot looked for (tests point it at an empty folder).
+arm64_missing_toolchain() {
+  [ "$(uname -m)" != aarch64 ] || return 0
+  local missing=() sysroot="${EDGEBERT_AARCH64_SYSROOT:-/usr/aarch64-linux-gnu}"
+  command -v clang > /dev/null || missing+=(clang)
+  command -v aarch64-linux-gnu-ld > /dev/null || missing+=(aarch64-linux-gnu-ld)
+  [ -e "$sysroot/lib/libc.so.6" ] || missing+=("$sysroot/lib/libc.so.6")
+  echo "${missing[*]}"
 }
 
 publish_one() {
   local target="$1" rid ilc_set out
   case "$target" in
     x86-64-v2|x86-64-v3|x86-64-v4) rid=linux-x64; ilc_set="$target" ;;
-    linux-arm64) rid=linux-arm64; ilc_set="armv8-a" ;;          # Raspberry Pi 4 and 5
+    linux-arm64) rid=linux-arm64; ilc_set="armv8-a" ;;                # Raspberry Pi 4 and 5 (Cortex-A72/A76)
     linux-arm64-pi5) rid=linux-arm64; ilc_set="armv8.2-a,dotprod" ;; # Pi 5 (Cortex-A76): SDOT
     *) echo "publish: unknown target '$target' (x86-64-v2|x86-64-v3|x86-64-v4|linux-arm64|linux-arm64-pi5)" >&2; return 2 ;;
   esac
-  # Cross-building from x86-64: the arm64 packs must already be in the NuGet cache, since our CI's
-  # registry cannot restore them (EDGEBERT_ARM64_RESTORE=1 lets dotnet try your own feeds instead).
-  # On an arm64 machine (the Pi itself) dotnet restores them like any package.
-  if [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ] && [ "${EDGEBERT_ARM64_RESTORE:-0}" != 1 ]; then
-    local cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}" version
-    version="$(ls "$cache/microsoft.dotnet.ilcompiler" 2>/dev/null | sort -V | tail -1)"
-    for pack in microsoft.netcore.app.runtime.linux-arm64 runtime.linux-arm64.microsoft.dotnet.ilcompiler; do
-      if [ -z "$version" ] || [ ! -d "$cache/$pack/$version" ]; then
-        echo "publish: $target: package $pack ${version:-(no ILCompiler in the cache)} is not in $cache" >&2
-        arm64_prerequisites
-        return 3
-      fi
-    done
+  if [ "$rid" = linux-arm64 ]; then
+    local missing
+    missing="$(arm64_missing_toolchain)"
+    if [ -n "$missing" ]; then
+      echo "publish: $target: the aarch64 cross toolchain is incomplete (missing: $missing)" >&2
+      arm64_prerequisites
+      return 3
+    fi
   fi
   out="$root/artifacts/publish/$target"
   rm -rf "$out" && mkdir -p "$out" || return 1
   # A separate native intermediate folder per target: the ILC step would otherwise see up-to-date
   # objects from another level and link them unchanged.
-  local common=(-r "$rid" -c Release -nologo -v q "-p:IlcInstructionSet=$ilc_set"
+  # MSBuild splits -p: values at commas, so the list "armv8.2-a,dotprod" goes in escaped (%2C).
+  local common=(-r "$rid" -c Release -nologo -v q "-p:IlcInstructionSet=${ilc_set//,/%2C}"
     "-p:NativeIntermediateOutputPath=$root/artifacts/obj/$target/native/")
   if ! dotnet publish src/EdgeBert.Cli "${common[@]}" -o "$out/cli" ||
      ! dotnet publish native-aot/EdgeBert.Native "${common[@]}" -o "$out/lib"; then
@@ -92,6 +98,12 @@ publish_one() {
     else
       echo "  not smoke-run: this CPU lacks $missing, which $target requires (the binary would refuse to start)"
     fi
+  elif [ "$rid" = linux-arm64 ] && [ "$(uname -m)" != aarch64 ] && command -v qemu-aarch64-static > /dev/null; then
+    local cpu=cortex-a72
+    [ "$target" = linux-arm64-pi5 ] && cpu=cortex-a76
+    echo "  smoke-run under qemu-aarch64-static as a $cpu:"
+    QEMU_CPU=$cpu qemu-aarch64-static -L /usr/aarch64-linux-gnu "$out/edgebert" info |
+      sed -n '2,3p;/^cpu features/p;/^note:/p' | sed 's/^/  /'
   fi
 }
 

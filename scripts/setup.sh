@@ -3,13 +3,16 @@
 # the C toolchain NativeAOT links with, the PyTorch/OpenBLAS reference used by parity tests and
 # benchmarks, Node.js (tokenizer fixtures, data fetch), cmake and valgrind for the C tests,
 # patchelf for the TorchSharp fix on systems older than GCC 13 (scripts/torchsharp-fix.sh, which
-# every build of the trainer runs on its copy of the TorchSharp bridge).
+# every build of the trainer runs on its copy of the TorchSharp bridge), and the aarch64 cross
+# toolchain plus qemu user-mode emulation that build and test the Raspberry Pi (linux-arm64)
+# binaries (scripts/publish.sh linux-arm64, scripts/test.d/arm64.sh).
 # The .NET 10 SDK must already be installed (see README.md).
 set -euo pipefail
 sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
 command -v dotnet >/dev/null || { echo "setup: the .NET SDK (10.x) is missing; see README.md" >&2; exit 1; }
 
-packages=(clang gcc zlib1g-dev cmake make pkg-config valgrind python3 python3-torch python3-numpy libopenblas0-pthread patchelf python3-onnx)
+packages=(clang gcc zlib1g-dev cmake make pkg-config valgrind python3 python3-torch python3-numpy libopenblas0-pthread patchelf python3-onnx
+  gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libc6-dev-arm64-cross lld qemu-user-static binfmt-support)
 # Node.js may come from elsewhere than apt; install Debian's only when there is none.
 command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()

@@ -57,9 +57,23 @@ internal static class InfoCommand
 
     private static string Describe(KernelIsa isa, bool vnni) => vnni ? $"{isa}+VNNI" : $"{isa}";
 
-    /// <summary>The instruction-set extensions this process can execute ("+": yes, "-": no).</summary>
-    internal static IEnumerable<(string Name, bool Supported)> CpuFeatures()
+    /// <summary>
+    /// The instruction-set extensions of the process's architecture and whether this process can
+    /// execute them ("+": yes, "-": no): the x86 ones for an x64 process, AdvSimd and the dot
+    /// product for an arm64 one (an emulated arm64 process is told nothing about its x86 host).
+    /// </summary>
+    internal static IEnumerable<(string Name, bool Supported)> CpuFeatures() =>
+        CpuFeatures(RuntimeInformation.ProcessArchitecture);
+
+    /// <summary>As <see cref="CpuFeatures()"/> for a process of <paramref name="architecture"/>.</summary>
+    internal static IEnumerable<(string Name, bool Supported)> CpuFeatures(Architecture architecture)
     {
+        if (architecture is Architecture.Arm64 or Architecture.Arm)
+        {
+            yield return ("advsimd", AdvSimd.IsSupported);
+            yield return ("dotprod", Dp.IsSupported);
+            yield break;
+        }
         yield return ("avx512f", Avx512F.IsSupported);
         yield return ("avx512bw", Avx512BW.IsSupported);
         yield return ("avx512vbmi", Avx512Vbmi.IsSupported);
@@ -68,7 +82,5 @@ internal static class InfoCommand
         yield return ("fma", Fma.IsSupported);
         yield return ("sse4.2", Sse42.IsSupported);
         yield return ("popcnt", Popcnt.IsSupported);
-        yield return ("advsimd", AdvSimd.IsSupported);
-        yield return ("dotprod", Dp.IsSupported);
     }
 }

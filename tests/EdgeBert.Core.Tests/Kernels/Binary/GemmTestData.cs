@@ -17,6 +17,23 @@ internal static class GemmTestData
     /// <summary>Every SIMD family this process can run (scalar is the oracle, not a candidate).</summary>
     public static IEnumerable<KernelIsa> SimdIsas => KernelIsaSelector.Supported.Where(i => i != KernelIsa.Scalar);
 
+    /// <summary>
+    /// Every SIMD family, supported here or not, crossed with <see cref="PackingTestData.EdgeK"/>: one test
+    /// case per family, so a failure names it and an arm64 run shows its AdvSimd cases ran
+    /// (unsupported families are skipped through <see cref="RequireSupported"/>).
+    /// </summary>
+    public static IEnumerable<TestCaseData> SimdIsaByEdgeK() =>
+        from isa in Enum.GetValues<KernelIsa>()
+        where isa != KernelIsa.Scalar
+        from k in PackingTestData.EdgeK
+        select new TestCaseData(isa, k);
+
+    /// <summary>Skips the test when <paramref name="isa"/> cannot run in this process.</summary>
+    public static void RequireSupported(KernelIsa isa)
+    {
+        if (!KernelIsaSelector.IsSupported(isa)) Assert.Ignore($"{isa} is not supported here.");
+    }
+
     public static int SeedOf(int m, int n, int k) => 10_000 + k * 131 + m * 17 + n;
 
     /// <summary>Per-row scales, with one negative and (when N &gt; 2) one zero.</summary>

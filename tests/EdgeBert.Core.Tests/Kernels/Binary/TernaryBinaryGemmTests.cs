@@ -69,24 +69,22 @@ public class TernaryBinaryGemmTests
             $"scalar W2A1 signs K={k} seed={p.Seed}");
     }
 
-    [TestCaseSource(typeof(PackingTestData), nameof(PackingTestData.EdgeK))]
-    public void EverySimdPathMatchesScalarExactly(int k)
+    [TestCaseSource(typeof(GemmTestData), nameof(SimdIsaByEdgeK))]
+    public void EverySimdPathMatchesScalarExactly(KernelIsa isa, int k)
     {
+        RequireSupported(isa);
         var scalar = TernaryBinaryGemm.Create(KernelIsa.Scalar);
+        var gemm = TernaryBinaryGemm.Create(isa);
         foreach (var (m, n) in Shapes)
         {
             var p = Make(m, n, k);
             float[] expected = RunFloat(scalar, p, 1);
             ulong[] expectedBits = RunSigns(scalar, p, 1);
-            foreach (var isa in SimdIsas)
+            foreach (int threads in ThreadCounts)
             {
-                var gemm = TernaryBinaryGemm.Create(isa);
-                foreach (int threads in ThreadCounts)
-                {
-                    string what = $"W2A1 {isa} M={m} N={n} K={k} threads={threads} seed={p.Seed}";
-                    AssertSameFloats(expected, RunFloat(gemm, p, threads), m, n, what);
-                    AssertSameWords(expectedBits, RunSigns(gemm, p, threads), what + " signs");
-                }
+                string what = $"W2A1 {isa} M={m} N={n} K={k} threads={threads} seed={p.Seed}";
+                AssertSameFloats(expected, RunFloat(gemm, p, threads), m, n, what);
+                AssertSameWords(expectedBits, RunSigns(gemm, p, threads), what + " signs");
             }
         }
     }
