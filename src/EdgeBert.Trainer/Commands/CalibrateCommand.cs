@@ -1,3 +1,4 @@
+using EdgeBert.Tooling;
 using System.CommandLine;
 using System.Globalization;
 using EdgeBert.Format;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeBert.Runtime;
+using EdgeBert.Tooling;
 
 namespace EdgeBert.Cli.Tests.Commands;
 

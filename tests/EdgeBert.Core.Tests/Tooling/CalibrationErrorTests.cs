@@ -1,6 +1,7 @@
+using EdgeBert.Tooling;
 using EdgeBert.Runtime;
 
-namespace EdgeBert.Core.Tests.Runtime;
+namespace EdgeBert.Core.Tests.Tooling;
 
 public class CalibrationErrorTests
 {

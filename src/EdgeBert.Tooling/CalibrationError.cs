@@ -1,4 +1,4 @@
-namespace EdgeBert.Runtime;
+namespace EdgeBert.Tooling;
 
 /// <summary>
 /// Expected calibration error (Guo et al., 2017): predictions are put in equal-width bins of their
