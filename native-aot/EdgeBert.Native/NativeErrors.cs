@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeBert.Format;
+using EdgeBert.Runtime;
 using EdgeBert.Text;
 
 namespace EdgeBert.Native;
@@ -24,7 +25,7 @@ public static class NativeErrors
         DecoderFallbackException => NativeStatus.InvalidUtf8,
         ObjectDisposedException => NativeStatus.InvalidHandle,
         ModelFormatException format when IsIo(format) => NativeStatus.IO,
-        ModelFormatException => NativeStatus.ModelFormat,
+        ModelFormatException or ModelOverflowException => NativeStatus.ModelFormat,
         IOException or UnauthorizedAccessException => NativeStatus.IO,
         OutOfMemoryException or InsufficientExecutionStackException => NativeStatus.OutOfMemory,
         PlatformNotSupportedException or NotSupportedException => NativeStatus.Unsupported,

@@ -16,6 +16,7 @@ public class NativeErrorsTests
         yield return new TestCaseData(new ObjectDisposedException("session"), NativeStatus.InvalidHandle);
         yield return new TestCaseData(new ModelFormatException("m.ebm", "bad magic", "header"), NativeStatus.ModelFormat);
         yield return new TestCaseData(new ModelFormatException("m.ebm", "cannot open", "open", new FileNotFoundException("gone")), NativeStatus.IO);
+        yield return new TestCaseData(new EdgeBert.Runtime.ModelOverflowException("m.ebm", "the classifier's logits"), NativeStatus.ModelFormat);
         yield return new TestCaseData(new IOException("disk"), NativeStatus.IO);
         yield return new TestCaseData(new OutOfMemoryException(), NativeStatus.OutOfMemory);
         yield return new TestCaseData(new PlatformNotSupportedException(), NativeStatus.Unsupported);

@@ -68,9 +68,16 @@ internal sealed class BinaryLinear : QuantizedLinear
                 else
                 {
                     // Asymmetric min-max codes with a zero point, one scale per token (BitPlanePacking.Quantize).
-                    for (int m = 0; m < tokens; m++)
+                    try
                     {
-                        BitPlanePacking.Quantize(x.Slice(m * K, K), LinearScratch.PlaneBits, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
+                        for (int m = 0; m < tokens; m++)
+                        {
+                            BitPlanePacking.Quantize(x.Slice(m * K, K), LinearScratch.PlaneBits, codes.Slice(m * K, K), out scratch.Scales[m], out scratch.ZeroPoints[m]);
+                        }
+                    }
+                    catch (ArgumentException e) when (IsNonFiniteInput(e))
+                    {
+                        throw InputOverflow(e);
                     }
                 }
                 MultiplyCodes(codes, tokens, LinearScratch.PlaneBits, output, scratch, threads);

@@ -18,7 +18,14 @@ internal sealed class IntegerLinear<TWeights>(string name, LinearScheme scheme, 
         ThrowIfBad(x, tokens, y);
         Span<sbyte> codes = scratch.Codes.AsSpan(0, tokens * K);
         Span<float> scales = scratch.Scales.AsSpan(0, tokens);
-        Int8Quantization.QuantizeSymmetric(x, tokens, K, K, codes, K, scales);
+        try
+        {
+            Int8Quantization.QuantizeSymmetric(x, tokens, K, K, codes, K, scales);
+        }
+        catch (ArgumentException e) when (IsNonFiniteInput(e))
+        {
+            throw InputOverflow(e);
+        }
         scratch.Profile?.Lap(ForwardStep.Quantize);
         gemm.Multiply(weights, codes, tokens, K, scales, bias, y, N, threads);
     }

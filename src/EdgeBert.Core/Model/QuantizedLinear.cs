@@ -1,3 +1,5 @@
+using EdgeBert.Runtime;
+
 namespace EdgeBert.Encoder;
 
 /// <summary>
@@ -27,4 +29,13 @@ internal abstract class QuantizedLinear(string name, LinearScheme scheme, int n,
             throw new ArgumentException($"{Name}: buffers of {x.Length} and {y.Length} floats for {tokens} tokens of [{N}, {K}].");
         }
     }
+
+    /// <summary>
+    /// True when an activation quantizer refused its input row for holding NaN or infinity. The
+    /// load refuses non-finite weights, so such an input is the model overflowing float32.
+    /// </summary>
+    protected static bool IsNonFiniteInput(ArgumentException e) => e.ParamName is "x" or "row";
+
+    /// <summary>The overflow error for this layer's input; the session adds the model's name.</summary>
+    protected ModelOverflowException InputOverflow(ArgumentException e) => new("", $"the input of '{Name}'", e);
 }

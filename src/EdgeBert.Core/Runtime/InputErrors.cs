@@ -19,11 +19,12 @@ public static class InputErrors
     /// <c>.ebm</c>), <see cref="InvalidDataException"/> (a malformed checkpoint or data file; not an
     /// <see cref="IOException"/>), <see cref="IOException"/> (missing or unreadable files),
     /// <see cref="UnauthorizedAccessException"/>, <see cref="FormatException"/> (a malformed
-    /// vocabulary or value) and <see cref="InputTooLongException"/>.
+    /// vocabulary or value), <see cref="InputTooLongException"/> and <see cref="ModelOverflowException"/>
+    /// (a model whose finite weights overflow float32).
     /// </summary>
     public static bool IsInputError(Exception exception) =>
         exception is ModelFormatException or InvalidDataException or IOException or UnauthorizedAccessException
-            or FormatException or InputTooLongException;
+            or FormatException or InputTooLongException or ModelOverflowException;
 
     /// <summary>
     /// The one-line message to print: the exception's own (which names the file and the defect),

@@ -151,6 +151,7 @@ public sealed partial class Session
         ThrowIfShort(embedding.Length, Model.HiddenSize, nameof(embedding));
         var scratch = Run(ids, typeIds);
         _encoder.Pool(ids.Length, scratch, Threads);
+        ThrowIfOverflowed(scratch.Pooled, "the pooled embedding");
         scratch.Pooled.CopyTo(embedding);
         return new EncodeResult(ids.Length, false);
     }
@@ -188,8 +189,19 @@ public sealed partial class Session
         int label = _encoder.Classify(scratch);
         Profile?.Lap(ForwardStep.Head);
         ReadOnlySpan<float> z = scratch.Logits.AsSpan(0, labels);
+        ThrowIfOverflowed(z, "the classifier's logits");
         if (!logits.IsEmpty) z.CopyTo(logits);
         return new Classification(label, Model.Labels[label], Probabilities.Of(z, label, Model.Temperature), ids.Length, truncated);
+    }
+
+    /// <summary>
+    /// Finite weights (checked at load) can still be too large for float32: an output holding NaN
+    /// or infinity is the model's defect, reported as such rather than answered (a label picked
+    /// from NaN) or blamed on the input. One vectorised pass over what is returned.
+    /// </summary>
+    private void ThrowIfOverflowed(ReadOnlySpan<float> output, string where)
+    {
+        if (!System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(output)) throw new ModelOverflowException(Model.Source, where);
     }
 
     /// <summary>Encodes into the scratch (grown to fit first) and returns it.</summary>
@@ -201,7 +213,15 @@ public sealed partial class Session
             throw new ArgumentException($"{ids.Length} tokens exceed the session's MaxLength of {MaxLength}.", nameof(ids));
         }
         var scratch = Scratch(ids.Length);
-        _encoder.Encode(ids, typeIds, scratch, Threads, Trace, Profile);
+        try
+        {
+            _encoder.Encode(ids, typeIds, scratch, Threads, Trace, Profile);
+        }
+        catch (ModelOverflowException e) when (e.Model.Length == 0)
+        {
+            throw new ModelOverflowException(Model.Source, e.Where, e.InnerException); // the kernel's error, with the model named
+        }
+        ThrowIfOverflowed(scratch.Hidden.AsSpan(0, ids.Length * Model.HiddenSize), "the last hidden states");
         return scratch;
     }
 

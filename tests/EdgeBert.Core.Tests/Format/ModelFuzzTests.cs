@@ -29,9 +29,8 @@ public class ModelFuzzTests
 
     /// <summary>
     /// Overflowed: the load passed (all weights finite) but a huge finite weight (3.4e38 in a
-    /// LayerNorm bias) drove the activations to infinity, which the int8 quantizer refuses with
-    /// an ArgumentException: a clean error, counted apart (the runtime could name the model as
-    /// the cause; see the report of issue 15).
+    /// LayerNorm bias) drove the activations to infinity: the session refuses to answer with a
+    /// <see cref="ModelOverflowException"/> naming the model and the step, counted apart.
     /// </summary>
     private enum Outcome { Ran, Refused, Overflowed, Crashed, Hung }
 
@@ -51,7 +50,7 @@ public class ModelFuzzTests
                     if (model.Labels.Count > 0) session.Classify("win a free prize now, naïve café");
                     session.Embed("win", new float[model.HiddenSize]);
                 }
-                catch (ArgumentException e) when (e.Message.Contains("NaN or infinit", StringComparison.Ordinal))
+                catch (ModelOverflowException e) when (e.Message.StartsWith("fuzz.ebm: ", StringComparison.Ordinal))
                 {
                     return (Outcome.Overflowed, e.Message);
                 }
