@@ -9,16 +9,8 @@ cd "$(dirname "$0")/../.."
 counts="${EDGEBERT_COUNTS:-/dev/null}"
 python="${EDGEBERT_TORCH_PYTHON:-/usr/bin/python3}"
 
-if ! "$python" -c "import torch, numpy" 2>/dev/null; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "encoder-torch: $python has no torch/numpy (CI installs python3-torch); failing" >&2
-    echo "0 1" > "$counts"
-    exit 1
-  fi
-  echo "encoder-torch: SKIPPED ($python has no torch/numpy; install python3-torch)"
-  echo "0 0" > "$counts"
-  exit 0
-fi
+source scripts/test-python.sh
+require_python encoder-torch "torch numpy" "python3-torch"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

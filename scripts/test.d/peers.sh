@@ -9,16 +9,8 @@ cd "$(dirname "$0")/../.."
 counts="${EDGEBERT_COUNTS:-/dev/null}"
 python="${EDGEBERT_TORCH_PYTHON:-/usr/bin/python3}"
 
-if ! "$python" -c "import torch, numpy, onnx" 2>/dev/null; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "peers: $python has no torch/numpy/onnx (CI installs python3-torch and python3-onnx); failing" >&2
-    echo "0 1" > "$counts"
-    exit 1
-  fi
-  echo "peers: SKIPPED ($python has no torch/numpy/onnx; install python3-torch python3-onnx)"
-  echo "0 0" > "$counts"
-  exit 0
-fi
+source scripts/test-python.sh
+require_python peers "torch numpy onnx" "python3-torch python3-onnx"
 
 if ! dotnet build benchmarks/EdgeBert.Peers -c Release -nologo -v q; then
   echo "peers: benchmarks/EdgeBert.Peers does not build" >&2

@@ -8,16 +8,8 @@ cd "$(dirname "$0")/../.."
 counts="${EDGEBERT_COUNTS:-/dev/null}"
 python="${EDGEBERT_TORCH_PYTHON:-/usr/bin/python3}"  # overridable to check the no-torch path
 
-if ! "$python" -c "import torch, numpy" 2>/dev/null; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "torch-reference: $python has no torch/numpy (CI installs python3-torch); failing" >&2
-    echo "0 1" > "$counts"
-    exit 1
-  fi
-  echo "torch-reference: SKIPPED ($python has no torch/numpy; install python3-torch)"
-  echo "0 0" > "$counts"
-  exit 0
-fi
+source scripts/test-python.sh
+require_python torch-reference "torch numpy" "python3-torch"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
