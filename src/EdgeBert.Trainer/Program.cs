@@ -26,6 +26,7 @@ public static class Program
             RandomModelCommand.Create(),
             DataCommands.CreateImportSpamAssassin(),
             ImportSotuCommand.Create(),
+            ImportShortTextsCommand.Create(),
             VocabCommand.Create(),
             PretrainCommand.Create(),
             FinetuneCommand.Create(),

@@ -27,6 +27,22 @@ internal static class ViewReport
         }
     }
 
+    /// <summary>Thresholds of the p(second label) spread line: how sure the model is when it errs on the first label.</summary>
+    private static readonly double[] SpreadThresholds = [0.5, 0.9, 0.99];
+
+    /// <summary>
+    /// How many first-label examples (ham) get p(second label) (spam) above 0.5, 0.9 and 0.99, with
+    /// the model's temperature (the probability a user sees); for an all-ham collection this is
+    /// the spread of its false positives.
+    /// </summary>
+    private static void WriteSecondLabelSpread(IReadOnlyList<ScoredExample> group, IReadOnlyList<string> labels, TextWriter o)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var second = group.Where(s => s.Actual == 0).Select(s => s.Predicted == 1 ? s.CalibratedConfidence : 1 - s.CalibratedConfidence).ToList();
+        string counts = string.Join(", ", SpreadThresholds.Select(t => string.Create(ci, $"> {t:G}: {second.Count(p => p > t)}")));
+        o.WriteLine(string.Create(ci, $"p({labels[1]}): of {second.Count} '{labels[0]}' {counts}"));
+    }
+
     private static void WriteGroup(IReadOnlyList<ScoredExample> group, IReadOnlyList<string> labels, float temperature, TextWriter o)
     {
         var ci = CultureInfo.InvariantCulture;
@@ -38,6 +54,7 @@ internal static class ViewReport
             long negatives = matrix[0, 0] + matrix[0, 1];
             double rate = negatives == 0 ? 0 : matrix[0, 1] / (double)negatives;
             o.WriteLine(string.Create(ci, $"fp rate:  {rate:F4} ('{labels[0]}' called '{labels[1]}': {matrix[0, 1]} of {negatives})"));
+            if (negatives > 0) WriteSecondLabelSpread(group, labels, o);
         }
         var correct = group.Select(s => s.Correct).ToList();
         double before = CalibrationError.Expected(group.Select(s => s.Confidence).ToList(), correct);

@@ -91,6 +91,32 @@ public class EvalCommandTests
     }
 
     [Test]
+    public void AllHamCollection_ReportsHowManyAreCalledSpamAndHowSure()
+    {
+        string model = RuntimeTestModels.Write(_dir);
+        string[] texts = ["w1", "w2 w3", "w4 w5 w6", "w7 w8", "w9", "w10 w11 w12", "w2 w9", "w5"];
+        var spamProbability = new List<double>();
+        using (var loaded = Model.Load(model))
+        {
+            var session = loaded.CreateSession();
+            foreach (string text in texts)
+            {
+                var c = session.Classify(text);
+                spamProbability.Add(c.Label == 1 ? c.Score : 1 - c.Score);
+            }
+        }
+        string jsonl = Path.Combine(_dir, "short-ham.jsonl");
+        File.WriteAllLines(jsonl, texts.Select(t => $"{{\"text\": \"{t}\", \"label\": \"ham\", \"view\": \"src\"}}"));
+        var (exit, output, error) = CliRunner.RunWith(null, null, "eval", "--model", model, "--data", jsonl);
+        Assert.That(exit, Is.EqualTo(0), error);
+        int called = spamProbability.Count(p => p > 0.5);
+        string spread = string.Create(CultureInfo.InvariantCulture,
+            $"p(spam): of 8 'ham' > 0.5: {called}, > 0.9: {spamProbability.Count(p => p > 0.9)}, > 0.99: {spamProbability.Count(p => p > 0.99)}");
+        Assert.That(output, Does.Contain($"'ham' called 'spam': {called} of 8"));
+        Assert.That(output.Split(spread).Length - 1, Is.EqualTo(2), $"once for all, once for the view 'src':\n{output}");
+    }
+
+    [Test]
     public void BadDataAndMissingOptionsExitWithAMessage()
     {
         string model = RuntimeTestModels.Write(_dir);
