@@ -5,6 +5,9 @@
 # with the machine's load printed before each (figures from a shared machine are only comparable
 # within one run). Arguments are passed to all three, e.g. the SpamAssassin teacher:
 #   scripts/bench-trainer-engines.sh --layers 2 --hidden 128 --heads 2 --ffn 512 --seq-len 128 --batch-size 16 --vocab-size 8000 --threads 2
+# The torch engine sets OMP_WAIT_POLICY=PASSIVE for itself (Torch/TorchRuntime.cs: spinning OpenMP
+# workers are 15x slower on a shared machine); PyTorch gets the same setting here unless the caller
+# set one, so both LibTorch users wait the same way.
 # Build first: dotnet build src/EdgeBert.Trainer -c Release
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +17,9 @@ for engine in classic torch; do
   echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
   dotnet "$trainer" bench --engine "$engine" "$@"
 done
-if python3 -c 'import torch' 2>/dev/null; then
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  python3 benchmarks/peers/torch_train_bench.py "$@"
+  OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}" /usr/bin/python3 benchmarks/peers/torch_train_bench.py "$@"
 else
   echo "PyTorch (python3-torch) not installed: skipped"
 fi

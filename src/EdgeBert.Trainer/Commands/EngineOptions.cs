@@ -41,6 +41,7 @@ internal sealed class EngineOptions
             return false;
         }
 
+        TorchRuntime.PreferPassiveWaiting();
         TorchRuntime.SetThreads(threads);
         return true;
     }
