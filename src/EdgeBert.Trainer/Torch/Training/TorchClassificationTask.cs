@@ -58,15 +58,7 @@ public sealed class TorchClassificationTask : ITorchTrainingTask
     public static EvalResult Score(TorchBertModel model, IReadOnlyList<EncodedExample> examples, int classes, int batchSize, int padId, string metric = "accuracy")
     {
         (int[] predicted, int[] gold, double loss) = Predict(model, examples, batchSize, padId);
-        ClassificationMetrics m = ClassificationMetrics.Compute(predicted, gold, classes);
-        var values = new Dictionary<string, double>
-        {
-            ["accuracy"] = m.Accuracy,
-            ["f1"] = m.F1,
-            ["mcc"] = m.Mcc,
-            ["loss"] = loss,
-        };
-        return new EvalResult(metric, m.Get(metric), values);
+        return ClassificationTask.Result(predicted, gold, loss, classes, metric);
     }
 
     /// <summary>Predicted and gold labels (in length-sorted order) and the mean loss, in eval mode without autograd.</summary>

@@ -4,7 +4,6 @@ using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Tests.Commands;
 using EdgeBert.Trainer.Tests.Data;
-using EdgeBert.Trainer.Tests.Data.Commands;
 using EdgeBert.Trainer.Tests.Interop;
 using EdgeBert.Trainer.Tests.Training;
 using EdgeBert.Trainer.Torch;
@@ -42,12 +41,8 @@ public sealed class TorchCommandTests
         dir.Dispose();
     }
 
-    private static TrainingCommandTests.CommandRun Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
-    {
-        var console = new CommandTestConsole();
-        int exit = CommandTestConsole.Run(create(console.Console), args);
-        return new TrainingCommandTests.CommandRun(exit, console.Output);
-    }
+    private static TrainingCommandTests.CommandRun Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args) =>
+        TrainingCommandTests.Run(create, args);
 
     [Test]
     public void Finetune_Eval_Export_Parity_WithTheTorchEngine()
