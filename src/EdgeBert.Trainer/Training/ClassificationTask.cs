@@ -57,6 +57,12 @@ public sealed class ClassificationTask : ITrainingTask
     public static EvalResult Score(BertModel model, IReadOnlyList<EncodedExample> examples, int classes, int batchSize, int padId, string metric = "accuracy")
     {
         (int[] predicted, int[] gold, double loss) = Predict(model, examples, batchSize, padId);
+        return Result(predicted, gold, loss, classes, metric);
+    }
+
+    /// <summary>The evaluation of predictions against gold labels: accuracy, f1, mcc and the given mean loss, ranked by <paramref name="metric"/>.</summary>
+    public static EvalResult Result(int[] predicted, int[] gold, double loss, int classes, string metric)
+    {
         ClassificationMetrics m = ClassificationMetrics.Compute(predicted, gold, classes);
         var values = new Dictionary<string, double>
         {

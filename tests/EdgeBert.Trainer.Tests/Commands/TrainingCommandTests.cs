@@ -37,7 +37,8 @@ public class TrainingCommandTests
     /// <summary>A command's exit code and console output.</summary>
     public sealed record CommandRun(int Exit, string Output);
 
-    private static CommandRun Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
+    /// <summary>Runs a command on a test console; its exit code and output.</summary>
+    internal static CommandRun Run(Func<Spectre.Console.IAnsiConsole, System.CommandLine.Command> create, params string[] args)
     {
         var console = new CommandTestConsole();
         int exit = CommandTestConsole.Run(create(console.Console), args);
