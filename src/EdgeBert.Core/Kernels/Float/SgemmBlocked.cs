@@ -9,8 +9,10 @@ namespace EdgeBert.Kernels.Float;
 /// slab, all of op(A)'s rows packed per slab), then work items of at most <c>Mc</c> rows × <c>Nb</c>
 /// columns in which a B sliver (kc × Nr, L1-sized) meets every A sliver of the row block
 /// (L2-resident). Edge tiles run into a zeroed scratch tile and add only the valid part.
+/// This file is the general GEMM (trainer, attention); the inference linear layer on weights
+/// packed at load is in SgemmBlocked.Linear.cs.
 /// </summary>
-internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : struct, ISgemmMicroKernel
+internal sealed unsafe partial class SgemmBlocked<TMicro> : SgemmKernel where TMicro : struct, ISgemmMicroKernel
 {
 
     internal const int Kc = 256;
@@ -45,42 +47,6 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
                     PackA(transA, pa, lda, p0, kc, m, alpha, aBuf);
                     Compute(aBuf, bBuf, m, nc, kc, pc + j0, ldc, threads);
                 }
-            }
-        }
-    }
-
-    private protected override PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k)
-    {
-        int nPad = RoundUp(n, TMicro.Nr);
-        // Pinned so the 64-byte alignment of the packed panels, chosen here, holds for their lifetime.
-        var data = GC.AllocateUninitializedArray<float>(nPad * k + AlignFloats, pinned: true);
-        int offset;
-        fixed (float* pw = weights, pRaw = data)
-        {
-            float* pd = Align(pRaw);
-            offset = (int)(pd - pRaw);
-            // Wᵀ is the B operand: B[p, j] = W[j, p], i.e. the transposed case with ldb = k.
-            for (int p0 = 0; p0 < k; p0 += Kc)
-            {
-                PackB(transB: true, pw, k, p0, Math.Min(Kc, k - p0), 0, n, pd + (long)p0 * nPad);
-            }
-        }
-        return new PackedSgemmWeights(TMicro.Isa, n, k, TMicro.Nr, Kc, data, offset);
-    }
-
-    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads)
-    {
-        int n = weights.N, k = weights.K;
-        int nPad = RoundUp(n, TMicro.Nr);
-        using SpanOwner<float> aPack = SpanOwner<float>.Allocate(RoundUp(m, TMicro.Mr) * Math.Min(k, Kc) + AlignFloats);
-        fixed (float* px = x, py = y, pWeights = weights.Data, aRaw = aPack.Span)
-        {
-            float* aBuf = Align(aRaw), pw = pWeights + weights.Offset;
-            for (int p0 = 0; p0 < k; p0 += Kc)
-            {
-                int kc = Math.Min(Kc, k - p0);
-                PackA(transA: false, px, ldx, p0, kc, m, 1f, aBuf);
-                Compute(aBuf, pw + (long)p0 * nPad, m, n, kc, py, ldy, threads);
             }
         }
     }
@@ -128,11 +94,22 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
     private static void PackA(bool transA, float* a, int lda, int p0, int kc, int m, float alpha, float* dst)
     {
         int mr = TMicro.Mr;
+        float** rowStarts = stackalloc float*[mr];
         for (int i0 = 0; i0 < m; i0 += mr)
         {
             int rows = Math.Min(mr, m - i0);
             float* sliver = dst + (long)i0 * kc;
-            if (!transA)
+            if (!transA && alpha == 1f)
+            {
+                // The sliver is the transpose of the rows' K runs: block transposes, then zero rows.
+                for (int r = 0; r < rows; r++) rowStarts[r] = a + (long)(i0 + r) * lda + p0;
+                SgemmTranspose.Pack(rowStarts, rows, kc, sliver, mr);
+                for (int p = 0; p < kc; p++)
+                {
+                    for (int r = rows; r < mr; r++) sliver[p * mr + r] = 0f;
+                }
+            }
+            else if (!transA)
             {
                 for (int r = 0; r < mr; r++)
                 {
@@ -190,6 +167,26 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         return (units + blocks - 1) / blocks * unit;
     }
 
+    /// <summary>
+    /// C[rows, cols] += the micro-kernel's tile; a partial tile runs into the zeroed
+    /// <paramref name="edge"/> scratch (Mr × Nr) and adds only its valid part.
+    /// </summary>
+    private static void RunTile(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float* edge)
+    {
+        int mr = TMicro.Mr, nr = TMicro.Nr;
+        if (rows == mr && cols == nr)
+        {
+            TMicro.Run(kc, a, b, c, ldc);
+            return;
+        }
+        new Span<float>(edge, mr * nr).Clear();
+        TMicro.Run(kc, a, b, edge, nr);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int jj = 0; jj < cols; jj++) c[(long)r * ldc + jj] += edge[r * nr + jj];
+        }
+    }
+
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>One block of C (balanced, at most Mc × Nb): every (B sliver, A sliver) pair in it.</summary>
@@ -214,18 +211,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
                 {
                     float* a = APack + (long)i * Kc;
                     int rows = Math.Min(mr, iEnd - i);
-                    float* c = C + (long)i * Ldc + j;
-                    if (rows == mr && cols == nr)
-                    {
-                        TMicro.Run(Kc, a, b, c, Ldc);
-                        continue;
-                    }
-                    new Span<float>(edge, mr * nr).Clear();
-                    TMicro.Run(Kc, a, b, edge, nr);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        for (int jj = 0; jj < cols; jj++) c[(long)r * Ldc + jj] += edge[r * nr + jj];
-                    }
+                    RunTile(Kc, a, b, C + (long)i * Ldc + j, Ldc, rows, cols, edge);
                 }
             }
         }
