@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using CommunityToolkit.HighPerformance.Buffers;
 using CommunityToolkit.HighPerformance.Helpers;
 
@@ -99,30 +100,19 @@ internal sealed unsafe partial class SgemmBlocked<TMicro> : SgemmKernel where TM
         {
             int rows = Math.Min(mr, m - i0);
             float* sliver = dst + (long)i0 * kc;
-            if (!transA && alpha == 1f)
+            if (!transA)
             {
-                // The sliver is the transpose of the rows' K runs: block transposes, then zero rows.
+                // The sliver is the transpose of the rows' K runs: block transposes, alpha, then zero rows.
                 for (int r = 0; r < rows; r++) rowStarts[r] = a + (long)(i0 + r) * lda + p0;
                 SgemmTranspose.Pack(rowStarts, rows, kc, sliver, mr);
+                if (alpha != 1f)
+                {
+                    var values = new Span<float>(sliver, kc * mr);
+                    TensorPrimitives.Multiply(values, alpha, values);
+                }
                 for (int p = 0; p < kc; p++)
                 {
                     for (int r = rows; r < mr; r++) sliver[p * mr + r] = 0f;
-                }
-            }
-            else if (!transA)
-            {
-                for (int r = 0; r < mr; r++)
-                {
-                    float* d = sliver + r;
-                    if (r < rows)
-                    {
-                        float* src = a + (long)(i0 + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) d[p * mr] = alpha * src[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++) d[p * mr] = 0f;
-                    }
                 }
             }
             else
