@@ -1,4 +1,5 @@
 using CommunityToolkit.HighPerformance.Buffers;
+using System.Runtime.Intrinsics.X86;
 using CommunityToolkit.HighPerformance.Helpers;
 
 namespace EdgeBert.Kernels.Float;
@@ -15,7 +16,9 @@ namespace EdgeBert.Kernels.Float;
 /// every row tile, so the B slab (Kc × Nr, 32 KB for AVX-512) is loaded into L1 once and reused
 /// by all row tiles while the packed x of the group stays in L2 (at most
 /// <see cref="ActivationBudgetFloats"/>). The bias is written into the C tile just before its
-/// first slab, so each output is bias + slab 0 + slab 1 + … whatever the thread count.
+/// first slab, so each output is bias + slab 0 + slab 1 + … whatever the thread count. Weights
+/// are read from DRAM once per call, and the first row tile of a slab would wait for them: while
+/// one slab is in use, each row tile prefetches a part of the next into L2.
 /// </remarks>
 internal sealed unsafe partial class SgemmBlocked<TMicro>
 {
@@ -99,14 +102,30 @@ internal sealed unsafe partial class SgemmBlocked<TMicro>
                         {
                             int p0 = slab * Kc, kc = Math.Min(Kc, K - p0);
                             float* b = sliver + (long)p0 * nr, aSlab = A + (long)MPad * p0;
-                            for (int i = i0; i < iEnd; i += mr)
+                            // The weights come from DRAM once: fetch the next slab into L2 a part per row tile.
+                            float* next = slab + 1 < gEnd ? b + (long)kc * nr : W + (long)(j + nr) * K + (long)g0 * Kc * nr;
+                            for (int i = i0, tile = 0; i < iEnd; i += mr, tile++)
                             {
+                                PrefetchPart(next, tile, (iEnd - i0 + mr - 1) / mr);
                                 RunTile(kc, aSlab + (long)i * kc, b, Y + (long)i * Ldy + j, Ldy, Math.Min(mr, iEnd - i), cols, edge);
                             }
                         }
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Part <paramref name="part"/> of <paramref name="parts"/> of a full weight slab (Kc × Nr floats)
+        /// at <paramref name="next"/>, prefetched into L2 (a prefetch never faults, past the end included).
+        /// </summary>
+        private static void PrefetchPart(float* next, int part, int parts)
+        {
+            if (!Sse.IsSupported) return;
+            const int floatsPerLine = 16;
+            int lines = Kc * TMicro.Nr / floatsPerLine, per = (lines + parts - 1) / parts;
+            int end = Math.Min(lines, (part + 1) * per);
+            for (int line = part * per; line < end; line++) Sse.Prefetch1(next + line * floatsPerLine);
         }
 
         /// <summary>y[rows, j .. j + cols] = bias (or 0), the start of every output's sum.</summary>
