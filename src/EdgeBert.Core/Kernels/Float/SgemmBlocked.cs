@@ -70,9 +70,8 @@ internal sealed unsafe partial class SgemmBlocked<TMicro> : SgemmKernel where TM
                 {
                     float* row = b + (long)(p0 + p) * ldb + j0 + js;
                     float* d = sliver + p * nr;
-                    int jj = 0;
-                    for (; jj < cols; jj++) d[jj] = row[jj];
-                    for (; jj < nr; jj++) d[jj] = 0f;
+                    new ReadOnlySpan<float>(row, cols).CopyTo(new Span<float>(d, nr));
+                    for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
                 }
             }
             else
