@@ -1,4 +1,5 @@
 using EdgeBert.Kernels;
+using EdgeBert.Core.Tests.Model;
 using EdgeBert.Kernels.Float;
 
 namespace EdgeBert.Core.Tests.Kernels.Float;
@@ -15,7 +16,7 @@ public class AttentionHeadsTests
         int width = heads * headSize;
         var rng = new Random(tokens * 31 + heads);
         float[] q = SgemmTests.Values(rng, tokens * width), k = SgemmTests.Values(rng, tokens * width), v = SgemmTests.Values(rng, tokens * width);
-        double[] exact = Float64Attention(q, k, v, tokens, heads, headSize);
+        double[] exact = ReferenceEncoder.SoftmaxAttention(q, k, v, tokens, heads, headSize);
         foreach (var isa in KernelIsaSelector.Supported)
         {
             var sgemm = Sgemm.Create(isa);
@@ -45,33 +46,6 @@ public class AttentionHeadsTests
     {
         var context = new float[q.Length];
         AttentionHeads.Compute(sgemm, q, k, v, tokens, heads * headSize, heads, headSize, new float[tokens * tokens], context, threads);
-        return context;
-    }
-
-    private static double[] Float64Attention(float[] q, float[] k, float[] v, int tokens, int heads, int headSize)
-    {
-        int width = heads * headSize;
-        var context = new double[q.Length];
-        var p = new double[tokens];
-        for (int h = 0; h < heads; h++)
-        for (int i = 0; i < tokens; i++)
-        {
-            double max = double.NegativeInfinity, sum = 0;
-            for (int j = 0; j < tokens; j++)
-            {
-                double s = 0;
-                for (int d = 0; d < headSize; d++) s += (double)q[i * width + h * headSize + d] * k[j * width + h * headSize + d];
-                p[j] = s / Math.Sqrt(headSize);
-                max = Math.Max(max, p[j]);
-            }
-            for (int j = 0; j < tokens; j++) sum += p[j] = Math.Exp(p[j] - max);
-            for (int d = 0; d < headSize; d++)
-            {
-                double c = 0;
-                for (int j = 0; j < tokens; j++) c += p[j] / sum * v[j * width + h * headSize + d];
-                context[i * width + h * headSize + d] = c;
-            }
-        }
         return context;
     }
 }
