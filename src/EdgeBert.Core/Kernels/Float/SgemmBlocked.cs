@@ -157,19 +157,23 @@ internal sealed unsafe partial class SgemmBlocked<TMicro> : SgemmKernel where TM
     }
 
     /// <summary>
-    /// C[rows, cols] += the micro-kernel's tile; a partial tile runs into the zeroed
-    /// <paramref name="edge"/> scratch (Mr × Nr) and adds only its valid part.
+    /// C[rows, cols] += the micro-kernel's tile (the short kernel's when the rows fit it); a
+    /// partial tile runs into the zeroed <paramref name="edge"/> scratch (Mr × Nr) and adds only its valid part.
     /// </summary>
     private static void RunTile(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float* edge)
     {
-        int mr = TMicro.Mr, nr = TMicro.Nr;
-        if (rows == mr && cols == nr)
+        int nr = TMicro.Nr;
+        bool isShort = rows <= TMicro.ShortRows;
+        int kernelRows = isShort ? TMicro.ShortRows : TMicro.Mr;
+        if (rows == kernelRows && cols == nr)
         {
-            TMicro.Run(kc, a, b, c, ldc);
+            if (isShort) TMicro.RunShort(kc, a, b, c, ldc);
+            else TMicro.Run(kc, a, b, c, ldc);
             return;
         }
-        new Span<float>(edge, mr * nr).Clear();
-        TMicro.Run(kc, a, b, edge, nr);
+        new Span<float>(edge, kernelRows * nr).Clear();
+        if (isShort) TMicro.RunShort(kc, a, b, edge, nr);
+        else TMicro.Run(kc, a, b, edge, nr);
         for (int r = 0; r < rows; r++)
         {
             for (int jj = 0; jj < cols; jj++) c[(long)r * ldc + jj] += edge[r * nr + jj];
