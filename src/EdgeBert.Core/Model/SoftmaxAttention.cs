@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using EdgeBert.Kernels.Float;
 
 namespace EdgeBert.Encoder;
@@ -7,6 +6,7 @@ namespace EdgeBert.Encoder;
 /// FP32 scaled dot-product attention for every scheme: per head, S = Q_h·K_hᵀ/√d on the SGEMM
 /// (heads are strided views of the [tokens, hidden] rows, so nothing is copied), P = softmax(S)
 /// row by row, context_h = P·V_h. Sequences run at their own length, so there is no padding to mask.
+/// The heads are split over the threads (<see cref="AttentionHeads"/>).
 /// </summary>
 internal static class SoftmaxAttention
 {
@@ -20,23 +20,8 @@ internal static class SoftmaxAttention
     /// <param name="headSize">Dimensions per head d (scores are scaled by 1/√d).</param>
     /// <param name="scores">Scratch of at least tokens × tokens floats.</param>
     /// <param name="context">Output [tokens, width].</param>
-    /// <param name="threads">Threads for the GEMMs.</param>
+    /// <param name="threads">Threads to split the heads over.</param>
     public static void Compute(SgemmKernel sgemm, ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v,
         int tokens, int width, int heads, int headSize, Span<float> scores, Span<float> context, int threads)
-    {
-        int d = headSize, hidden = width;
-        float scale = 1f / MathF.Sqrt(d);
-        Span<float> s = scores.Slice(0, tokens * tokens);
-        for (int h = 0; h < heads; h++)
-        {
-            int offset = h * d;
-            sgemm.Gemm(false, true, tokens, tokens, d, scale, q[offset..], hidden, k[offset..], hidden, 0f, s, tokens, threads);
-            for (int i = 0; i < tokens; i++)
-            {
-                Span<float> row = s.Slice(i * tokens, tokens);
-                TensorPrimitives.SoftMax(row, row);
-            }
-            sgemm.Gemm(false, false, tokens, d, tokens, 1f, s, tokens, v[offset..], hidden, 0f, context[offset..], hidden, threads);
-        }
-    }
+        => AttentionHeads.Compute(sgemm, q, k, v, tokens, width, heads, headSize, scores, context, threads);
 }

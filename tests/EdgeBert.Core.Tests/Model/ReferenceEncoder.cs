@@ -121,28 +121,8 @@ internal sealed class ReferenceEncoder
         }
         else
         {
-            for (int h = 0; h < heads; h++)
-            {
-                for (int a = 0; a < L; a++)
-                {
-                    var s = new double[L];
-                    double max = double.NegativeInfinity, sum = 0;
-                    for (int b = 0; b < L; b++)
-                    {
-                        double dot = 0;
-                        for (int e = 0; e < dh; e++) dot += (double)q[a * A + h * dh + e] * k[b * A + h * dh + e];
-                        s[b] = dot / Math.Sqrt(dh);
-                        max = Math.Max(max, s[b]);
-                    }
-                    for (int b = 0; b < L; b++) sum += s[b] = Math.Exp(s[b] - max);
-                    for (int d = 0; d < dh; d++)
-                    {
-                        double c = 0;
-                        for (int b = 0; b < L; b++) c += s[b] / sum * v[b * A + h * dh + d];
-                        context[a * A + h * dh + d] = (float)c;
-                    }
-                }
-            }
+            double[] exact = SoftmaxAttention(q, k, v, L, heads, dh);
+            for (int j = 0; j < exact.Length; j++) context[j] = (float)exact[j];
         }
         float[] attention = ApplySplit($"{p}.attention.output", scheme, context, L);
         for (int j = 0; j < x.Length; j++) attention[j] += x[j];
@@ -339,5 +319,38 @@ internal sealed class ReferenceEncoder
             if (Math.Abs(add) < 1e-17 * Math.Abs(sum)) break;
         }
         return 2 / Math.Sqrt(Math.PI) * sum;
+    }
+
+    /// <summary>
+    /// Scaled dot-product attention in float64: per head, softmax(Q_h·K_hᵀ/√d)·V_h over
+    /// [tokens, heads × headSize] rows.
+    /// </summary>
+    internal static double[] SoftmaxAttention(float[] q, float[] k, float[] v, int tokens, int heads, int headSize)
+    {
+        int width = heads * headSize, dh = headSize;
+        var context = new double[tokens * width];
+        var s = new double[tokens];
+        for (int h = 0; h < heads; h++)
+        {
+            for (int a = 0; a < tokens; a++)
+            {
+                double max = double.NegativeInfinity, sum = 0;
+                for (int b = 0; b < tokens; b++)
+                {
+                    double dot = 0;
+                    for (int e = 0; e < dh; e++) dot += (double)q[a * width + h * dh + e] * k[b * width + h * dh + e];
+                    s[b] = dot / Math.Sqrt(dh);
+                    max = Math.Max(max, s[b]);
+                }
+                for (int b = 0; b < tokens; b++) sum += s[b] = Math.Exp(s[b] - max);
+                for (int d = 0; d < dh; d++)
+                {
+                    double c = 0;
+                    for (int b = 0; b < tokens; b++) c += s[b] / sum * v[b * width + h * dh + d];
+                    context[a * width + h * dh + d] = c;
+                }
+            }
+        }
+        return context;
     }
 }

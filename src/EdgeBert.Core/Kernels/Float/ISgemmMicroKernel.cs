@@ -20,4 +20,13 @@ internal unsafe interface ISgemmMicroKernel
     /// <c>C[r*ldc + j] += Σ_p a[p*Mr + r] · b[p*Nr + j]</c> for r &lt; Mr, j &lt; Nr.
     /// </summary>
     static abstract void Run(int kc, float* a, float* b, float* c, int ldc);
+
+    /// <summary>
+    /// Rows of <see cref="RunShort"/>: a kernel for the last, partial row tile (128 tokens are
+    /// 10 × 12 + 8 rows), so it does not pay for Mr rows. <see cref="Mr"/> where there is none.
+    /// </summary>
+    static abstract int ShortRows { get; }
+
+    /// <summary>As <see cref="Run"/> for the first <see cref="ShortRows"/> rows only (the A sliver is still Mr wide).</summary>
+    static abstract void RunShort(int kc, float* a, float* b, float* c, int ldc);
 }

@@ -5,13 +5,14 @@ namespace EdgeBert.Kernels.Float;
 /// SGEMM implementation (see <see cref="SgemmKernel.Pack"/>). Immutable and shareable across threads.
 /// </summary>
 /// <remarks>
-/// Layout for the blocked kernels (Wᵀ is the GEMM's B operand), K cut into slabs of
-/// <c>KC</c> rows and N into slivers of <c>Nr</c> columns (the last one zero-padded):
+/// Layout for the blocked kernels (Wᵀ is the GEMM's B operand): N cut into slivers of
+/// <c>Nr</c> columns (the last one zero-padded), each sliver K rows of Nr floats, slivers one
+/// after another (sliver-major), so one sliver's K slabs of <c>KC</c> rows are contiguous:
 /// <code>
-/// slab 0 (k 0..KC-1)            slab 1 (k KC..2KC-1)        ...
-/// ┌ sliver 0 ┬ sliver 1 ┬ ...  ┌ sliver 0 ┬ ...
-/// │ k0: W[0..Nr-1, k0]  │      each sliver is kc rows of Nr floats,
-/// │ k1: W[0..Nr-1, k1]  │      exactly what the micro-kernel streams.
+/// sliver 0 (W rows 0..Nr-1)                sliver 1 (W rows Nr..2Nr-1)   ...
+/// ┌ k0: W[0..Nr-1, k0] ┐ slab 0 (KC rows)   ┌ ...
+/// │ k1: W[0..Nr-1, k1] │                    each slab is exactly what the micro-kernel
+/// │ ...  k KC..2KC-1   ┘ slab 1 ...         streams for one K slab.
 /// </code>
 /// The scalar implementation keeps the canonical row-major [N, K] copy (<c>Nr = 0</c>).
 /// </remarks>

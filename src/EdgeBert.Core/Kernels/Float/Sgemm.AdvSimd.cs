@@ -20,6 +20,12 @@ internal readonly unsafe struct SgemmAdvSimdMicroKernel : ISgemmMicroKernel
     public static bool IsSupported => AdvSimd.IsSupported;
 
     /// <inheritdoc/>
+    public static int ShortRows => Mr;
+
+    /// <inheritdoc/>
+    public static void RunShort(int kc, float* a, float* b, float* c, int ldc) => Run(kc, a, b, c, ldc);
+
+    /// <inheritdoc/>
     public static void Run(int kc, float* a, float* b, float* c, int ldc)
     {
         // Unrolled by hand, one local per accumulator, so the JIT keeps all 24 in registers.

@@ -30,7 +30,8 @@ internal sealed class ScalarSgemm : SgemmKernel
     private protected override PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k) =>
         new(KernelIsa.Scalar, n, k, nr: 0, kc: k, weights.ToArray());
 
-    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads)
+    private protected override void LinearCore(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx,
+        ReadOnlySpan<float> bias, Span<float> y, int ldy, int threads)
     {
         int n = weights.N, k = weights.K;
         ReadOnlySpan<float> w = weights.Data;
@@ -42,7 +43,7 @@ internal sealed class ScalarSgemm : SgemmKernel
                 ReadOnlySpan<float> wj = w.Slice(j * k, k);
                 float sum = 0f;
                 for (int p = 0; p < k; p++) sum += xi[p] * wj[p];
-                y[i * ldy + j] += sum;
+                y[i * ldy + j] = (bias.IsEmpty ? 0f : bias[j]) + sum;
             }
         }
     }

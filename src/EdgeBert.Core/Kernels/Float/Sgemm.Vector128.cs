@@ -19,6 +19,12 @@ internal readonly unsafe struct SgemmVector128MicroKernel : ISgemmMicroKernel
     public static bool IsSupported => Vector128.IsHardwareAccelerated;
 
     /// <inheritdoc/>
+    public static int ShortRows => Mr;
+
+    /// <inheritdoc/>
+    public static void RunShort(int kc, float* a, float* b, float* c, int ldc) => Run(kc, a, b, c, ldc);
+
+    /// <inheritdoc/>
     public static void Run(int kc, float* a, float* b, float* c, int ldc)
     {
         // Unrolled by hand, one local per accumulator, so the JIT keeps all of them

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using CommunityToolkit.HighPerformance.Buffers;
 using CommunityToolkit.HighPerformance.Helpers;
 
@@ -9,8 +10,10 @@ namespace EdgeBert.Kernels.Float;
 /// slab, all of op(A)'s rows packed per slab), then work items of at most <c>Mc</c> rows × <c>Nb</c>
 /// columns in which a B sliver (kc × Nr, L1-sized) meets every A sliver of the row block
 /// (L2-resident). Edge tiles run into a zeroed scratch tile and add only the valid part.
+/// This file is the general GEMM (trainer, attention); the inference linear layer on weights
+/// packed at load is in SgemmBlocked.Linear.cs.
 /// </summary>
-internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : struct, ISgemmMicroKernel
+internal sealed unsafe partial class SgemmBlocked<TMicro> : SgemmKernel where TMicro : struct, ISgemmMicroKernel
 {
 
     internal const int Kc = 256;
@@ -49,42 +52,6 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         }
     }
 
-    private protected override PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k)
-    {
-        int nPad = RoundUp(n, TMicro.Nr);
-        // Pinned so the 64-byte alignment of the packed panels, chosen here, holds for their lifetime.
-        var data = GC.AllocateUninitializedArray<float>(nPad * k + AlignFloats, pinned: true);
-        int offset;
-        fixed (float* pw = weights, pRaw = data)
-        {
-            float* pd = Align(pRaw);
-            offset = (int)(pd - pRaw);
-            // Wᵀ is the B operand: B[p, j] = W[j, p], i.e. the transposed case with ldb = k.
-            for (int p0 = 0; p0 < k; p0 += Kc)
-            {
-                PackB(transB: true, pw, k, p0, Math.Min(Kc, k - p0), 0, n, pd + (long)p0 * nPad);
-            }
-        }
-        return new PackedSgemmWeights(TMicro.Isa, n, k, TMicro.Nr, Kc, data, offset);
-    }
-
-    private protected override void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads)
-    {
-        int n = weights.N, k = weights.K;
-        int nPad = RoundUp(n, TMicro.Nr);
-        using SpanOwner<float> aPack = SpanOwner<float>.Allocate(RoundUp(m, TMicro.Mr) * Math.Min(k, Kc) + AlignFloats);
-        fixed (float* px = x, py = y, pWeights = weights.Data, aRaw = aPack.Span)
-        {
-            float* aBuf = Align(aRaw), pw = pWeights + weights.Offset;
-            for (int p0 = 0; p0 < k; p0 += Kc)
-            {
-                int kc = Math.Min(Kc, k - p0);
-                PackA(transA: false, px, ldx, p0, kc, m, 1f, aBuf);
-                Compute(aBuf, pw + (long)p0 * nPad, m, n, kc, py, ldy, threads);
-            }
-        }
-    }
-
     /// <summary>
     /// Packs op(B)[p0..p0+kc, j0..j0+nc] into slivers of Nr columns, each kc rows of Nr
     /// values; columns past nc are zero so edge slivers need no special case.
@@ -103,9 +70,8 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
                 {
                     float* row = b + (long)(p0 + p) * ldb + j0 + js;
                     float* d = sliver + p * nr;
-                    int jj = 0;
-                    for (; jj < cols; jj++) d[jj] = row[jj];
-                    for (; jj < nr; jj++) d[jj] = 0f;
+                    new ReadOnlySpan<float>(row, cols).CopyTo(new Span<float>(d, nr));
+                    for (int jj = cols; jj < nr; jj++) d[jj] = 0f;
                 }
             }
             else
@@ -128,24 +94,24 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
     private static void PackA(bool transA, float* a, int lda, int p0, int kc, int m, float alpha, float* dst)
     {
         int mr = TMicro.Mr;
+        float** rowStarts = stackalloc float*[mr];
         for (int i0 = 0; i0 < m; i0 += mr)
         {
             int rows = Math.Min(mr, m - i0);
             float* sliver = dst + (long)i0 * kc;
             if (!transA)
             {
-                for (int r = 0; r < mr; r++)
+                // The sliver is the transpose of the rows' K runs: block transposes, alpha, then zero rows.
+                for (int r = 0; r < rows; r++) rowStarts[r] = a + (long)(i0 + r) * lda + p0;
+                SgemmTranspose.Pack(rowStarts, rows, kc, sliver, mr);
+                if (alpha != 1f)
                 {
-                    float* d = sliver + r;
-                    if (r < rows)
-                    {
-                        float* src = a + (long)(i0 + r) * lda + p0;
-                        for (int p = 0; p < kc; p++) d[p * mr] = alpha * src[p];
-                    }
-                    else
-                    {
-                        for (int p = 0; p < kc; p++) d[p * mr] = 0f;
-                    }
+                    var values = new Span<float>(sliver, kc * mr);
+                    TensorPrimitives.Multiply(values, alpha, values);
+                }
+                for (int p = 0; p < kc; p++)
+                {
+                    for (int r = rows; r < mr; r++) sliver[p * mr + r] = 0f;
                 }
             }
             else
@@ -190,6 +156,30 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
         return (units + blocks - 1) / blocks * unit;
     }
 
+    /// <summary>
+    /// C[rows, cols] += the micro-kernel's tile (the short kernel's when the rows fit it); a
+    /// partial tile runs into the zeroed <paramref name="edge"/> scratch (Mr × Nr) and adds only its valid part.
+    /// </summary>
+    private static void RunTile(int kc, float* a, float* b, float* c, int ldc, int rows, int cols, float* edge)
+    {
+        int nr = TMicro.Nr;
+        bool isShort = rows <= TMicro.ShortRows;
+        int kernelRows = isShort ? TMicro.ShortRows : TMicro.Mr;
+        if (rows == kernelRows && cols == nr)
+        {
+            if (isShort) TMicro.RunShort(kc, a, b, c, ldc);
+            else TMicro.Run(kc, a, b, c, ldc);
+            return;
+        }
+        new Span<float>(edge, kernelRows * nr).Clear();
+        if (isShort) TMicro.RunShort(kc, a, b, edge, nr);
+        else TMicro.Run(kc, a, b, edge, nr);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int jj = 0; jj < cols; jj++) c[(long)r * ldc + jj] += edge[r * nr + jj];
+        }
+    }
+
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>One block of C (balanced, at most Mc × Nb): every (B sliver, A sliver) pair in it.</summary>
@@ -214,18 +204,7 @@ internal sealed unsafe class SgemmBlocked<TMicro> : SgemmKernel where TMicro : s
                 {
                     float* a = APack + (long)i * Kc;
                     int rows = Math.Min(mr, iEnd - i);
-                    float* c = C + (long)i * Ldc + j;
-                    if (rows == mr && cols == nr)
-                    {
-                        TMicro.Run(Kc, a, b, c, Ldc);
-                        continue;
-                    }
-                    new Span<float>(edge, mr * nr).Clear();
-                    TMicro.Run(Kc, a, b, edge, nr);
-                    for (int r = 0; r < rows; r++)
-                    {
-                        for (int jj = 0; jj < cols; jj++) c[(long)r * Ldc + jj] += edge[r * nr + jj];
-                    }
+                    RunTile(Kc, a, b, C + (long)i * Ldc + j, Ldc, rows, cols, edge);
                 }
             }
         }

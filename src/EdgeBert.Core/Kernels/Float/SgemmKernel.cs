@@ -118,13 +118,7 @@ public abstract class SgemmKernel
         if (!bias.IsEmpty && bias.Length != n)
             throw new ArgumentException($"bias has {bias.Length} values, expected {n} (or none).", nameof(bias));
         if (m == 0) return;
-        for (int i = 0; i < m; i++)
-        {
-            Span<float> row = y.Slice(i * ldy, n);
-            if (bias.IsEmpty) row.Clear();
-            else bias.CopyTo(row);
-        }
-        LinearAccumulate(weights, x, m, ldx, y, ldy, threads);
+        LinearCore(weights, x, m, ldx, bias, y, ldy, threads);
     }
 
     /// <summary>C += alpha·op(A)·op(B); arguments already validated, m, n, k &gt; 0.</summary>
@@ -134,8 +128,9 @@ public abstract class SgemmKernel
     /// <summary>Packs validated weights.</summary>
     private protected abstract PackedSgemmWeights PackCore(ReadOnlySpan<float> weights, int n, int k);
 
-    /// <summary>y += x·Wᵀ on validated arguments (y already holds the bias).</summary>
-    private protected abstract void LinearAccumulate(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx, Span<float> y, int ldy, int threads);
+    /// <summary>y = bias + x·Wᵀ (bias added first, then the products) on validated arguments, m &gt; 0; empty bias is zero.</summary>
+    private protected abstract void LinearCore(PackedSgemmWeights weights, ReadOnlySpan<float> x, int m, int ldx,
+        ReadOnlySpan<float> bias, Span<float> y, int ldy, int threads);
 
     /// <inheritdoc/>
     public override string ToString() => $"Sgemm.{Isa}";

@@ -122,7 +122,9 @@ public class SgemmTests
         int seed = 500;
         foreach (var isa in Enum.GetValues<KernelIsa>())
         {
-            foreach (var (m, n, k) in new[] { (1, 1, 1), (13, 37, 65), (7, 3, 768), (33, 70, 513), (128, 96, 3072) })
+            // (600, 45, 300): two row blocks of the packed-activation budget, each over two single-slab groups
+            // (the last slab partial); (12, 64, 1): exact tiles, one K step.
+            foreach (var (m, n, k) in new[] { (1, 1, 1), (13, 37, 65), (7, 3, 768), (33, 70, 513), (128, 96, 3072), (600, 45, 300), (12, 64, 1) })
             {
                 yield return new TestCaseData(isa, m, n, k, seed % 2 == 0, 1 + 2 * (seed % 2), seed)
                     .SetName($"Linear_{isa}_m{m}_n{n}_k{k}_bias{seed % 2 == 0}_seed{seed}");
