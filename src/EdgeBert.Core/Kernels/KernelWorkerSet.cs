@@ -7,14 +7,17 @@ namespace EdgeBert.Kernels;
 /// <summary>
 /// The persistent worker threads behind <see cref="KernelParallel.For"/>: background threads
 /// created on first need (as many as the largest thread count asked for, less one) and reused
-/// for every parallel step after that. A step with N threads wakes exactly N − 1 of them; the
-/// caller takes part and returns when all indices are done. One step runs at a time: a second
-/// caller waits for the first step to finish (steps are short), so no caller ever gets more
-/// threads than it asked for. Waiting spins briefly, then blocks, so idle workers cost nothing.
+/// for every parallel step after that. A step with N threads is open to workers 1 … N − 1 only;
+/// the caller takes part and claims grains of indices like them. The caller never waits for a
+/// worker that has not started: when it runs out of indices it closes the step and waits only
+/// for workers already inside it (so a descheduled worker on a busy machine costs nothing; one
+/// that wakes late finds the step closed, or joins a later step it is allowed in). One step runs
+/// at a time: a second caller waits for the first step to finish (steps are short). Workers spin
+/// briefly, then block, so idle workers cost nothing. Allocates nothing per step.
 /// </summary>
 internal sealed unsafe class KernelWorkerSet
 {
-    /// <summary>Rounds of Thread.SpinWait(10) a thread spends looking for its signal before it blocks (tens of µs).</summary>
+    /// <summary>Rounds of Thread.SpinWait(10) a worker spends looking for its signal before it blocks (tens of µs).</summary>
     private const int SpinRounds = 500;
 
     [ThreadStatic]
@@ -23,13 +26,16 @@ internal sealed unsafe class KernelWorkerSet
     private readonly object _gate = new();
     private readonly List<Worker> _workers = [];
 
-    // The current step; written by the caller under _gate before the workers are woken.
+    // The current step; written by the caller under _gate while the step is closed.
     private delegate*<void*, int, int, void> _run;
     private void* _work;
-    private int _count, _grain, _next, _pending;
+    private int _count, _grain, _helpers, _next;
     private ExceptionDispatchInfo? _failure;
-    // SemaphoreSlim creates its lock eagerly and its synchronous Wait allocates nothing.
-    private readonly SemaphoreSlim _done = new(0);
+
+    // 1 while no step is open; workers inside the open step are counted in _active (Dekker-style:
+    // a worker increments _active and then reads _closed; the caller writes _closed and then reads _active).
+    private int _closed = 1;
+    private int _active;
 
     /// <summary>The process-wide set.</summary>
     public static KernelWorkerSet Shared { get; } = new();
@@ -37,17 +43,11 @@ internal sealed unsafe class KernelWorkerSet
     /// <summary>Whether the current thread is running a step (a worker, or a caller taking part).</summary>
     public static bool InStep => t_inStep;
 
-    /// <summary>Workers created so far (for tests: never more than the largest thread count asked for, less one).</summary>
-    public int WorkerCount
-    {
-        get { lock (_gate) return _workers.Count; }
-    }
-
-    /// <summary>Runs indices [0, count) of <paramref name="work"/> on the caller and <paramref name="helpers"/> workers.</summary>
+    /// <summary>Runs indices [0, count) of <paramref name="work"/> on the caller and up to <paramref name="helpers"/> workers.</summary>
     public void Run<TWork>(int count, int grain, int helpers, in TWork work)
         where TWork : struct, IAction
     {
-        // A copy on this frame: its address stays valid (and unmoved) until every worker is done.
+        // A copy on this frame: its address stays valid (and unmoved) until the step is closed and empty.
         TWork item = work;
         lock (_gate)
         {
@@ -56,9 +56,10 @@ internal sealed unsafe class KernelWorkerSet
             _work = Unsafe.AsPointer(ref item);
             _count = count;
             _grain = grain;
+            _helpers = helpers;
             _next = 0;
             _failure = null;
-            _pending = helpers;
+            Interlocked.Exchange(ref _closed, 0);
             for (int i = 0; i < helpers; i++) _workers[i].Wake();
 
             t_inStep = true;
@@ -69,8 +70,10 @@ internal sealed unsafe class KernelWorkerSet
             finally
             {
                 t_inStep = false;
-                // The work item lives on this stack frame: wait for every worker even if this thread failed.
-                SpinThenWait(_done);
+                // Close, then wait for the workers inside: the work item lives on this stack frame.
+                Interlocked.Exchange(ref _closed, 1);
+                var spin = default(SpinWait);
+                while (Volatile.Read(ref _active) != 0) spin.SpinOnce(sleep1Threshold: -1);
                 _work = null;
             }
             _failure?.Throw();
@@ -88,11 +91,13 @@ internal sealed unsafe class KernelWorkerSet
         }
     }
 
-    private void WorkerStep()
+    /// <summary>A woken worker joins the open step if there is one and it is among that step's helpers.</summary>
+    private void TryJoin(int index)
     {
+        Interlocked.Increment(ref _active);
         try
         {
-            Claim();
+            if (Volatile.Read(ref _closed) == 0 && index < _helpers) Claim();
         }
         catch (Exception e)
         {
@@ -100,25 +105,24 @@ internal sealed unsafe class KernelWorkerSet
             // Let the other participants run out of indices quickly.
             Volatile.Write(ref _next, int.MaxValue / 2);
         }
-        if (Interlocked.Decrement(ref _pending) == 0) _done.Release();
-    }
-
-    /// <summary>Waits for one signal, spinning a little before blocking.</summary>
-    private static void SpinThenWait(SemaphoreSlim signal)
-    {
-        for (int i = 0; i < SpinRounds && signal.CurrentCount == 0; i++) Thread.SpinWait(10);
-        signal.Wait();
+        finally
+        {
+            Interlocked.Decrement(ref _active);
+        }
     }
 
     /// <summary>One persistent background thread and its wake-up signal.</summary>
     private sealed class Worker
     {
+        // SemaphoreSlim creates its lock eagerly and its synchronous Wait allocates nothing.
         private readonly SemaphoreSlim _wake = new(0);
         private readonly KernelWorkerSet _owner;
+        private readonly int _index;
 
         public Worker(KernelWorkerSet owner, int index)
         {
             _owner = owner;
+            _index = index;
             var thread = new Thread(Loop) { IsBackground = true, Name = $"EdgeBert kernel worker {index + 1}" };
             thread.Start();
         }
@@ -131,8 +135,9 @@ internal sealed unsafe class KernelWorkerSet
             while (true)
             {
                 // Spins a little first: the next step of a forward pass usually follows within microseconds.
-                SpinThenWait(_wake);
-                _owner.WorkerStep();
+                for (int i = 0; i < SpinRounds && _wake.CurrentCount == 0; i++) Thread.SpinWait(10);
+                _wake.Wait();
+                _owner.TryJoin(_index);
             }
         }
     }
