@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace EdgeBert.Kernels.Elementwise;
 
 /// <summary>
@@ -5,7 +7,10 @@ namespace EdgeBert.Kernels.Elementwise;
 /// whose FFN-out input is sign(gelu(y)) with bit 1 only for a value &lt; 0). gelu(y) = y·Φ(y) has
 /// the sign of y except where Φ underflows: for y ≤ <see cref="UnderflowCeiling"/> both the
 /// runtime's <see cref="Gelu"/> and the trainer's GELU return −0 (or NaN at −∞), which packs
-/// as +1. So sign(gelu(y)) is negative exactly for y in (<see cref="UnderflowCeiling"/>, 0).
+/// as +1. So sign(gelu(y)) is negative exactly for y in (<see cref="UnderflowCeiling"/>, 0),
+/// with one exception that both GELUs share: without any SIMD (<c>DOTNET_EnableHWIntrinsic=0</c>)
+/// their scalar forms round gelu(−float.Epsilon) to −0, while every vector form gives a negative
+/// value; <see cref="IsNegative"/> follows whichever the process runs.
 /// </summary>
 /// <remarks>
 /// Checked exhaustively over every float32 input, both signs, for the runtime's vector GELU
@@ -22,5 +27,6 @@ public static class GeluSign
     public const float UnderflowCeiling = -14.142137f;
 
     /// <summary>Whether gelu(<paramref name="y"/>) &lt; 0, i.e. the packed sign bit of gelu(y) is 1.</summary>
-    public static bool IsNegative(float y) => y < 0f && y > UnderflowCeiling;
+    public static bool IsNegative(float y) =>
+        y < 0f && y > UnderflowCeiling && (y != -float.Epsilon || Vector128.IsHardwareAccelerated);
 }

@@ -1,5 +1,4 @@
 using EdgeBert.Kernels.Binary;
-using EdgeBert.Core.Tests.Kernels.Elementwise;
 using EdgeBert.Kernels.Elementwise;
 
 namespace EdgeBert.Core.Tests.Kernels.Binary;
@@ -68,7 +67,8 @@ public class SignThresholdsTests
         }
         float[] alphas = cases.Select(e => e.Alpha).ToArray(), betas = cases.Select(e => e.Beta).ToArray();
         var th = SignThresholds.CreateGelu(alphas, betas, cases.Count, k);
-        var y = new float[2 * k + 1];
+        // At least 16 values, so Gelu.Apply runs its vector path wherever the process has one (as the encoder's does).
+        var y = new float[Math.Max(2 * k + 1, 16)];
         var g = new float[y.Length];
         for (int n = 0; n < cases.Count; n++)
         {
@@ -76,7 +76,7 @@ public class SignThresholdsTests
             Gelu.Apply(y, g);
             for (int dot = -k; dot <= k; dot++)
             {
-                bool expected = GeluSignTests.ExpectedNegative(y[dot + k], g[dot + k]);
+                bool expected = g[dot + k] < 0f;
                 if (th.IsNegative(n, dot) != expected)
                 {
                     Assert.Fail($"channel {n}: alpha={alphas[n]:R} beta={betas[n]:R} dot={dot} y={y[dot + k]:R} gelu={g[dot + k]:R} K={k}: got {!expected}");
