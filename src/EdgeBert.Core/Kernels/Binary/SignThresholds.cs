@@ -102,30 +102,30 @@ public sealed class SignThresholds
         {
             // y rises with dot: dots below the band have y too low (or at GELU's underflow).
             lo = FirstTrue(k, d => !IsBelowBand(alpha, beta, d, gelu));
-            hi = FirstTrue(k, d => IsAboveBand(alpha, beta, d));
+            hi = FirstTrue(k, d => IsAboveBand(alpha, beta, d, gelu));
         }
         else
         {
-            lo = FirstTrue(k, d => !IsAboveBand(alpha, beta, d));
+            lo = FirstTrue(k, d => !IsAboveBand(alpha, beta, d, gelu));
             hi = FirstTrue(k, d => IsBelowBand(alpha, beta, d, gelu));
         }
         return lo < hi ? (hi, lo) : (lo, lo);
     }
 
-    /// <summary>y ≥ 0: packs as +1 above the band.</summary>
-    private static bool IsAboveBand(float alpha, float beta, int dot)
+    /// <summary>Packs as +1 above the band: y ≥ 0 (and, for GELU, the non-negative outputs above its underflow).</summary>
+    private static bool IsAboveBand(float alpha, float beta, int dot, bool gelu)
     {
         float y = alpha * dot;
         y += beta;
-        return !(y < 0f);
+        return gelu ? y > GeluSign.UnderflowCeiling && !GeluSign.IsNegative(y) : !(y < 0f);
     }
 
-    /// <summary>y negative but outside the band below it (only GELU has such values: its underflow).</summary>
+    /// <summary>Packs as +1 below the band: only GELU has such values, its underflow y ≤ ceiling.</summary>
     private static bool IsBelowBand(float alpha, float beta, int dot, bool gelu)
     {
         float y = alpha * dot;
         y += beta;
-        return gelu && y < 0f && !GeluSign.IsNegative(y);
+        return gelu && y <= GeluSign.UnderflowCeiling;
     }
 
     /// <summary>The smallest dot in [−K, K + 1] where the monotone (false…true) predicate holds; K + 1 when none does.</summary>
