@@ -53,7 +53,7 @@ public class FusedSignChainTests
         }
     }
 
-    /// <summary>(M, N, K): edge shapes plus the BERT-base FFN depth; random shapes come from <see cref="RandomGeluShapes"/>.</summary>
+    /// <summary>(M, N, K): edge shapes plus the BERT-base FFN depth; <see cref="GeluCases"/> adds random shapes.</summary>
     private static readonly (int M, int N, int K)[] GeluShapes = [(1, 1, 1), (7, 130, 100), (4, 64, 768), (9, 1, 65), (5, 200, 3072), (3, 513, 63)];
 
     private static IEnumerable<TestCaseData> GeluCases()
@@ -63,14 +63,12 @@ public class FusedSignChainTests
         for (int i = 0; i < 8; i++) yield return new TestCaseData(rng.Next(1, 20), rng.Next(1, 300), rng.Next(1, 1100));
     }
 
-    private static IEnumerable<TestCaseData> RandomGeluShapes() => GeluCases();
-
     /// <summary>
     /// The W1A1 FFN fusion: sign(gelu(y)) from the GELU thresholds equals "float output, GELU pass,
     /// pack the signs" on every instruction set and thread count, with channels placed around
     /// GELU's underflow ceiling and around 0.
     /// </summary>
-    [TestCaseSource(nameof(RandomGeluShapes))]
+    [TestCaseSource(nameof(GeluCases))]
     public void FusedGeluSignsEqualGeluOfFloatOutputPacked(int m, int n, int k)
     {
         int seed = SeedOf(m, n, k) + 7;
