@@ -130,12 +130,28 @@ internal sealed class BertEncoder
         Span<float> hidden = s.Hidden.AsSpan(0, tokens * h);
         s.Linear.Profile = profile;
         profile?.Start();
-        Embed(ids, typeIds, hidden, threads);
+        // Each LayerNorm also packs sign(hidden) when the next step is a sign-binarized GEMM.
+        bool packed = _layers.Length > 0 && TakesPackedHidden(_layers[0]);
+        Embed(ids, typeIds, hidden, packed ? s.InputSigns.AsSpan(0, BinaryLayout.MatrixWords(tokens, h)) : default, threads);
         profile?.Lap(ForwardStep.Embedding);
-        foreach (var layer in _layers) RunLayer(layer, tokens, s, threads, trace);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            bool nextPacked = i + 1 < _layers.Length && TakesPackedHidden(_layers[i + 1]);
+            RunLayer(_layers[i], tokens, s, packed, nextPacked, threads, trace);
+            packed = nextPacked;
+        }
     }
 
-    private void Embed(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hidden, int threads)
+    /// <summary>Whether the layer's first step reads sign(hidden) packed (W1A1 Q/K/V with Bi-Attention).</summary>
+    private bool TakesPackedHidden(EncoderLayer layer) =>
+        Architecture.Attention == AttentionKind.BiAttention && layer.Scheme == LinearScheme.W1A1;
+
+    /// <summary>Whether the FFN runs fused on packed bits: W1A1 in and out, GELU between (sign of GELU from FFN-in's epilogue).</summary>
+    private bool FusesFfn(EncoderLayer layer) =>
+        Architecture.Activation == FfnActivation.Gelu
+        && layer.FfnIn is BinaryLinear { Scheme: LinearScheme.W1A1 } && layer.FfnOut is BinaryLinear { Scheme: LinearScheme.W1A1 };
+
+    private void Embed(ReadOnlySpan<int> ids, ReadOnlySpan<int> typeIds, Span<float> hidden, Span<ulong> signs, int threads)
     {
         int h = Hidden;
         for (int t = 0; t < ids.Length; t++)
@@ -152,10 +168,17 @@ internal sealed class BertEncoder
             TensorPrimitives.Add(row, _position.AsSpan(t * h, h), row);
             TensorPrimitives.Add(row, _tokenType.AsSpan(type * h, h), row);
         }
-        ExactLayerNorm.Apply(hidden, default, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps, threads);
+        ExactLayerNorm.Apply(hidden, default, ids.Length, h, _embeddingGamma, _embeddingBeta, Architecture.LayerNormEps, signs, threads);
     }
 
-    private void RunLayer(EncoderLayer layer, int tokens, EncoderScratch s, int threads, IEncoderTrace? trace)
+    /// <param name="layer">The layer.</param>
+    /// <param name="tokens">Sequence length.</param>
+    /// <param name="s">Scratch; <see cref="EncoderScratch.InputSigns"/> holds sign(hidden) when <paramref name="inputPacked"/>.</param>
+    /// <param name="inputPacked">The previous LayerNorm already packed sign(hidden) into InputSigns.</param>
+    /// <param name="packOutput">The last LayerNorm packs sign(hidden) into InputSigns for the next layer.</param>
+    /// <param name="threads">Threads.</param>
+    /// <param name="trace">Optional trace of packed bits.</param>
+    private void RunLayer(EncoderLayer layer, int tokens, EncoderScratch s, bool inputPacked, bool packOutput, int threads, IEncoderTrace? trace)
     {
         int h = Hidden, n = tokens * h, f = Architecture.FfnSize, a = Architecture.AttentionWidth;
         Span<float> hidden = s.Hidden.AsSpan(0, n), context = s.Context.AsSpan(0, tokens * a), sum = s.Sum.AsSpan(0, n);
@@ -169,8 +192,11 @@ internal sealed class BertEncoder
             {
                 // sign(x) once for Q, K and V; each linear's fused epilogue writes sign(Q), sign(K), sign(V) directly.
                 Span<ulong> input = s.InputSigns.AsSpan(0, words);
-                SignPacking.Pack(((ReadOnlySpan<float>)hidden).AsSpan2D(tokens, h), input);
-                profile?.Lap(ForwardStep.Quantize);
+                if (!inputPacked)
+                {
+                    SignPacking.Pack(((ReadOnlySpan<float>)hidden).AsSpan2D(tokens, h), input);
+                    profile?.Lap(ForwardStep.Quantize);
+                }
                 trace?.Bits(layer.SignNames[0], input);
                 ((BinaryLinear)layer.Query).ForwardSigns(input, tokens, q, threads);
                 ((BinaryLinear)layer.Key).ForwardSigns(input, tokens, k, threads);
@@ -201,9 +227,40 @@ internal sealed class BertEncoder
         profile?.Lap(ForwardStep.Attention);
         layer.Output.Forward(context, tokens, sum, lin, threads);
         profile?.Lap(ForwardStep.OutputGemm);
-        ExactLayerNorm.Apply(hidden, sum, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps, threads);
+        bool fusedFfn = FusesFfn(layer);
+        Span<ulong> hiddenSigns = s.InputSigns.AsSpan(0, BinaryLayout.MatrixWords(tokens, h));
+        ExactLayerNorm.Apply(hidden, sum, tokens, h, layer.AttentionGamma, layer.AttentionBeta, Architecture.LayerNormEps,
+            fusedFfn ? hiddenSigns : default, threads);
         profile?.Lap(ForwardStep.ResidualLayerNorm);
 
+        if (fusedFfn)
+        {
+            // W1A1: the LayerNorm packed FFN-in's input; FFN-in's epilogue writes sign(gelu(y)) as
+            // FFN-out's packed input (no floats, no GELU pass, no packing pass).
+            var ffnIn = (BinaryLinear)layer.FfnIn;
+            var ffnOut = (BinaryLinear)layer.FfnOut;
+            Span<ulong> ffnSigns = lin.Signs.AsSpan(0, BinaryLayout.MatrixWords(tokens, f));
+            ffnIn.ForwardGeluSigns(hiddenSigns, tokens, ffnSigns, threads);
+            profile?.Lap(ForwardStep.FfnInGemm);
+            ffnOut.ForwardFromSigns(ffnSigns, tokens, sum, threads);
+            profile?.Lap(ForwardStep.FfnOutGemm);
+        }
+        else
+        {
+            RunFloatFfn(layer, tokens, s, threads);
+        }
+        ExactLayerNorm.Apply(hidden, sum, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps,
+            packOutput ? hiddenSigns : default, threads);
+        profile?.Lap(ForwardStep.ResidualLayerNorm);
+    }
+
+    /// <summary>FFN-in, the activation as a float pass, FFN-out (which quantizes its own input).</summary>
+    private void RunFloatFfn(EncoderLayer layer, int tokens, EncoderScratch s, int threads)
+    {
+        int h = Hidden, f = Architecture.FfnSize;
+        Span<float> hidden = s.Hidden.AsSpan(0, tokens * h), sum = s.Sum.AsSpan(0, tokens * h);
+        var lin = s.Linear;
+        var profile = lin.Profile;
         Span<float> ffn = s.Ffn.AsSpan(0, tokens * f);
         layer.FfnIn.Forward(hidden, tokens, ffn, lin, threads);
         profile?.Lap(ForwardStep.FfnInGemm);
@@ -212,8 +269,6 @@ internal sealed class BertEncoder
         profile?.Lap(ForwardStep.FfnActivation);
         layer.FfnOut.Forward(ffn, tokens, sum, lin, threads);
         profile?.Lap(ForwardStep.FfnOutGemm);
-        ExactLayerNorm.Apply(hidden, sum, tokens, h, layer.FfnGamma, layer.FfnBeta, Architecture.LayerNormEps, threads);
-        profile?.Lap(ForwardStep.ResidualLayerNorm);
     }
 
     private static void SignsOf(QuantizedLinear linear, ReadOnlySpan<float> x, int tokens, Span<float> y, Span<ulong> signs, LinearScratch lin, int threads)

@@ -1,5 +1,6 @@
 using CommunityToolkit.HighPerformance;
 using EdgeBert.Kernels.Binary;
+using EdgeBert.Kernels.Elementwise;
 using EdgeBert.Kernels.Packing;
 using EdgeBert.Runtime;
 
@@ -16,6 +17,7 @@ internal sealed class BinaryLinear : QuantizedLinear
     private readonly BinaryGemm _binary;
     private readonly BitSerialGemm _bitSerial;
     private readonly SignThresholds? _thresholds;
+    private readonly SignThresholds? _geluThresholds;
 
     private readonly StaticActivation? _static;
 
@@ -33,13 +35,20 @@ internal sealed class BinaryLinear : QuantizedLinear
         _binary = binary;
         _bitSerial = bitSerial;
         // Made at load so the first call does not allocate and threads never race to make it.
-        if (scheme == LinearScheme.W1A1) _thresholds = SignThresholds.Create(weights.Alpha, bias, N, K);
+        if (scheme == LinearScheme.W1A1)
+        {
+            _thresholds = SignThresholds.Create(weights.Alpha, bias, N, K);
+            _geluThresholds = SignThresholds.CreateGelu(weights.Alpha, bias, N, K);
+        }
     }
 
     public PackedBinaryWeights Weights { get; }
 
     /// <summary>Thresholds of the fused sign epilogue: sign(α·dot + b), W1A1 only.</summary>
     public SignThresholds Thresholds => _thresholds ?? throw new InvalidOperationException($"{Name}: fused signs exist only for W1A1.");
+
+    /// <summary>Thresholds of the fused sign-after-GELU epilogue: sign(gelu(α·dot + b)), W1A1 only.</summary>
+    public SignThresholds GeluThresholds => _geluThresholds ?? throw new InvalidOperationException($"{Name}: fused signs exist only for W1A1.");
 
     public override void Forward(ReadOnlySpan<float> x, int tokens, Span<float> y, LinearScratch scratch, int threads)
     {
@@ -52,7 +61,7 @@ internal sealed class BinaryLinear : QuantizedLinear
                 Span<ulong> signs = scratch.Signs.AsSpan(0, BinaryLayout.MatrixWords(tokens, K));
                 SignPacking.Pack(x.Slice(0, tokens * K).AsSpan2D(tokens, K), signs);
                 scratch.Profile?.Lap(ForwardStep.Quantize);
-                _binary.Multiply(signs, tokens, Weights, default, _bias, output, threads);
+                ForwardFromSigns(signs, tokens, y, threads);
                 break;
             }
             case LinearScheme.W1A4:
@@ -94,6 +103,21 @@ internal sealed class BinaryLinear : QuantizedLinear
     /// </summary>
     public void ForwardSigns(ReadOnlySpan<ulong> signs, int tokens, Span<ulong> output, int threads) =>
         _binary.MultiplySigns(signs, tokens, Weights, Thresholds, output, threads);
+
+    /// <summary>
+    /// W1A1 FFN-in with GELU and FFN-out's sign fused: packed sign input [tokens, K] to the
+    /// packed signs of gelu(this layer's output) [tokens, N], bit = (gelu(α·dot + b) &lt; 0),
+    /// without evaluating GELU or writing floats (<see cref="GeluSign"/>).
+    /// </summary>
+    public void ForwardGeluSigns(ReadOnlySpan<ulong> signs, int tokens, Span<ulong> output, int threads) =>
+        _binary.MultiplySigns(signs, tokens, Weights, GeluThresholds, output, threads);
+
+    /// <summary>W1A1 on an already packed sign input [tokens, K]: float output y [tokens, N].</summary>
+    public void ForwardFromSigns(ReadOnlySpan<ulong> signs, int tokens, Span<float> y, int threads)
+    {
+        if (Scheme != LinearScheme.W1A1) throw new InvalidOperationException($"{Name}: a packed sign input exists only for W1A1.");
+        _binary.Multiply(signs, tokens, Weights, default, _bias, y.Slice(0, tokens * N).AsSpan2D(tokens, N), threads);
+    }
 
     private void MultiplyCodes(ReadOnlySpan<byte> codes, int tokens, int bits, Span2D<float> output, LinearScratch scratch, int threads)
     {

@@ -52,12 +52,11 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     {
         fixed (ulong* w = weights.PanelWords)
         fixed (int* threshold = thresholds.Threshold)
-        fixed (bool* flip = thresholds.Flip)
-        fixed (int* flipMask = thresholds.FlipMask)
+        fixed (int* bound = thresholds.Bound)
         {
             var epilogue = new DotSignEpilogue
             {
-                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip, FlipMask = flipMask,
+                Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
                 Base = null, K = weights.K,
             };
             Run(activations, tokens, weights, w, in epilogue, threads);

@@ -55,7 +55,7 @@ internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
 }
 
 /// <summary>
-/// Fused sign epilogue of W1A1 and W2A1 (KERNELS.md lesson 6): writes bit (dot &lt; T[n]) ⊕ flip[n]
+/// Fused sign epilogue of W1A1 and W2A1 (KERNELS.md lesson 6): writes bit (dot &lt; T[n]) ⊕ (dot &lt; B[n])
 /// straight into the next layer's canonical binary activation row (output channel n = bit n).
 /// Work items cover 48 outputs, which do not align with 64-bit words, so words are merged with
 /// an atomic OR into rows the caller zeroed. n0 is a multiple of 8, so a group of 8 outputs
@@ -66,8 +66,7 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
     public ulong* Output;
     public int OutputStride;
     public int* Threshold;
-    public bool* Flip;
-    public int* FlipMask;
+    public int* Bound;
     public int* Base;
     public int K;
 
@@ -91,11 +90,12 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
                         word = 0;
                         wordIndex = n >> 6;
                     }
-                    // bit = (dot < T[n]) XOR flip[n], 8 channels at once.
+                    // bit = (dot < T[n]) XOR (dot < B[n]), 8 channels at once.
                     Vector256<int> count = Vector256.Load(c + j);
                     Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n);
-                    Vector256<int> negative = Vector256.LessThan(bases - count - count, Vector256.Load(Threshold + n))
-                        ^ Vector256.Load(FlipMask + n);
+                    Vector256<int> dot = bases - count - count;
+                    Vector256<int> negative = Vector256.LessThan(dot, Vector256.Load(Threshold + n))
+                        ^ Vector256.LessThan(dot, Vector256.Load(Bound + n));
                     word |= (ulong)negative.ExtractMostSignificantBits() << (n & 63);
                 }
             }
@@ -109,7 +109,7 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
                     wordIndex = n >> 6;
                 }
                 int dot = (Base == null ? K : Base[n]) - 2 * c[j];
-                if ((dot < Threshold[n]) != Flip[n]) word |= 1UL << (n & 63);
+                if ((dot < Threshold[n]) != (dot < Bound[n])) word |= 1UL << (n & 63);
             }
             if (word != 0) Interlocked.Or(ref row[wordIndex], word);
         }

@@ -40,12 +40,11 @@ internal sealed class TernaryBinaryGemmSimd<TTile> : TernaryBinaryGemm
         fixed (ulong* w = weights.PanelWords)
         fixed (int* nonzero = weights.NonZeroCount)
         fixed (int* threshold = thresholds.Threshold)
-        fixed (bool* flip = thresholds.Flip)
-        fixed (int* flipMask = thresholds.FlipMask)
+        fixed (int* bound = thresholds.Bound)
         {
             var epilogue = new DotSignEpilogue
             {
-                Output = output, OutputStride = outputStride, Threshold = threshold, Flip = flip, FlipMask = flipMask,
+                Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
                 Base = nonzero, K = weights.K,
             };
             PopCountGemmDriver.Run<TTile, MaskedXorOp, DotSignEpilogue>(

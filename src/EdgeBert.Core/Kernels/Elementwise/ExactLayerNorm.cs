@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CommunityToolkit.HighPerformance.Helpers;
+using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Kernels.Elementwise;
 
@@ -27,7 +28,19 @@ public static unsafe class ExactLayerNorm
     /// </summary>
     /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
     public static void Apply(Span<float> x, ReadOnlySpan<float> residual, int rows, int width, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
-        float epsilon, int threads)
+        float epsilon, int threads) =>
+        Apply(x, residual, rows, width, gamma, beta, epsilon, default, threads);
+
+    /// <summary>
+    /// x ← LayerNorm(x + residual) as <see cref="Apply(Span{float}, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, float, int)"/>,
+    /// and, when <paramref name="signs"/> is not empty, the signs of the result packed in the same
+    /// pass (the next sign-binarized GEMM's input): <paramref name="rows"/> ×
+    /// <see cref="BinaryLayout.RowStrideWords"/>(<paramref name="width"/>) words, bit 1 where the
+    /// float result is &lt; 0, padding 0, exactly as <see cref="Packing.SignPacking"/> packs x.
+    /// </summary>
+    /// <exception cref="ArgumentException">A span is shorter than its shape.</exception>
+    public static void Apply(Span<float> x, ReadOnlySpan<float> residual, int rows, int width, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        float epsilon, Span<ulong> signs, int threads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
@@ -35,17 +48,23 @@ public static unsafe class ExactLayerNorm
         if (!residual.IsEmpty) RowChecks.Matrix(residual.Length, rows, width, nameof(residual));
         RowChecks.Vector(gamma.Length, width, nameof(gamma));
         RowChecks.Vector(beta.Length, width, nameof(beta));
+        if (!signs.IsEmpty) BinaryLayout.ThrowIfTooShort(signs.Length, rows, width, nameof(signs));
         fixed (float* px = x)
         fixed (float* pr = residual)
         fixed (float* pg = gamma)
         fixed (float* pb = beta)
+        fixed (ulong* ps = signs)
         {
-            var work = new BlockWork { X = px, Residual = pr, Gamma = pg, Beta = pb, Rows = rows, Width = width, Epsilon = epsilon };
+            var work = new BlockWork
+            {
+                X = px, Residual = pr, Gamma = pg, Beta = pb, Signs = ps, SignStride = BinaryLayout.RowStrideWords(width),
+                Rows = rows, Width = width, Epsilon = epsilon,
+            };
             KernelParallel.For((rows + RowBlock - 1) / RowBlock, threads, minChunk: 1, in work);
         }
     }
 
-    /// <summary>The scalar reference: one row at a time, exactly the arithmetic of <see cref="Apply"/>.</summary>
+    /// <summary>The scalar reference: one row at a time, exactly the arithmetic of <see cref="Apply(Span{float}, ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, float, int)"/>.</summary>
     public static void Reference(Span<float> x, int rows, int width, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, float epsilon)
     {
         for (int m = 0; m < rows; m++)
@@ -64,7 +83,9 @@ public static unsafe class ExactLayerNorm
     private struct BlockWork : IAction
     {
         public float* X, Residual, Gamma, Beta;
-        public int Rows, Width;
+        /// <summary>Packed sign rows, or null for none.</summary>
+        public ulong* Signs;
+        public int SignStride, Rows, Width;
         public float Epsilon;
 
         [SkipLocalsInit]
@@ -96,7 +117,8 @@ public static unsafe class ExactLayerNorm
             for (int r = 0; r < count; r++)
             {
                 double variance = inverse[r] / w;
-                Normalize(x + (long)r * w, w, mean[r], 1.0 / Math.Sqrt(variance + Epsilon), Gamma, Beta);
+                Normalize(x + (long)r * w, w, mean[r], 1.0 / Math.Sqrt(variance + Epsilon), Gamma, Beta,
+                    Signs == null ? null : Signs + (long)(first + r) * SignStride);
             }
         }
     }
@@ -144,10 +166,14 @@ public static unsafe class ExactLayerNorm
         sum[0] = s0; sum[1] = s1; sum[2] = s2; sum[3] = s3; sum[4] = s4; sum[5] = s5; sum[6] = s6; sum[7] = s7;
     }
 
-    /// <summary>y_i = (float)((x_i − mean) · inverse · gamma_i + beta_i) in float64, element-wise (no FMA: the JIT never contracts).</summary>
-    private static void Normalize(float* x, int w, double mean, double inverse, float* gamma, float* beta)
+    /// <summary>
+    /// y_i = (float)((x_i − mean) · inverse · gamma_i + beta_i) in float64, element-wise (no FMA: the JIT never contracts);
+    /// with <paramref name="signs"/>, also bit i = [y_i &lt; 0] into the row's packed words (padding 0).
+    /// </summary>
+    private static void Normalize(float* x, int w, double mean, double inverse, float* gamma, float* beta, ulong* signs)
     {
         int i = 0;
+        ulong word = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             Vector256<double> m = Vector256.Create(mean), s = Vector256.Create(inverse);
@@ -157,9 +183,33 @@ public static unsafe class ExactLayerNorm
                 var (g0, g1) = Vector256.Widen(Vector256.Load(gamma + i));
                 var (b0, b1) = Vector256.Widen(Vector256.Load(beta + i));
                 Vector256<double> y0 = (x0 - m) * s * g0 + b0, y1 = (x1 - m) * s * g1 + b1;
-                Vector256.Narrow(y0, y1).Store(x + i);
+                Vector256<float> y = Vector256.Narrow(y0, y1);
+                y.Store(x + i);
+                if (signs != null)
+                {
+                    // A compare, not the sign bit: −0 packs as +1, as SignPacking does.
+                    word |= (ulong)Vector256.LessThan(y, Vector256<float>.Zero).ExtractMostSignificantBits() << (i & 63);
+                    if ((i & 63) == 64 - Vector256<float>.Count)
+                    {
+                        signs[i >> 6] = word;
+                        word = 0;
+                    }
+                }
             }
         }
-        for (; i < w; i++) x[i] = (float)((x[i] - mean) * inverse * gamma[i] + beta[i]);
+        for (; i < w; i++)
+        {
+            float y = (float)((x[i] - mean) * inverse * gamma[i] + beta[i]);
+            x[i] = y;
+            if (y < 0f) word |= 1UL << (i & 63);
+            if ((i & 63) == 63)
+            {
+                if (signs != null) signs[i >> 6] = word;
+                word = 0;
+            }
+        }
+        if (signs == null) return;
+        if ((w & 63) != 0) signs[w >> 6] = word;
+        for (int k = BinaryLayout.WordsPerRow(w); k < BinaryLayout.RowStrideWords(w); k++) signs[k] = 0;
     }
 }
