@@ -1,0 +1,63 @@
+using static TorchSharp.torch;
+
+namespace EdgeBert.Trainer.Torch.Quantization;
+
+/// <summary>
+/// Straight-through estimators in the detach form and host copies for the Core quantizers. The
+/// forward value is exactly the quantized tensor: <c>q.detach() + (x − x.detach())·pass</c> adds an
+/// exact zero to q (x − x is 0 for finite x), while its gradient with respect to x is the upstream
+/// gradient times <c>pass</c> (identity STE when <c>pass</c> is null). The textbook form
+/// <c>x + (q − x).detach()</c> would round: x + (q − x) is not q in floating point.
+/// </summary>
+internal static class TorchSte
+{
+    /// <summary>q in the forward, the upstream gradient into x in the backward.</summary>
+    public static Tensor Identity(Tensor x, Tensor quantized) => Masked(x, quantized, null);
+
+    /// <summary>q in the forward; the upstream gradient into x where <paramref name="pass"/> is 1 (a 0/1 tensor of x's dtype), 0 elsewhere.</summary>
+    public static Tensor Masked(Tensor x, Tensor quantized, Tensor? pass)
+    {
+        if (!x.requires_grad || !is_grad_enabled()) return quantized.detach();
+        using var scope = NewDisposeScope();
+        Tensor straight = x - x.detach();
+        if (pass is not null) straight = straight * pass;
+        return (quantized.detach() + straight).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>A float32 tensor's values on the host, row-major (for the Core quantizers).</summary>
+    /// <exception cref="ArgumentException">The tensor is not float32 or holds NaN or infinity.</exception>
+    public static float[] HostValues(Tensor t, string op)
+    {
+        if (t.dtype != ScalarType.Float32) throw new ArgumentException($"{op}: expects a float32 tensor, got {t.dtype}.");
+        using Tensor host = t.detach().cpu().contiguous();
+        float[] values = host.data<float>().ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i])) throw new ArgumentException($"{op}: element {i} of [{string.Join(", ", t.shape)}] is {values[i]}; inputs must be finite.");
+        }
+        return values;
+    }
+
+    /// <summary>A tensor of <paramref name="values"/> with the shape and device of <paramref name="like"/>.</summary>
+    public static Tensor FromHost(float[] values, Tensor like) => tensor(values, like.shape, dtype: ScalarType.Float32, device: like.device);
+
+    /// <summary>Throws if <paramref name="x"/> holds NaN or infinity (the Core quantizers refuse them too).</summary>
+    /// <exception cref="ArgumentException">A value is not finite.</exception>
+    public static void ThrowIfNotFinite(Tensor x, string op)
+    {
+        if (x.dtype != ScalarType.Float32) throw new ArgumentException($"{op}: expects a float32 tensor, got {x.dtype}.");
+        using Tensor finite = x.detach().isfinite().all();
+        if (!finite.item<bool>()) throw new ArgumentException($"{op}: a value of [{string.Join(", ", x.shape)}] is NaN or infinite; inputs must be finite.");
+    }
+
+    /// <summary>Throws unless <paramref name="w"/> is a matrix [rows, columns].</summary>
+    /// <exception cref="ArgumentException">The tensor is not two-dimensional.</exception>
+    public static void ThrowIfNotMatrix(Tensor w, string op)
+    {
+        if (w.dim() != 2) throw new ArgumentException($"{op}: expects a matrix [rows, columns], got [{string.Join(", ", w.shape)}].");
+    }
+
+    /// <summary>A tensor of <paramref name="like"/>'s shape, dtype and device filled with <paramref name="value"/>.</summary>
+    /// <remarks>Dividing by or into a full tensor keeps LibTorch on its element-wise true division; a scalar operand may be turned into a multiplication by its reciprocal on some devices.</remarks>
+    public static Tensor Full(Tensor like, float value) => full_like(like, value);
+}
