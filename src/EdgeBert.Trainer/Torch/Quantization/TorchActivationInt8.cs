@@ -68,8 +68,7 @@ public static class TorchActivationInt8
         Tensor result = TorchSte.Masked(x, values, 1f - below - above);
         if (clip.requires_grad && is_grad_enabled())
         {
-            Tensor straight = clip - clip.detach();
-            result = result + straight[0] * below + straight[1] * above;
+            result = TorchSte.WithGradient(result, clip[0] * below + clip[1] * above);
         }
         return result.MoveToOuterDisposeScope();
     }

@@ -30,6 +30,6 @@ public static class TorchBiBertLinear
         if (bias is not null) exact = exact + bias.detach();
         if (!is_grad_enabled() || !(input.requires_grad || weight.requires_grad || (bias?.requires_grad ?? false))) return exact.MoveToOuterDisposeScope();
         Tensor graph = nn.functional.linear(input, weight, bias);
-        return (exact + (graph - graph.detach())).MoveToOuterDisposeScope();
+        return TorchSte.WithGradient(exact, graph).MoveToOuterDisposeScope();
     }
 }

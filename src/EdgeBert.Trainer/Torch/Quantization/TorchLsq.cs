@@ -44,7 +44,7 @@ public static class TorchLsq
         {
             Tensor ds = (v.round() - v).masked_fill(below, qn).masked_fill(above, qp);
             double gradScale = v0.numel() == 0 ? 0 : 1.0 / Math.Sqrt((double)v0.numel() * qp);
-            result = result + (step - step.detach()).reshape([]) * (ds * gradScale);
+            result = TorchSte.WithGradient(result, step.reshape([]) * (ds * gradScale));
         }
         return result.MoveToOuterDisposeScope();
     }

@@ -4,10 +4,11 @@ namespace EdgeBert.Trainer.Torch.Quantization;
 
 /// <summary>
 /// Straight-through estimators in the detach form and host copies for the Core quantizers. The
-/// forward value is exactly the quantized tensor: <c>q.detach() + (x − x.detach())·pass</c> adds an
-/// exact zero to q (x − x is 0 for finite x), while its gradient with respect to x is the upstream
-/// gradient times <c>pass</c> (identity STE when <c>pass</c> is null). The textbook form
-/// <c>x + (q − x).detach()</c> would round: x + (q − x) is not q in floating point.
+/// forward value is exactly the quantized tensor q, sign of zero included: <see cref="WithGradient"/>
+/// returns <c>q − (g − g.detach())</c> with g = −f, and g − g.detach() is +0 for finite g, so the
+/// subtraction leaves every q (−0 too) unchanged, while the gradient is that of f (f = x·pass for a
+/// clipped identity STE). The textbook form <c>x + (q − x).detach()</c> would round (x + (q − x) is
+/// not q in floating point), and adding a +0 term would turn −0 into +0.
 /// </summary>
 internal static class TorchSte
 {
@@ -19,9 +20,15 @@ internal static class TorchSte
     {
         if (!x.requires_grad || !is_grad_enabled()) return quantized.detach();
         using var scope = NewDisposeScope();
-        Tensor straight = x - x.detach();
-        if (pass is not null) straight = straight * pass;
-        return (quantized.detach() + straight).MoveToOuterDisposeScope();
+        return WithGradient(quantized.detach(), pass is null ? x : x * pass).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The value of <paramref name="value"/> exactly, with the gradient of <paramref name="gradientSource"/> added.</summary>
+    public static Tensor WithGradient(Tensor value, Tensor gradientSource)
+    {
+        using var scope = NewDisposeScope();
+        Tensor g = gradientSource.neg();
+        return (value - (g - g.detach())).MoveToOuterDisposeScope();
     }
 
     /// <summary>A float32 tensor's values on the host, row-major (for the Core quantizers).</summary>
