@@ -24,6 +24,9 @@ public sealed class TorchLinearQuantizer
     /// <summary>BinaryBERT's second binary half w² (a parameter of the same shape as the weight), or null.</summary>
     public Tensor? WeightSplit { get; set; }
 
+    /// <summary>The learned LSQ step of a static A4 input (exported as <c>act_scale</c>), shape [1], or null.</summary>
+    public Tensor? ActivationScale { get; set; }
+
     /// <summary>Applies the quantized linear to <paramref name="x"/>.</summary>
     public Tensor Forward(Linear linear, Tensor x)
     {
