@@ -29,17 +29,12 @@ public static class TrainingCheckpoint
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(state);
-        string full = Path.GetFullPath(directory);
-        string temporary = full + ".tmp";
-        string old = full + ".old";
-        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
-        ModelDirectory.Save(temporary, model, vocabulary, scores);
-        SafeTensors.Write(Path.Combine(temporary, OptimizerFile), optimizer.StateTensors().Select(s => (s.Name, new[] { s.Values.Length }, s.Values)));
-        File.WriteAllText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state, CheckpointJson.Default.TrainingState));
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-        if (Directory.Exists(full)) Directory.Move(full, old);
-        Directory.Move(temporary, full);
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        DirectorySwap.Replace(directory, temporary =>
+        {
+            ModelDirectory.Save(temporary, model, vocabulary, scores);
+            SafeTensors.Write(Path.Combine(temporary, OptimizerFile), optimizer.StateTensors().Select(s => (s.Name, new[] { s.Values.Length }, s.Values)));
+            File.WriteAllText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(state, CheckpointJson.Default.TrainingState));
+        });
     }
 
     /// <summary>Restores weights, optimizer moments and the dropout generator; returns the run state.</summary>

@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace EdgeBert.Trainer.Torch;
+
+/// <summary>
+/// Process-wide LibTorch settings of the trainer's commands: the thread counts (<c>--threads</c>)
+/// and the device (<c>--device cpu|cuda</c>).
+/// </summary>
+public static class TorchRuntime
+{
+    /// <summary>
+    /// Uses <paramref name="threads"/> intra-op threads (<c>torch.set_num_threads</c>) and, when
+    /// LibTorch still allows it (only before its first parallel work), as many inter-op threads
+    /// (<c>torch.set_num_interop_threads</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">threads is less than 1.</exception>
+    public static void SetThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        set_num_threads(threads);
+        if (get_num_interop_threads() == threads) return;
+        try
+        {
+            set_num_interop_threads(threads);
+        }
+        catch (ExternalException)
+        {
+            // LibTorch refuses once inter-op work has started (a second command in the same process, tests): the first setting stays.
+        }
+    }
+
+    /// <summary>The device named by <c>--device</c>: <c>cpu</c>, or <c>cuda</c> where LibTorch sees a CUDA device.</summary>
+    /// <exception cref="ArgumentException">An unknown name, or cuda without a CUDA LibTorch and device.</exception>
+    public static Device ParseDevice(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name switch
+        {
+            "cpu" => CPU,
+            "cuda" when cuda.is_available() => CUDA,
+            "cuda" => throw new ArgumentException(
+                "--device cuda: LibTorch sees no CUDA device. This build references the CPU LibTorch (libtorch-cpu-*); " +
+                "a CUDA LibTorch package (e.g. TorchSharp-cuda-linux) and an NVIDIA driver are needed. Use --device cpu."),
+            _ => throw new ArgumentException($"--device must be cpu or cuda (got '{name}')."),
+        };
+    }
+}
