@@ -23,8 +23,30 @@ namespace EdgeBert.Trainer.Commands;
 /// </summary>
 internal static class QuantizeTorch
 {
-    /// <summary>The methods the torch engine runs so far.</summary>
+    /// <summary>The one-stage methods this class runs on the torch engine (progressive runs through its runner, per step).</summary>
     public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert"];
+
+    /// <summary>
+    /// One progressive step on LibTorch: the student from <paramref name="init"/> with the step's
+    /// TorchSharp quantizers, TernaryBERT's objective against <paramref name="teacher"/>, best/ and
+    /// last/ under <paramref name="options"/>' output directory (resumes from last/).
+    /// </summary>
+    public static TrainingResult RunProgressiveStep(IAnsiConsole ui, string prefix, string from, ProgressiveStep step, BertModel teacher, BertModel init,
+        IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, TrainingOptions options, int batchSize, int padId, string metric)
+    {
+        using TorchBertModel torchTeacher = TorchStudentExport.FromTrainerModel(teacher);
+        using TorchBertModel student = TorchStudentExport.FromTrainerModel(init);
+        TorchStudentQuantization.Progressive(student, step);
+        var task = new TorchDistillationTask("progressive", torchTeacher, TorchDistillationTask.TernaryBertLoss, train, dev, batchSize, options.Seed, padId, metric);
+        var loop = new TorchTrainingLoop(student, vocabulary, task, options);
+        ui.MarkupLine(Markup.Escape($"{prefix}: KD fine-tune from {from} (torch engine), {loop.TotalSteps} updates" + (options.Resume ? $", resuming from {loop.LastDirectory}" : "")));
+        TrainingResult result = loop.Run();
+        if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!))
+        {
+            TorchModelDirectory.Save(loop.BestDirectory!, student, vocabulary, new ModelScores { Metric = metric, Step = result.Steps });
+        }
+        return result;
+    }
 
     /// <summary>Runs the method; returns the exit code (1 when parity fails).</summary>
     /// <exception cref="ArgumentException">A method the torch engine does not run yet, or bad data.</exception>
@@ -32,7 +54,7 @@ internal static class QuantizeTorch
         int batchSize, string metric, string? taskName, int threads)
     {
         if (!Methods.Contains(method))
-            throw new ArgumentException($"quantize --engine torch: method '{method}' runs on the classic engine only so far; the torch engine runs {string.Join(", ", Methods)}.");
+            throw new ArgumentException($"quantize --engine torch: method '{method}' runs on the classic engine only so far; the torch engine runs {string.Join(", ", Methods)} and progressive.");
         set_num_threads(threads);
         bool bibert = method == "bibert";
         Action<TorchBertModel> install = bibert ? TorchStudentQuantization.BiBert : TorchStudentQuantization.TernaryBert;

@@ -38,6 +38,23 @@ public static class TorchStudentExport
         if (split is not null) yield return ("embeddings.word.split", split);
     }
 
+    /// <summary>A TorchSharp model holding <paramref name="model"/>'s weights (BERT parameters only), in eval mode.</summary>
+    public static TorchBertModel FromTrainerModel(BertModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var torchModel = new TorchBertModel(model.Config);
+        torchModel.eval();
+        Dictionary<string, TrainerTensor> source = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach ((string name, Tensor p) in torchModel.NamedWeights())
+        {
+            if (!source.TryGetValue(name, out TrainerTensor? t)) throw new InvalidOperationException($"copy: the trainer model has no parameter '{name}'.");
+            using Tensor values = tensor(t.Data, p.shape);
+            p.copy_(values);
+        }
+        return torchModel;
+    }
+
     /// <summary>A current-trainer model holding <paramref name="model"/>'s weights (and split halves and A4 steps), for the exporters.</summary>
     public static BertModel ToTrainerModel(TorchBertModel model)
     {
