@@ -21,9 +21,7 @@ public static class TorchActivationInt4
         TorchSte.ThrowIfNotFinite(x, "a4_minmax");
         using var scope = NewDisposeScope();
         Tensor v = x.detach();
-        Tensor lo = v.amin([-1], keepdim: true).clamp_max(0f);
-        Tensor hi = v.amax([-1], keepdim: true).clamp_min(0f);
-        Tensor flat = hi.eq(lo);
+        (Tensor lo, Tensor hi, Tensor flat) = TorchSte.RowRange(v);
         Tensor scale = (hi - lo).div(TorchSte.Full(lo, 15f)).masked_fill(flat, 1f);
         Tensor zeroPoint = lo.neg().div(scale).round().clamp(0f, 15f);
         Tensor inverse = TorchSte.Full(scale, 1f).div(scale);

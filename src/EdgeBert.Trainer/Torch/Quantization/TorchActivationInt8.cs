@@ -37,9 +37,7 @@ public static class TorchActivationInt8
         TorchSte.ThrowIfNotFinite(x, "a8_asymmetric");
         using var scope = NewDisposeScope();
         Tensor v = x.detach();
-        Tensor min = v.amin([-1], keepdim: true).clamp_max(0f);
-        Tensor max = v.amax([-1], keepdim: true).clamp_min(0f);
-        Tensor flat = max.eq(min);
+        (Tensor min, Tensor max, Tensor flat) = TorchSte.RowRange(v);
         Tensor scale = (max - min).div(TorchSte.Full(min, 255f)).masked_fill(flat, 1f);
         Tensor zeroPoint = (TorchSte.Full(min, -128f) - min.div(scale)).round().clamp(-128f, 127f);
         Tensor codes = (v.div(scale).round() + zeroPoint).clamp(-128f, 127f);

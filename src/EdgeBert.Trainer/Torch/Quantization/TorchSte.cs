@@ -67,4 +67,15 @@ internal static class TorchSte
     /// <summary>A tensor of <paramref name="like"/>'s shape, dtype and device filled with <paramref name="value"/>.</summary>
     /// <remarks>Dividing by or into a full tensor keeps LibTorch on its element-wise true division; a scalar operand may be turned into a multiplication by its reciprocal on some devices.</remarks>
     public static Tensor Full(Tensor like, float value) => full_like(like, value);
+
+    /// <summary>
+    /// Per row of the last axis: lo = min(min x, 0), hi = max(max x, 0) (so 0 is representable) and
+    /// whether the row is flat (hi = lo), the range of the Core's min-max quantizers.
+    /// </summary>
+    public static (Tensor Lo, Tensor Hi, Tensor Flat) RowRange(Tensor v)
+    {
+        Tensor lo = v.amin([-1], keepdim: true).clamp_max(0f);
+        Tensor hi = v.amax([-1], keepdim: true).clamp_min(0f);
+        return (lo, hi, hi.eq(lo));
+    }
 }
