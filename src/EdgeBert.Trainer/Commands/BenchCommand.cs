@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch;
 using EdgeBert.Trainer.Training;
+using TorchSharp;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
@@ -27,10 +29,12 @@ public static class BenchCommand
         var steps = CommandSupport.Option("--steps", "Timed steps.", 10);
         var warmup = CommandSupport.Option("--warmup-steps", "Untimed steps first.", 2);
         var threads = CommandSupport.Option("--threads", "Threads.", 2);
+        var engine = new EngineOptions();
         var command = new Command("bench", "Measure training throughput (forward+backward tokens/s) of the small configuration.")
         {
             layers, hidden, heads, ffn, seqLen, batchSize, vocabSize, steps, warmup, threads,
         };
+        engine.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -44,17 +48,17 @@ public static class BenchCommand
                     VocabSize = parse.GetValue(vocabSize), Layers = parse.GetValue(layers), Hidden = parse.GetValue(hidden), Heads = parse.GetValue(heads),
                     Ffn = parse.GetValue(ffn), MaxPositions = l, MaxSequenceLength = l, Labels = ["a", "b"],
                 };
-                var model = new BertModel(config, new TrainingRandom(1));
                 var rng = new TrainingRandom(2);
                 var examples = Enumerable.Range(0, b).Select(_ => new EncodedExample(
                     [.. Enumerable.Range(0, l).Select(_ => rng.Next(5, config.VocabSize))], new int[l], rng.Next(2))).ToArray();
                 BertBatch batch = BertBatch.Collate(examples, 0);
+                bool torch = engine.UseTorch(parse, t);
+                Action step = torch ? TorchStep(config, batch, engine.TorchDevice(parse)) : ClassicStep(config, batch);
                 var seconds = new List<double>();
                 for (int i = 0; i < parse.GetValue(warmup) + n; i++)
                 {
                     var clock = Stopwatch.StartNew();
-                    model.ZeroGrad();
-                    Ops.CrossEntropy(model.Forward(batch).Logits!, batch.Labels).Backward();
+                    step();
                     if (i >= parse.GetValue(warmup)) seconds.Add(clock.Elapsed.TotalSeconds);
                 }
 
@@ -62,11 +66,37 @@ public static class BenchCommand
                 double median = seconds[seconds.Count / 2];
                 long rss = Process.GetCurrentProcess().PeakWorkingSet64;
                 ui.MarkupLine(Markup.Escape(
-                    $"bench: {config.Layers} layers, hidden {config.Hidden}, heads {config.Heads}, ffn {config.Ffn}, batch {b}×{l}, {t} threads: " +
+                    $"bench ({(torch ? "torch" : "classic")}): {config.Layers} layers, hidden {config.Hidden}, heads {config.Heads}, ffn {config.Ffn}, batch {b}×{l}, {t} threads: " +
                     $"median {median * 1000:0.0} ms/step, {b * l / median:0} tokens/s (forward+backward), peak RSS {rss / (1024 * 1024)} MiB"));
                 return Program.ExitOk;
             });
         });
         return command;
+    }
+
+    /// <summary>One forward+backward of the classification loss on the classic engine.</summary>
+    private static Action ClassicStep(BertConfig config, BertBatch batch)
+    {
+        var model = new BertModel(config, new TrainingRandom(1));
+        return () =>
+        {
+            model.ZeroGrad();
+            Ops.CrossEntropy(model.Forward(batch).Logits!, batch.Labels).Backward();
+        };
+    }
+
+    /// <summary>One forward+backward of the classification loss on LibTorch (training mode, gradients cleared first).</summary>
+    private static Action TorchStep(BertConfig config, BertBatch batch, TorchSharp.torch.Device device)
+    {
+        TorchSharp.torch.random.manual_seed(1);
+        var model = new TorchBertModel(config);
+        model.to(device);
+        model.train();
+        return () =>
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            model.zero_grad();
+            TorchSharp.torch.nn.functional.cross_entropy(model.Forward(batch).Logits!, TorchTensors.Int64(batch.Labels, device)).backward();
+        };
     }
 }

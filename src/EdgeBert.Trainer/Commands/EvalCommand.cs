@@ -4,7 +4,10 @@ using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data;
 using EdgeBert.Trainer.Data.Tasks;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Training;
 using EdgeBert.Trainer.Training;
+using TorchSharp;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
@@ -23,7 +26,9 @@ public static class EvalCommand
         var data = CommandSupport.Required<string>("--data", "Labelled examples (.jsonl or .tsv).");
         var batchSize = CommandSupport.Option("--batch-size", "Sequences per forward pass.", 32);
         var threads = CommandSupport.Option("--threads", "Threads.", Math.Min(Environment.ProcessorCount, 2));
+        var engine = new EngineOptions();
         var command = new Command("eval", "Score a fine-tuned model on labelled data (accuracy, F1, MCC).") { model, data, batchSize, threads };
+        engine.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -32,10 +37,18 @@ public static class EvalCommand
                 if (parse.GetValue(batchSize) < 1) throw new ArgumentException($"--batch-size must be at least 1 (got {parse.GetValue(batchSize)}).");
                 if (parse.GetValue(threads) < 1) throw new ArgumentException($"--threads must be at least 1 (got {parse.GetValue(threads)}).");
                 TrainerThreads.Count = parse.GetValue(threads);
+                bool torch = engine.UseTorch(parse, parse.GetValue(threads));
                 string directory = parse.GetValue(model)!;
-                BertModel bert = ModelDirectory.Load(directory);
-                if (bert.Config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
-                var tokenizer = ExampleEncoder.Tokenizer(ModelDirectory.ReadVocabulary(directory), bert.Config);
+                BertConfig config = ModelDirectory.ReadConfig(directory);
+                if (config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
+                var tokenizer = ExampleEncoder.Tokenizer(ModelDirectory.ReadVocabulary(directory), config);
+                int pad = tokenizer.Vocabulary.PaddingId ?? 0, size = parse.GetValue(batchSize);
+                using TorchBertModel? torchModel = torch ? TorchBertModel.Load(directory) : null;
+                torchModel?.to(engine.TorchDevice(parse));
+                BertModel? classic = torchModel is null ? ModelDirectory.Load(directory) : null;
+                EvalResult Score(List<EncodedExample> examples) => torchModel is not null
+                    ? TorchClassificationTask.Score(torchModel, examples, config.Labels.Count, size, pad)
+                    : ClassificationTask.Score(classic!, examples, config.Labels.Count, size, pad);
                 var labelled = TaskFile.Read(parse.GetValue(data)!).ToList();
                 // The whole file, then each view of the importer's (subject, first25, whole) on its own.
                 var groups = new List<(string Name, List<LabeledExample> Examples)> { ("all", labelled) };
@@ -44,8 +57,8 @@ public static class EvalCommand
                 var results = new List<(int Count, EvalResult Result)>();
                 foreach (var (name, group) in groups)
                 {
-                    var examples = ExampleEncoder.Encode(group, tokenizer, bert.Config.Labels);
-                    results.Add((examples.Count, ClassificationTask.Score(bert, examples, bert.Config.Labels.Count, parse.GetValue(batchSize), tokenizer.Vocabulary.PaddingId ?? 0)));
+                    var examples = ExampleEncoder.Encode(group, tokenizer, config.Labels);
+                    results.Add((examples.Count, Score(examples)));
                     table.AddColumn(new TableColumn(name).RightAligned());
                 }
                 var ci = System.Globalization.CultureInfo.InvariantCulture;

@@ -29,12 +29,14 @@ public static class FinetuneCommand
         var taskName = new Option<string?>("--task") { Description = "Task name recorded in scores.json and the exported model." };
         var sizes = new ModelSizeOptions();
         var run = new TrainingRunOptions(defaultLearningRate: 5e-5f, defaultEpochs: 3, defaultBatchSize: 16);
+        var engine = new EngineOptions();
         var command = new Command("finetune", "Fine-tune a BERT sequence classifier (best dev model in OUT/best).")
         {
             train, dev, test, vocab, init, labels, metric, taskName,
         };
         sizes.AddTo(command);
         run.AddTo(command);
+        engine.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -54,45 +56,30 @@ public static class FinetuneCommand
                     ? sizes.Config(parse, vocabulary.Count, labelList)
                     : ModelDirectory.ReadConfig(initDir) with { Labels = labelList };
                 config.Validate();
-                var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
-                if (initDir is not null)
-                {
-                    string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
-                    var tensors = SafeTensors.Read(weights);
-                    if (!ModelDirectory.ReadConfig(initDir).Labels.SequenceEqual(labelList))
-                    {
-                        // Other labels (or none): the classifier starts fresh, as in HF's from_pretrained with a new head.
-                        foreach (string name in tensors.Keys.Where(n => n.StartsWith("classifier.", StringComparison.Ordinal)).ToList()) tensors.Remove(name);
-                    }
-
-                    ModelDirectory.LoadWeights(model, tensors, weights, ["mlm.", "classifier."]);
-                }
-
                 BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
                 int pad = vocabulary.PaddingId ?? 0;
                 var trainSet = ExampleEncoder.Encode(trainExamples, tokenizer, labelList);
                 var devSet = parse.GetValue(dev) is { } d ? ExampleEncoder.Encode(TaskFile.Read(d), tokenizer, labelList) : [];
                 int batchSize = parse.GetValue(run.BatchSize);
                 string metricName = parse.GetValue(metric)!;
-                var task = new ClassificationTask(trainSet, devSet, labelList.Length, batchSize, options.Seed, pad, metricName);
-                var loop = new TrainingLoop(model, vocabulary.Tokens, task, options);
-                ui.MarkupLine(Markup.Escape($"finetune: {trainSet.Count} train / {devSet.Count} dev examples, labels {string.Join(",", labelList)}, " +
-                    $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {loop.TotalSteps} updates, {options.AdamW.WeightDecay} decay, seed {options.Seed}"));
-                TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "finetune");
+                void Describe(long updates) => ui.MarkupLine(Markup.Escape($"finetune: {trainSet.Count} train / {devSet.Count} dev examples, labels {string.Join(",", labelList)}, " +
+                    $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {updates} updates, {options.AdamW.WeightDecay} decay, seed {options.Seed}"));
+                FinetuneRun trained = engine.UseTorch(parse, parse.GetValue(run.Threads))
+                    ? TorchFinetune.Train(ui, engine.TorchDevice(parse), config, initDir, vocabulary.Tokens, trainSet, devSet, batchSize, pad, metricName, options, Describe)
+                    : ClassicFinetune(ui, config, initDir, vocabulary.Tokens, trainSet, devSet, batchSize, pad, metricName, options, Describe);
+                TrainingResult result = trained.Result;
                 if (result.Interrupted)
                 {
                     ui.MarkupLine(Markup.Escape($"stopped after step {result.Steps}; continue with the same options and --resume."));
                     return Program.ExitOk;
                 }
 
-                string best = loop.BestDirectory!;
-                if (!Directory.Exists(best)) ModelDirectory.Save(best, model, vocabulary.Tokens, new ModelScores { Metric = metricName, Step = result.Steps });
+                string best = trained.BestDirectory;
                 ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = parse.GetValue(taskName), Metric = metricName };
                 if (parse.GetValue(test) is { } testPath)
                 {
-                    BertModel bestModel = ModelDirectory.Load(best);
                     var testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labelList);
-                    EvalResult testResult = ClassificationTask.Score(bestModel, testSet, labelList.Length, batchSize, pad, metricName);
+                    EvalResult testResult = trained.ScoreBest(testSet);
                     scores = scores with { Test = new(testResult.Values) };
                     ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples): " + string.Join(" ", testResult.Values.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value:0.0000}"))));
                 }
@@ -104,4 +91,42 @@ public static class FinetuneCommand
         });
         return command;
     }
+
+    /// <summary>Fine-tunes with the classic engine (the trainer's own autograd).</summary>
+    private static FinetuneRun ClassicFinetune(IAnsiConsole ui, BertConfig config, string? initDir, IReadOnlyList<string> vocabulary, List<EncodedExample> trainSet, List<EncodedExample> devSet,
+        int batchSize, int pad, string metricName, TrainingOptions options, Action<long> describe)
+    {
+        var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
+        if (initDir is not null)
+        {
+            string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
+            ModelDirectory.LoadWeights(model, InitTensors(initDir, config.Labels), weights, ["mlm.", "classifier."]);
+        }
+
+        var task = new ClassificationTask(trainSet, devSet, config.Labels.Count, batchSize, options.Seed, pad, metricName);
+        var loop = new TrainingLoop(model, vocabulary, task, options);
+        describe(loop.TotalSteps);
+        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "finetune");
+        string best = loop.BestDirectory!;
+        if (!result.Interrupted && !Directory.Exists(best)) ModelDirectory.Save(best, model, vocabulary, new ModelScores { Metric = metricName, Step = result.Steps });
+        return new FinetuneRun(result, best, testSet => ClassificationTask.Score(ModelDirectory.Load(best), testSet, config.Labels.Count, batchSize, pad, metricName));
+    }
+
+    /// <summary>
+    /// The weights of <c>--init</c>; with other labels (or none) than <paramref name="labels"/> the
+    /// classifier's tensors are dropped, so it starts fresh, as in HF's from_pretrained with a new head.
+    /// </summary>
+    internal static Dictionary<string, SafeTensor> InitTensors(string initDir, IReadOnlyList<string> labels)
+    {
+        var tensors = SafeTensors.Read(Path.Combine(initDir, ModelDirectory.WeightsFile));
+        if (!ModelDirectory.ReadConfig(initDir).Labels.SequenceEqual(labels))
+        {
+            foreach (string name in tensors.Keys.Where(n => n.StartsWith("classifier.", StringComparison.Ordinal)).ToList()) tensors.Remove(name);
+        }
+
+        return tensors;
+    }
 }
+
+/// <summary>What a fine-tuning run of either engine leaves: its result, the best model directory, and a scorer of that model.</summary>
+internal sealed record FinetuneRun(TrainingResult Result, string BestDirectory, Func<List<EncodedExample>, EvalResult> ScoreBest);

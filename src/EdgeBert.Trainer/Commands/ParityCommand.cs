@@ -5,7 +5,10 @@ using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Training;
 using EdgeBert.Trainer.Training;
+using TorchSharp;
 using Spectre.Console;
 using ModelFormatException = EdgeBert.Format.ModelFormatException;
 using RuntimeModel = EdgeBert.Runtime.Model;
@@ -28,10 +31,12 @@ public static class ParityCommand
         var tolerance = CommandSupport.Option("--tolerance", "Bound on |Δlogit| / max(1, |trainer logit|).", 1e-4);
         var batchSize = CommandSupport.Option("--batch-size", "Sequences per trainer forward pass (shorter ones are padded and masked).", 16);
         var threads = CommandSupport.Option("--threads", "Threads.", Math.Min(Environment.ProcessorCount, 2));
+        var engine = new EngineOptions();
         var command = new Command("parity", "Check that the runtime on an exported .ebm matches the trainer (predictions and logits).")
         {
             model, ebm, data, tolerance, batchSize, threads,
         };
+        engine.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -39,19 +44,39 @@ public static class ParityCommand
             {
                 if (parse.GetValue(threads) < 1) throw new ArgumentException($"--threads must be at least 1 (got {parse.GetValue(threads)}).");
                 TrainerThreads.Count = parse.GetValue(threads);
+                bool torch = engine.UseTorch(parse, parse.GetValue(threads));
                 string directory = parse.GetValue(model)!;
-                BertModel bert = ModelDirectory.Load(directory);
-                if (bert.Config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
+                BertConfig config = ModelDirectory.ReadConfig(directory);
+                if (config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
                 var vocabulary = ModelDirectory.ReadVocabulary(directory);
                 using RuntimeModel runtime = LoadRuntime(parse.GetValue(ebm)!);
                 RequireSameVocabulary(vocabulary.Tokens, runtime.Vocabulary.Tokens, directory, runtime.Source);
-                // A quantized student's checkpoint holds latent FP32 weights: compare the runtime with its quantized forward.
-                Quantization.StudentQuantization.Apply(bert, runtime.Metadata);
 
                 // Tokenized once with the Core tokenizer: both sides see the same ids.
-                var tokenizer = ExampleEncoder.Tokenizer(vocabulary, bert.Config);
-                var examples = ExampleEncoder.Encode(TaskFile.Read(parse.GetValue(data)!), tokenizer, bert.Config.Labels);
-                ParityReport report = RuntimeParity.Compare(bert, runtime, examples, parse.GetValue(batchSize), parse.GetValue(tolerance), parse.GetValue(threads));
+                var tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
+                var examples = ExampleEncoder.Encode(TaskFile.Read(parse.GetValue(data)!), tokenizer, config.Labels);
+                int size = parse.GetValue(batchSize);
+                if (size < 1) throw new ArgumentException($"parity: the batch size must be at least 1 (got {size}).");
+                ParityReport report;
+                if (torch)
+                {
+                    if (runtime.Metadata.Provenance?.Method is { } method && method != EdgeBert.Format.QuantMethod.None)
+                    {
+                        throw new ArgumentException($"parity --engine torch: the .ebm is a quantized student ({method}); its quantized forward runs on the classic engine for now.");
+                    }
+
+                    using TorchBertModel bert = TorchBertModel.Load(directory);
+                    bert.to(engine.TorchDevice(parse));
+                    report = RuntimeParity.Compare(config.Labels, () => TorchLogits.InOrder(bert, examples, size, runtime.Vocabulary.PaddingId ?? 0), runtime, examples, parse.GetValue(tolerance), parse.GetValue(threads));
+                }
+                else
+                {
+                    BertModel bert = ModelDirectory.Load(directory);
+                    // A quantized student's checkpoint holds latent FP32 weights: compare the runtime with its quantized forward.
+                    Quantization.StudentQuantization.Apply(bert, runtime.Metadata);
+                    report = RuntimeParity.Compare(bert, runtime, examples, size, parse.GetValue(tolerance), parse.GetValue(threads));
+                }
+
                 Write(ui, report);
                 return report.Passed ? Program.ExitOk : Program.ExitBadInput;
             });

@@ -3,6 +3,8 @@ using EdgeBert.Text;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Corpus;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Training;
 using EdgeBert.Trainer.Training;
 using Spectre.Console;
 
@@ -31,12 +33,14 @@ public static class PretrainCommand
         var devFraction = CommandSupport.Option("--dev-fraction", "Share of sequences held out for dev loss.", 0.05);
         var sizes = new ModelSizeOptions();
         var run = new TrainingRunOptions(defaultLearningRate: 1e-4f, defaultEpochs: 1, defaultBatchSize: 16);
+        var engine = new EngineOptions();
         var command = new Command("pretrain", "Masked-language-model pretraining on a text corpus.")
         {
             corpus, vocab, init, maskProbability, wholeWord, devFraction,
         };
         sizes.AddTo(command);
         run.AddTo(command);
+        engine.AddTo(command);
         command.SetAction(parse =>
         {
             IAnsiConsole ui = console ?? AnsiConsole.Console;
@@ -50,35 +54,54 @@ public static class PretrainCommand
                 if (!(dev >= 0 && dev < 1)) throw new ArgumentException($"--dev-fraction must lie in [0, 1) (got {dev}).");
                 WordPieceVocabulary vocabulary = initDir is null ? WordPieceVocabulary.Load(vocabPath!) : ModelDirectory.ReadVocabulary(initDir);
                 BertConfig config = initDir is null ? sizes.Config(parse, vocabulary.Count, []) : ModelDirectory.ReadConfig(initDir);
-                var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
-                if (initDir is not null)
-                {
-                    string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
-                    ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm."]);
-                }
-
                 var sequences = ExampleEncoder.PackCorpus(parse.GetValue(corpus)!.SelectMany(path => CorpusTexts.Read(path)), ExampleEncoder.Tokenizer(vocabulary, config), config.MaxSequenceLength);
                 int devCount = sequences.Count >= 20 ? (int)Math.Round(sequences.Count * dev) : 0;
                 // The held-out sequences are the corpus's last ones: no overlap with training text.
                 var trainSet = sequences.Take(sequences.Count - devCount).ToList();
                 var devSet = sequences.Skip(sequences.Count - devCount).ToList();
                 var masker = new MlmMasker(vocabulary, parse.GetValue(maskProbability), parse.GetValue(wholeWord));
-                var task = new MlmTask(trainSet, devSet, masker, parse.GetValue(run.BatchSize), options.Seed, vocabulary.PaddingId ?? 0);
-                var loop = new TrainingLoop(model, vocabulary.Tokens, task, options);
-                ui.MarkupLine(Markup.Escape($"pretrain: {trainSet.Count} train / {devSet.Count} dev sequences of ≤ {config.MaxSequenceLength} tokens, " +
-                    $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {loop.TotalSteps} updates, seed {options.Seed}"));
-                TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "pretrain");
+                int batchSize = parse.GetValue(run.BatchSize), pad = vocabulary.PaddingId ?? 0;
+                void Describe(long updates) => ui.MarkupLine(Markup.Escape($"pretrain: {trainSet.Count} train / {devSet.Count} dev sequences of ≤ {config.MaxSequenceLength} tokens, " +
+                    $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {updates} updates, seed {options.Seed}"));
+                (TrainingResult result, string best) = engine.UseTorch(parse, parse.GetValue(run.Threads))
+                    ? TorchPretrain(ui, engine.TorchDevice(parse), config, initDir, vocabulary.Tokens, new TorchMlmTask(trainSet, devSet, masker, batchSize, options.Seed, pad), options, Describe)
+                    : ClassicPretrain(ui, config, initDir, vocabulary.Tokens, new MlmTask(trainSet, devSet, masker, batchSize, options.Seed, pad), options, Describe);
                 if (result.Interrupted)
                 {
                     ui.MarkupLine(Markup.Escape($"stopped after step {result.Steps}; continue with the same options and --resume."));
                     return Program.ExitOk;
                 }
 
-                if (!Directory.Exists(loop.BestDirectory!)) ModelDirectory.Save(loop.BestDirectory!, model, vocabulary.Tokens);
-                ui.MarkupLine(Markup.Escape($"pretrained model: {loop.BestDirectory} (fine-tune with --init)"));
+                ui.MarkupLine(Markup.Escape($"pretrained model: {best} (fine-tune with --init)"));
                 return Program.ExitOk;
             });
         });
         return command;
+    }
+
+    private static (TrainingResult Result, string Best) ClassicPretrain(IAnsiConsole ui, BertConfig config, string? initDir, IReadOnlyList<string> vocabulary, MlmTask task, TrainingOptions options, Action<long> describe)
+    {
+        var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
+        if (initDir is not null)
+        {
+            string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
+            ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm."]);
+        }
+
+        var loop = new TrainingLoop(model, vocabulary, task, options);
+        describe(loop.TotalSteps);
+        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "pretrain");
+        if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!)) ModelDirectory.Save(loop.BestDirectory!, model, vocabulary);
+        return (result, loop.BestDirectory!);
+    }
+
+    private static (TrainingResult Result, string Best) TorchPretrain(IAnsiConsole ui, TorchSharp.torch.Device device, BertConfig config, string? initDir, IReadOnlyList<string> vocabulary, TorchMlmTask task, TrainingOptions options, Action<long> describe)
+    {
+        using TorchBertModel model = TorchFinetune.NewModel(config, initDir, options.Seed, device, (dir, _) => SafeTensors.Read(Path.Combine(dir, ModelDirectory.WeightsFile)));
+        var loop = new TorchTrainingLoop(model, vocabulary, task, options);
+        describe(loop.TotalSteps);
+        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "pretrain");
+        if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!)) TorchModelDirectory.Save(loop.BestDirectory!, model, vocabulary);
+        return (result, loop.BestDirectory!);
     }
 }

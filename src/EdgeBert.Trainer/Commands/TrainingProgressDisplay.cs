@@ -12,7 +12,12 @@ namespace EdgeBert.Trainer.Commands;
 /// </summary>
 internal static class TrainingProgressDisplay
 {
-    public static TrainingResult Run(IAnsiConsole ui, TrainingLoop loop, string title)
+    public static TrainingResult Run(IAnsiConsole ui, TrainingLoop loop, string title) => Run(ui, loop.TotalSteps, loop.Run, title);
+
+    /// <summary>The same for a LibTorch run (<see cref="Torch.Training.TorchTrainingLoop"/>).</summary>
+    public static TrainingResult Run(IAnsiConsole ui, Torch.Training.TorchTrainingLoop loop, string title) => Run(ui, loop.TotalSteps, loop.Run, title);
+
+    private static TrainingResult Run(IAnsiConsole ui, long totalSteps, Func<ITrainingObserver, CancellationToken, TrainingResult> run, string title)
     {
         using var stop = new CancellationTokenSource();
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
@@ -22,8 +27,8 @@ internal static class TrainingProgressDisplay
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
             {
-                ProgressTask task = ctx.AddTask(Markup.Escape(title), maxValue: loop.TotalSteps);
-                return loop.Run(new Observer(ui, task, title), stop.Token);
+                ProgressTask task = ctx.AddTask(Markup.Escape(title), maxValue: totalSteps);
+                return run(new Observer(ui, task, title), stop.Token);
             });
 
         void OnSignal(PosixSignalContext context)

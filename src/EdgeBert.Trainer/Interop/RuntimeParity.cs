@@ -12,7 +12,7 @@ namespace EdgeBert.Trainer.Interop;
 /// <param name="RelativeDelta">Largest <c>|Δ| / max(1, |trainer logit|)</c> over the classes.</param>
 public sealed record ParityMismatch(int Index, float[] TrainerLogits, float[] RuntimeLogits, double RelativeDelta);
 
-/// <summary>What <see cref="RuntimeParity.Compare"/> found.</summary>
+/// <summary>What <see cref="RuntimeParity.Compare(IReadOnlyList{string}, Func{float[][]}, RuntimeModel, IReadOnlyList{EncodedExample}, double, int)"/> found.</summary>
 /// <param name="Count">Examples compared.</param>
 /// <param name="Agreements">Examples on which both predict the same label.</param>
 /// <param name="MaxAbsoluteDelta">Largest <c>|trainer logit − runtime logit|</c>.</param>
@@ -61,13 +61,27 @@ public static class RuntimeParity
     {
         ArgumentNullException.ThrowIfNull(trainer);
         ArgumentNullException.ThrowIfNull(runtime);
+        if (batchSize < 1) throw new ArgumentException($"parity: the batch size must be at least 1 (got {batchSize}).");
+        return Compare(trainer.Config.Labels, () => TrainerLogits(trainer, examples, batchSize, runtime.Labels.Count, runtime.Vocabulary.PaddingId ?? 0), runtime, examples, tolerance, threads);
+    }
+
+    /// <summary>
+    /// Compares logits a trainer computed (<paramref name="trainerLogits"/>: one row per example, in
+    /// the order of <paramref name="examples"/>, called after the inputs are checked) with
+    /// <paramref name="runtime"/>; the engine-independent part of <see cref="Compare(BertModel, RuntimeModel, IReadOnlyList{EncodedExample}, int, double, int)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No examples, a bad tolerance, a sequence longer than the runtime accepts, or labels that differ.</exception>
+    public static ParityReport Compare(IReadOnlyList<string> trainerLabels, Func<float[][]> trainerLogits, RuntimeModel runtime, IReadOnlyList<EncodedExample> examples, double tolerance = 1e-4, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(trainerLabels);
+        ArgumentNullException.ThrowIfNull(trainerLogits);
+        ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("parity: the data set is empty.");
-        if (batchSize < 1) throw new ArgumentException($"parity: the batch size must be at least 1 (got {batchSize}).");
         if (!(tolerance >= 0)) throw new ArgumentException($"parity: the tolerance must be a non-negative number (got {tolerance}).");
-        if (!trainer.Config.Labels.SequenceEqual(runtime.Labels, StringComparer.Ordinal))
+        if (!trainerLabels.SequenceEqual(runtime.Labels, StringComparer.Ordinal))
         {
-            throw new ArgumentException($"parity: the checkpoint's labels [{string.Join(",", trainer.Config.Labels)}] differ from the .ebm's [{string.Join(",", runtime.Labels)}].");
+            throw new ArgumentException($"parity: the checkpoint's labels [{string.Join(",", trainerLabels)}] differ from the .ebm's [{string.Join(",", runtime.Labels)}].");
         }
 
         int classes = runtime.Labels.Count;
@@ -80,7 +94,12 @@ public static class RuntimeParity
             }
         }
 
-        float[][] trainerLogits = TrainerLogits(trainer, examples, batchSize, classes, runtime.Vocabulary.PaddingId ?? 0);
+        float[][] logits = trainerLogits();
+        if (logits.Length != examples.Count || logits.Any(row => row.Length != classes))
+        {
+            throw new InvalidOperationException($"parity: the checkpoint's logits do not have {examples.Count} rows of {classes} classes (the .ebm's).");
+        }
+
         var session = runtime.CreateSession(new EdgeBert.Runtime.SessionOptions { Threads = threads });
         var runtimeRow = new float[classes];
         int agreements = 0, trainerCorrect = 0, runtimeCorrect = 0;
@@ -91,7 +110,7 @@ public static class RuntimeParity
         {
             EncodedExample e = examples[i];
             int runtimeLabel = session.ClassifyTokens(e.Ids, e.TypeIds, runtimeRow).Label;
-            float[] t = trainerLogits[i];
+            float[] t = logits[i];
             int trainerLabel = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(t);
             double rel = 0;
             for (int c = 0; c < classes; c++)
