@@ -33,12 +33,13 @@ public static class QuantizeCommand
         var test = new Option<string?>("--test") { Description = "Test examples, scored once with the best quantized student." };
         var metric = CommandSupport.Option("--metric", "Dev metric that picks the best checkpoint: accuracy, f1 or mcc.", "accuracy");
         var taskName = new Option<string?>("--task") { Description = "Task name recorded in scores.json and the exported model." };
-        var engine = CommandSupport.Option("--engine", "classic (the trainer's own autograd, default) or torch (TorchSharp/LibTorch; ternarybert, bibert and progressive so far).", "classic");
+        var engine = new EngineOptions();
         var run = new TrainingRunOptions(defaultLearningRate: 5e-5f, defaultEpochs: 3, defaultBatchSize: 16);
         var command = new Command("quantize", "Distil a fine-tuned teacher into a quantized student (OUT/best, OUT/model.ebm).")
         {
-            method, teacher, train, dev, test, metric, taskName, engine,
+            method, teacher, train, dev, test, metric, taskName,
         };
+        engine.AddTo(command);
         run.AddTo(command);
         var progressive = new QuantizeProgressive();
         progressive.AddTo(command);
@@ -54,9 +55,9 @@ public static class QuantizeCommand
                     throw new ArgumentException($"quantize: unknown or not yet implemented method '{methodName}'; available: {string.Join(", ", Methods)}.");
                 TrainingOptions options = run.Build(parse);
                 string teacherDir = parse.GetValue(teacher)!;
-                string engineName = parse.GetValue(engine)!;
-                if (engineName is not ("classic" or "torch")) throw new ArgumentException($"--engine must be classic or torch (got '{engineName}').");
-                if (engineName == "torch" && methodName != QuantizeProgressive.MethodName)
+                bool torch = engine.UseTorch(parse, parse.GetValue(run.Threads));
+                if (torch && parse.GetValue(engine.Device) != "cpu") throw new ArgumentException("quantize --engine torch: --device cuda is not supported yet (the quantizers' weights are quantized on the host).");
+                if (torch && methodName != QuantizeProgressive.MethodName)
                 {
                     return QuantizeTorch.Run(ui, methodName, options, teacherDir, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
                         parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), parse.GetValue(run.Threads));
@@ -73,7 +74,7 @@ public static class QuantizeCommand
                 if (methodName == QuantizeProgressive.MethodName)
                 {
                     return progressive.Run(ui, parse, options, teacherModel, vocabulary, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
-                        parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), engineName == "torch");
+                        parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), torch);
                 }
                 string[] labels = [.. config.Labels];
 

@@ -21,6 +21,38 @@ public static class TorchStudentQuantization
         return model.Layers.SelectMany(l => l.Linears).Append(model.Pooler);
     }
 
+    /// <summary>
+    /// Installs the quantized forward an exported .ebm records (method and layer bits), the twin of
+    /// <see cref="StudentQuantization.Apply"/>: ternarybert, bibert and the two-stage targets; an FP32
+    /// export needs nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">BinaryBERT (its split student lives in per-stage directories) or bits that are not the method's.</exception>
+    public static void Apply(TorchBertModel model, EdgeBert.Format.EbmMetadata metadata)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(metadata);
+        EdgeBert.Format.QuantMethod method = metadata.Provenance?.Method ?? EdgeBert.Format.QuantMethod.None;
+        EdgeBert.Format.LayerScheme? first = metadata.Layers.Count > 0 ? metadata.Layers[0] : null;
+        switch (method)
+        {
+            case EdgeBert.Format.QuantMethod.None when first is null || first.WeightBits == 32:
+                return;
+            case EdgeBert.Format.QuantMethod.TernaryBert:
+                TernaryBert(model);
+                return;
+            case EdgeBert.Format.QuantMethod.BiBert:
+                BiBert(model);
+                return;
+            case EdgeBert.Format.QuantMethod.TwoStage:
+                ProgressiveStep step = ProgressiveSchedule.Targets.FirstOrDefault(s => s.WeightBits == first?.WeightBits && s.ActivationBits == first.ActivationBits)
+                    ?? throw new ArgumentException($"parity: a two-stage export with W{first?.WeightBits}A{first?.ActivationBits} layers is not one of the progressive targets.");
+                Progressive(model, step);
+                return;
+            default:
+                throw new ArgumentException($"parity: exports of method '{method}' cannot be rebuilt from one checkpoint directory; the quantize run that wrote the .ebm checked parity itself (OUT/parity.json or its log).");
+        }
+    }
+
     /// <summary>TernaryBERT W2A8: layer-wise TWN weights, per-token symmetric int8 inputs, row-wise TWN word embedding.</summary>
     public static void TernaryBert(TorchBertModel model)
     {

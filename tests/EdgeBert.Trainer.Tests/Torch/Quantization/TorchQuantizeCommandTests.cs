@@ -35,6 +35,11 @@ public sealed class TorchQuantizeCommandTests : TinyTeacherFixture
         var session = model.CreateSession();
         int correct = Tiny.Examples.Count(e => session.Classify(e.Text).LabelName == e.Label);
         Assert.That(correct / 8.0, Is.EqualTo(scores.Test["accuracy"]), "the runtime scores the export as the TorchSharp trainer scored its quantized student");
+
+        // `parity --engine torch` recognises the quantized .ebm and runs the checkpoint's TorchSharp quantized forward.
+        (exit, output) = Run(ParityCommand.Create, "--engine", "torch", "--model", Path.Combine(run, "best"), "--ebm", ebm, "--data", Train, "--threads", "1", "--tolerance", "5e-2");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("8/8").And.Contain("parity: PASS"));
     }
 
     [Test]
@@ -58,10 +63,10 @@ public sealed class TorchQuantizeCommandTests : TinyTeacherFixture
     [Test]
     public void MethodsNotYetOnTheTorchEngineAndUnknownEnginesExitOne()
     {
-        (int exit, string output) = Run(QuantizeCommand.Create, "--engine", "torch", "--method", "binarybert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"));
+        (int exit, string output) = Run(QuantizeCommand.Create, "--engine", "torch", "--method", "binarybert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"), "--threads", "1");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("classic engine only so far"));
-        (exit, output) = Run(QuantizeCommand.Create, "--engine", "jax", "--method", "bibert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"));
+        (exit, output) = Run(QuantizeCommand.Create, "--engine", "jax", "--method", "bibert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"), "--threads", "1");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("--engine must be classic or torch"));
     }
