@@ -57,7 +57,7 @@ public static class QuantizeCommand
                 string teacherDir = parse.GetValue(teacher)!;
                 bool torch = engine.UseTorch(parse, parse.GetValue(run.Threads));
                 if (torch && parse.GetValue(engine.Device) != "cpu") throw new ArgumentException("quantize --engine torch: --device cuda is not supported yet (the quantizers' weights are quantized on the host).");
-                if (torch && methodName != QuantizeProgressive.MethodName)
+                if (torch && QuantizeTorch.Methods.Contains(methodName))
                 {
                     return QuantizeTorch.Run(ui, methodName, options, teacherDir, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
                         parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), parse.GetValue(run.Threads));
@@ -65,7 +65,7 @@ public static class QuantizeCommand
                 if (methodName == "binarybert")
                 {
                     return QuantizeBinaryBertCommand.Run(ui, binaryBert.Recipe(parse, run, options, teacherDir,
-                        parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test), parse.GetValue(metric)!, parse.GetValue(taskName)));
+                        parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test), parse.GetValue(metric)!, parse.GetValue(taskName)) with { TorchEngine = torch });
                 }
                 BertModel teacherModel = ModelDirectory.Load(teacherDir, options.Seed);
                 BertConfig config = teacherModel.Config;

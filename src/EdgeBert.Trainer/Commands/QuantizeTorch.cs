@@ -23,8 +23,38 @@ namespace EdgeBert.Trainer.Commands;
 /// </summary>
 internal static class QuantizeTorch
 {
-    /// <summary>The one-stage methods this class runs on the torch engine (progressive runs through its runner, per step).</summary>
+    /// <summary>The one-stage methods this class runs on the torch engine (progressive and binarybert run through their stage runners, each KD stage on LibTorch).</summary>
     public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert"];
+
+    /// <summary>
+    /// One BinaryBERT KD stage on LibTorch: <paramref name="student"/>'s weights (and split halves and
+    /// A4 steps) in a TorchSharp model with the stage's quantizers (none for the width stage; TWN, or
+    /// BWN on both halves when <paramref name="split"/>), BinaryBERT's stage loss against
+    /// <paramref name="teacher"/>; best/ and last/ under <paramref name="options"/>' output directory
+    /// with the classic names (weight_split, act_scale), so the stage runner loads them as before.
+    /// </summary>
+    public static TrainingResult RunBinaryBertStage(IAnsiConsole ui, string name, BertModel student, BertModel teacher, KdStage stage, int activationBits, bool split,
+        TrainingOptions options, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<string> vocabulary, int batchSize, int padId, string metric)
+    {
+        using TorchBertModel torchTeacher = TorchStudentExport.FromTrainerModel(teacher);
+        using TorchBertModel torchStudent = TorchStudentExport.FromTrainerModel(student);
+        if (stage != KdStage.Width)
+        {
+            if (split) TorchStudentQuantization.BinaryBertBinary(torchStudent, activationBits);
+            else TorchStudentQuantization.BinaryBertTernary(torchStudent, activationBits);
+            TorchStudentExport.CopyQuantizerParameters(student, torchStudent);
+        }
+        var task = new TorchDistillationTask("binarybert", torchTeacher, (s, t, keep, _) => TorchDistillationLoss.BinaryBert(stage, s, t, keep), train, dev, batchSize, options.Seed, padId, metric);
+        (string, Tensor)[] parameters = [.. torchStudent.NamedWeights(), .. TorchStudentExport.NamedQuantizerParameters(torchStudent)];
+        var loop = new TorchTrainingLoop(torchStudent, vocabulary, task, options, parameters);
+        ui.MarkupLine(Markup.Escape($"[{name}] {stage} KD (torch engine), lr {options.LearningRate:g3}, {loop.TotalSteps} updates"));
+        TrainingResult result = loop.Run();
+        if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!))
+        {
+            TorchModelDirectory.Save(loop.BestDirectory!, torchStudent.Config, parameters, vocabulary, new ModelScores { Metric = metric, Step = result.Steps });
+        }
+        return result;
+    }
 
     /// <summary>
     /// One progressive step on LibTorch: the student from <paramref name="init"/> with the step's

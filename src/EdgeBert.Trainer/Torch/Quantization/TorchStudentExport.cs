@@ -55,6 +55,21 @@ public static class TorchStudentExport
         return torchModel;
     }
 
+    /// <summary>Copies BinaryBERT's split halves and A4 steps of a current-trainer model into the quantizers installed on <paramref name="target"/>, by name.</summary>
+    public static void CopyQuantizerParameters(BertModel source, TorchBertModel target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        Dictionary<string, TrainerTensor> values = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach ((string name, Tensor p) in NamedQuantizerParameters(target))
+        {
+            if (!values.TryGetValue(name, out TrainerTensor? t)) continue; // e.g. an A4 step the classic model has not created yet: initialised on the first batch
+            using Tensor copy = tensor(t.Data, p.shape);
+            p.copy_(copy);
+        }
+    }
+
     /// <summary>A current-trainer model holding <paramref name="model"/>'s weights (and split halves and A4 steps), for the exporters.</summary>
     public static BertModel ToTrainerModel(TorchBertModel model)
     {

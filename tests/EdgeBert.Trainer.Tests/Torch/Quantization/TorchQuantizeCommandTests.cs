@@ -60,12 +60,32 @@ public sealed class TorchQuantizeCommandTests : TinyTeacherFixture
         }
     }
 
-    [Test]
-    public void MethodsNotYetOnTheTorchEngineAndUnknownEnginesExitOne()
+    [TestCase(8)]
+    [TestCase(4)]
+    public void BinaryBertTrainsEveryKdStageOnLibTorchAndPassesRuntimeParity(int bits)
     {
-        (int exit, string output) = Run(QuantizeCommand.Create, "--engine", "torch", "--method", "binarybert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"), "--threads", "1");
+        string teacher = Teacher();
+        string run = Path.Combine(Dir.Path, "student");
+        (int exit, string output) = Run(QuantizeCommand.Create,
+            "--engine", "torch", "--method", "binarybert", "--activation-bits", bits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--teacher", teacher, "--train", Train, "--dev", Train, "--test", Train, "--out", run,
+            "--epochs", "2", "--batch-size", "4", "--lr", "2e-3", "--binary-lr", "2e-3", "--width-lr", "2e-3", "--threads", "1", "--seed", "3", "--task", "tiny");
+        Assert.That(exit, Is.EqualTo(0), output);
+        foreach (string stage in new[] { "width", "ternary-a", "ternary-b", "binary-a", "binary-b" })
+        {
+            Assert.That(output, Does.Contain($"[{stage}] ").And.Contain("KD (torch engine)"), stage);
+        }
+        Assert.That(output, Does.Contain("runtime parity on the test split").And.Contain("8/8 (100.00%)").And.Contain("parity: PASS"));
+        using EbmFile file = EbmFile.Open(Path.Combine(run, "model.ebm"));
+        Assert.That(file.Metadata.Provenance!.Method, Is.EqualTo(QuantMethod.BinaryBert));
+        Assert.That(file.Metadata.Layers[0].ActivationBits, Is.EqualTo(bits));
+    }
+
+    [Test]
+    public void UnknownEnginesAndCudaExitOne()
+    {
+        (int exit, string output) = Run(QuantizeCommand.Create, "--engine", "torch", "--device", "cuda", "--method", "bibert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"), "--threads", "1");
         Assert.That(exit, Is.EqualTo(1), output);
-        Assert.That(output, Does.Contain("classic engine only so far"));
         (exit, output) = Run(QuantizeCommand.Create, "--engine", "jax", "--method", "bibert", "--teacher", Dir.Path, "--train", Train, "--out", Path.Combine(Dir.Path, "x"), "--threads", "1");
         Assert.That(exit, Is.EqualTo(1), output);
         Assert.That(output, Does.Contain("--engine must be classic or torch"));
