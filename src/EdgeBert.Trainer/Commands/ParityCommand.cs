@@ -60,12 +60,9 @@ public static class ParityCommand
                 ParityReport report;
                 if (torch)
                 {
-                    if (runtime.Metadata.Provenance?.Method is { } method && method != EdgeBert.Format.QuantMethod.None)
-                    {
-                        throw new ArgumentException($"parity --engine torch: the .ebm is a quantized student ({method}); its quantized forward runs on the classic engine for now.");
-                    }
-
                     using TorchBertModel bert = TorchBertModel.Load(directory);
+                    // A quantized student's checkpoint holds latent FP32 weights: the TorchSharp quantizers of its method.
+                    Torch.Quantization.TorchStudentQuantization.Apply(bert, runtime.Metadata);
                     bert.to(engine.TorchDevice(parse));
                     report = RuntimeParity.Compare(config.Labels, () => TorchLogits.InOrder(bert, examples, size, runtime.Vocabulary.PaddingId ?? 0), runtime, examples, parse.GetValue(tolerance), parse.GetValue(threads));
                 }

@@ -179,12 +179,20 @@ internal static class QuantizeBinaryBertCommand
     {
         string dir = Path.Combine(r.Options.OutputDirectory!, name);
         TrainingOptions options = r.Options with { OutputDirectory = dir, LearningRate = lr, Epochs = epochs };
+        string best = Path.Combine(dir, "best");
+        if (r.TorchEngine)
+        {
+            TrainingResult torchResult = QuantizeTorch.RunBinaryBertStage(ui, name, student, teacher, stage, r.ActivationBits, split, options, train, dev, tokens, r.BatchSize, pad, r.Metric);
+            if (torchResult.Interrupted) throw new StageInterruptedException(name, torchResult.Steps);
+            BinaryBertStages.MarkDone(dir);
+            return BinaryBertStages.LoadBest(dir, split, r.Options.Seed);
+        }
+
         var task = new BinaryBertDistillationTask(teacher, stage, train, dev, r.BatchSize, r.Options.Seed, pad, r.Metric);
         var loop = new TrainingLoop(student, tokens, task, options);
         ui.MarkupLine(Markup.Escape($"[{name}] {stage} KD, lr {lr:g3}, {loop.TotalSteps} updates"));
         TrainingResult result = TrainingProgressDisplay.Run(ui, loop, name);
         if (result.Interrupted) throw new StageInterruptedException(name, result.Steps);
-        string best = loop.BestDirectory!;
         if (!Directory.Exists(best)) ModelDirectory.Save(best, student, tokens, new ModelScores { Metric = r.Metric, Step = result.Steps });
         BinaryBertStages.MarkDone(dir);
         return BinaryBertStages.LoadBest(dir, split, r.Options.Seed);

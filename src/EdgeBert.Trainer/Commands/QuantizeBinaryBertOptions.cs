@@ -17,10 +17,11 @@ namespace EdgeBert.Trainer.Commands;
 /// <param name="Width">The width multiplier of the half-width model (0.5).</param>
 /// <param name="WidthEpochs">Epochs of DynaBERT width distillation (0: keep the pruned weights as they are).</param>
 /// <param name="WidthLearningRate">Its learning rate.</param>
+/// <param name="TorchEngine">Train every KD stage on LibTorch (<c>--engine torch</c>).</param>
 public sealed record BinaryBertRecipe(
     string TeacherDirectory, string Train, string? Dev, string? Test, string Metric, string? Task,
     TrainingOptions Options, int BatchSize, int ActivationBits, float BinaryLearningRate,
-    double Width, int WidthEpochs, float WidthLearningRate);
+    double Width, int WidthEpochs, float WidthLearningRate, bool TorchEngine = false);
 
 /// <summary>The <c>quantize</c> options only <c>--method binarybert</c> reads.</summary>
 internal sealed class QuantizeBinaryBertOptions

@@ -33,11 +33,13 @@ public static class QuantizeCommand
         var test = new Option<string?>("--test") { Description = "Test examples, scored once with the best quantized student." };
         var metric = CommandSupport.Option("--metric", "Dev metric that picks the best checkpoint: accuracy, f1 or mcc.", "accuracy");
         var taskName = new Option<string?>("--task") { Description = "Task name recorded in scores.json and the exported model." };
+        var engine = new EngineOptions();
         var run = new TrainingRunOptions(defaultLearningRate: 5e-5f, defaultEpochs: 3, defaultBatchSize: 16);
         var command = new Command("quantize", "Distil a fine-tuned teacher into a quantized student (OUT/best, OUT/model.ebm).")
         {
             method, teacher, train, dev, test, metric, taskName,
         };
+        engine.AddTo(command);
         run.AddTo(command);
         var progressive = new QuantizeProgressive();
         progressive.AddTo(command);
@@ -53,10 +55,17 @@ public static class QuantizeCommand
                     throw new ArgumentException($"quantize: unknown or not yet implemented method '{methodName}'; available: {string.Join(", ", Methods)}.");
                 TrainingOptions options = run.Build(parse);
                 string teacherDir = parse.GetValue(teacher)!;
+                bool torch = engine.UseTorch(parse, parse.GetValue(run.Threads));
+                if (torch && parse.GetValue(engine.Device) != "cpu") throw new ArgumentException("quantize --engine torch: --device cuda is not supported yet (the quantizers' weights are quantized on the host).");
+                if (torch && QuantizeTorch.Methods.Contains(methodName))
+                {
+                    return QuantizeTorch.Run(ui, methodName, options, teacherDir, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
+                        parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), parse.GetValue(run.Threads));
+                }
                 if (methodName == "binarybert")
                 {
                     return QuantizeBinaryBertCommand.Run(ui, binaryBert.Recipe(parse, run, options, teacherDir,
-                        parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test), parse.GetValue(metric)!, parse.GetValue(taskName)));
+                        parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test), parse.GetValue(metric)!, parse.GetValue(taskName)) with { TorchEngine = torch });
                 }
                 BertModel teacherModel = ModelDirectory.Load(teacherDir, options.Seed);
                 BertConfig config = teacherModel.Config;
@@ -65,7 +74,7 @@ public static class QuantizeCommand
                 if (methodName == QuantizeProgressive.MethodName)
                 {
                     return progressive.Run(ui, parse, options, teacherModel, vocabulary, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
-                        parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName));
+                        parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), torch);
                 }
                 string[] labels = [.. config.Labels];
 

@@ -35,7 +35,7 @@ internal sealed class QuantizeProgressive
     /// <summary>Runs the chain; the arguments are the values <see cref="QuantizeCommand"/> parsed.</summary>
     /// <exception cref="ArgumentException">Bad targets, epochs or data.</exception>
     public int Run(IAnsiConsole ui, ParseResult parse, TrainingOptions options, BertModel teacher, WordPieceVocabulary vocabulary,
-        string trainPath, string? devPath, string? testPath, int batchSize, string metric, string? task)
+        string trainPath, string? devPath, string? testPath, int batchSize, string metric, string? task, bool torchEngine = false)
     {
         IReadOnlyList<ProgressiveStep> steps = ProgressiveSchedule.Plan(parse.GetValue(Targets)!);
         int epochs = parse.GetValue(EpochsPerStep) ?? options.Epochs;
@@ -52,6 +52,7 @@ internal sealed class QuantizeProgressive
             Metric = metric,
             Task = task,
             PadId = vocabulary.PaddingId ?? 0,
+            TorchEngine = torchEngine,
         };
         return QuantizeProgressiveRunner.Run(ui, teacher, vocabulary.Tokens, Read(trainPath), devPath is null ? [] : Read(devPath),
             testPath is null ? null : Read(testPath), settings);

@@ -26,6 +26,9 @@ internal sealed record ProgressiveRunSettings
     public string? Task { get; init; }
 
     public int PadId { get; init; }
+
+    /// <summary>Train each step on LibTorch (<c>--engine torch</c>) instead of the trainer's own autograd.</summary>
+    public bool TorchEngine { get; init; }
 }
 
 /// <summary>
@@ -104,13 +107,22 @@ internal static class QuantizeProgressiveRunner
         ProgressiveQuantization.Apply(student, step);
 
         bool resume = TrainingCheckpoint.Exists(Path.Combine(dir, "last"));
+        // The torch engine writes best/ itself (a model directory with the same names); a run without dev leaves it to here.
         // A best/ left by a run that never reached last/ belongs to weights this run will not continue.
         if (!resume && Directory.Exists(best)) Directory.Delete(best, recursive: true);
         var options = s.Training with { OutputDirectory = dir, Resume = resume };
-        var task = new DistillationTask(teacher, train, dev, s.BatchSize, s.Training.Seed, s.PadId, s.Metric);
-        var loop = new TrainingLoop(student, vocabulary, task, options);
-        ui.MarkupLine(Markup.Escape($"{prefix}: KD fine-tune from {from}, {loop.TotalSteps} updates" + (resume ? $", resuming from {Path.Combine(dir, "last")}" : "")));
-        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, $"progressive {step.Name}");
+        TrainingResult result;
+        if (s.TorchEngine)
+        {
+            result = QuantizeTorch.RunProgressiveStep(ui, prefix, from, step, teacher, init, vocabulary, train, dev, options, s.BatchSize, s.PadId, s.Metric);
+        }
+        else
+        {
+            var task = new DistillationTask(teacher, train, dev, s.BatchSize, s.Training.Seed, s.PadId, s.Metric);
+            var loop = new TrainingLoop(student, vocabulary, task, options);
+            ui.MarkupLine(Markup.Escape($"{prefix}: KD fine-tune from {from}, {loop.TotalSteps} updates" + (resume ? $", resuming from {Path.Combine(dir, "last")}" : "")));
+            result = TrainingProgressDisplay.Run(ui, loop, $"progressive {step.Name}");
+        }
         if (result.Interrupted)
         {
             ui.MarkupLine(Markup.Escape($"stopped in step {step.Name} after update {result.Steps}; rerun the same command to continue (finished steps are skipped, this one resumes)."));

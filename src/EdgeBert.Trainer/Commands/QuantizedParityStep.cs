@@ -27,9 +27,22 @@ internal static class QuantizedParityStep
     /// <summary>Runs the comparison; returns true when every prediction agrees and logits are within <see cref="Tolerance"/>.</summary>
     public static bool Run(IAnsiConsole ui, BertModel quantizedStudent, string ebmPath, IReadOnlyList<EncodedExample> examples, string splitName, string runDirectory, int batchSize, int threads)
     {
+        ArgumentNullException.ThrowIfNull(quantizedStudent);
+        return Run(ui, runtime => RuntimeParity.Compare(quantizedStudent, runtime, examples, batchSize, Tolerance, threads), ebmPath, examples, splitName, runDirectory);
+    }
+
+    /// <summary>
+    /// The same check for logits any engine computed (<paramref name="trainerLogits"/>: one row per
+    /// example in the order of <paramref name="examples"/>), e.g. a TorchSharp student's.
+    /// </summary>
+    public static bool Run(IAnsiConsole ui, IReadOnlyList<string> labels, Func<float[][]> trainerLogits, string ebmPath, IReadOnlyList<EncodedExample> examples, string splitName, string runDirectory, int threads) =>
+        Run(ui, runtime => RuntimeParity.Compare(labels, trainerLogits, runtime, examples, Tolerance, threads), ebmPath, examples, splitName, runDirectory);
+
+    private static bool Run(IAnsiConsole ui, Func<RuntimeModel, ParityReport> compare, string ebmPath, IReadOnlyList<EncodedExample> examples, string splitName, string runDirectory)
+    {
         if (examples.Count == 0) return true;
         using RuntimeModel runtime = RuntimeModel.Load(ebmPath);
-        ParityReport report = RuntimeParity.Compare(quantizedStudent, runtime, examples, batchSize, Tolerance, threads);
+        ParityReport report = compare(runtime);
         ui.MarkupLine(Markup.Escape($"runtime parity on the {splitName} split ({ebmPath}):"));
         ParityCommand.Write(ui, report);
         var summary = new ParitySummary(splitName, report.Count, report.Agreements, report.MaxAbsoluteDelta, report.MaxRelativeDelta,

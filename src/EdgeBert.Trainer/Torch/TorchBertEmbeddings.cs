@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch.Quantization;
 using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Torch;
@@ -17,6 +18,7 @@ public sealed class TorchBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
     private readonly Embedding token_type;
     private readonly LayerNorm ln;
     private readonly Dropout dropout;
+    private readonly double eps;
 
     /// <summary>Embeddings for <paramref name="config"/>, tables drawn from N(0, 0.02²).</summary>
     public TorchBertEmbeddings(BertConfig config) : base(nameof(TorchBertEmbeddings))
@@ -27,12 +29,16 @@ public sealed class TorchBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         token_type = nn.Embedding(config.TypeVocabSize, config.Hidden);
         ln = nn.LayerNorm(config.Hidden, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropout);
+        eps = config.LayerNormEps;
         foreach (Embedding table in new[] { word, position, token_type }) TorchInit.Normal(table.weight!);
         RegisterComponents();
     }
 
     /// <summary>The word table [V, H].</summary>
     public Embedding Word => word;
+
+    /// <summary>The LayerNorm after the sum (quantization hooks set its float64 mode).</summary>
+    internal LayerNorm Norm => ln;
 
     /// <summary>Embeds ids and type ids [B, L] (int64): [B, L, H].</summary>
     /// <exception cref="ArgumentException">The sequence is longer than the position table.</exception>
@@ -45,7 +51,8 @@ public sealed class TorchBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>
         }
 
         using Tensor positions = torch.arange(length, dtype: ScalarType.Int64, device: ids.device).unsqueeze(0);
-        return dropout.forward(ln.forward(word.forward(ids) + position.forward(positions) + token_type.forward(typeIds)));
+        Tensor sum = TorchQuantizedModules.Forward(word, ids) + position.forward(positions) + token_type.forward(typeIds);
+        return dropout.forward(TorchQuantizedModules.Forward(ln, sum, eps));
     }
 
     /// <summary>The parameters under their EdgeBert names, relative to <c>embeddings</c>.</summary>

@@ -1,3 +1,4 @@
+using EdgeBert.Trainer.Torch.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,6 +19,7 @@ public sealed class TorchBertLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm ffn_ln;
     private readonly Dropout dropout;
     private readonly bool relu;
+    private readonly double eps;
 
     /// <summary>A layer with the sizes of <paramref name="config"/>.</summary>
     public TorchBertLayer(Model.BertConfig config) : base(nameof(TorchBertLayer))
@@ -30,17 +32,37 @@ public sealed class TorchBertLayer : nn.Module<Tensor, Tensor, Tensor>
         ffn_ln = nn.LayerNorm(config.Hidden, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropout);
         relu = config.HiddenAct == "relu";
+        eps = config.LayerNormEps;
         RegisterComponents();
     }
+
+    /// <summary>The self-attention (quantization hooks set its transforms).</summary>
+    public TorchSelfAttention Attention => attention;
+
+    /// <summary>The six linears in the model file's order: query, key, value, attention output, FFN in, FFN out.</summary>
+    internal IEnumerable<Linear> Linears => attention.Linears.Concat([ffn_in, ffn_out]);
+
+    /// <summary>The FFN out linear (its input is the GELU/ReLU output).</summary>
+    internal Linear FfnOut => ffn_out;
+
+    /// <summary>The two LayerNorms (after attention, after the FFN).</summary>
+    internal IEnumerable<LayerNorm> Norms => [attention_ln, ffn_ln];
 
     /// <summary>Applies the layer to x [B, L, H] with the additive mask [B, 1, 1, L].</summary>
     public override Tensor forward(Tensor x, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        Tensor h = attention_ln.forward(x + dropout.forward(attention.forward(x, mask)));
-        Tensor inner = ffn_in.forward(h);
-        Tensor f = ffn_out.forward(relu ? nn.functional.relu(inner) : nn.functional.gelu(inner));
-        return ffn_ln.forward(h + dropout.forward(f)).MoveToOuterDisposeScope();
+        return ForwardTraced(x, mask).Hidden.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The layer's output and its attention's tensors (in the caller's dispose scope).</summary>
+    public (Tensor Hidden, TorchAttentionOutput Attention) ForwardTraced(Tensor x, Tensor mask)
+    {
+        TorchAttentionOutput a = attention.ForwardTraced(x, mask);
+        Tensor h = TorchQuantizedModules.Forward(attention_ln, x + dropout.forward(a.Output), eps);
+        Tensor inner = TorchQuantizedModules.Forward(ffn_in, h);
+        Tensor f = TorchQuantizedModules.Forward(ffn_out, relu ? nn.functional.relu(inner) : nn.functional.gelu(inner));
+        return (TorchQuantizedModules.Forward(ffn_ln, h + dropout.forward(f), eps), a);
     }
 
     /// <summary>The parameters under their EdgeBert names, relative to <c>layer.{i}</c>.</summary>

@@ -1,5 +1,6 @@
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +10,17 @@ namespace EdgeBert.Trainer.Torch;
 /// <param name="Hidden">The last layer's hidden states [B, L, H].</param>
 /// <param name="Pooled">tanh(pooler(h[CLS])) [B, H].</param>
 /// <param name="Logits">The classifier's logits [B, labels], or null for a model without labels.</param>
-public sealed record TorchBertOutput(Tensor Hidden, Tensor Pooled, Tensor? Logits);
+/// <param name="Trace">Every hidden state and every layer's attention tensors, for distillation (null when not asked for).</param>
+public sealed record TorchBertOutput(Tensor Hidden, Tensor Pooled, Tensor? Logits, TorchBertTrace? Trace = null);
+
+/// <summary>The tensors distillation reads from a forward (the current trainer's <c>BertOutput</c> lists).</summary>
+/// <param name="HiddenStates">The embedding output, then every layer's output [B, L, H].</param>
+/// <param name="AttentionScores">Every layer's q·kᵀ/√d before the mask [B, heads, L, L].</param>
+/// <param name="Queries">Every layer's query heads before any transform [B, heads, L, d].</param>
+/// <param name="Keys">Every layer's key heads.</param>
+/// <param name="Values">Every layer's value heads.</param>
+public sealed record TorchBertTrace(IReadOnlyList<Tensor> HiddenStates, IReadOnlyList<Tensor> AttentionScores,
+    IReadOnlyList<Tensor> Queries, IReadOnlyList<Tensor> Keys, IReadOnlyList<Tensor> Values);
 
 /// <summary>
 /// The trainer's BERT (encoder, pooler, optional classifier) as TorchSharp <c>torch.nn</c> modules
@@ -50,6 +61,18 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
     /// <summary>The MLM head (decodes through the word embedding table).</summary>
     public TorchMlmHead Mlm => mlm;
 
+    /// <summary>Whether <see cref="forward"/> returns a <see cref="TorchBertTrace"/> (for distillation).</summary>
+    public bool Trace { get; set; }
+
+    /// <summary>The embeddings (quantization hooks).</summary>
+    public TorchBertEmbeddings Embeddings => embeddings;
+
+    /// <summary>The encoder layers.</summary>
+    public IReadOnlyList<TorchBertLayer> Layers => [.. layer];
+
+    /// <summary>The pooler dense layer (tanh is applied in <see cref="forward"/>).</summary>
+    public Linear Pooler => pooler;
+
     /// <summary>
     /// Runs the model on ids and type ids [B, L] (int64) with <paramref name="keep"/> [B, L] (1 for
     /// real tokens, 0 for padding; any dtype), padding masked additively with −10000 as the current
@@ -60,10 +83,31 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         using var scope = NewDisposeScope();
         Tensor x = embeddings.forward(ids, typeIds);
         Tensor mask = ((1.0 - keep.to(x.dtype)) * Nn.AttentionMask.Masked).view(keep.shape[0], 1, 1, keep.shape[1]);
-        foreach (TorchBertLayer l in layer) x = l.forward(x, mask);
-        Tensor pooled = pooler.forward(x.select(1, 0)).tanh();
+        var hidden = new List<Tensor> { x };
+        var scores = new List<Tensor>();
+        var queries = new List<Tensor>();
+        var keys = new List<Tensor>();
+        var values = new List<Tensor>();
+        foreach (TorchBertLayer l in layer)
+        {
+            (x, TorchAttentionOutput a) = l.ForwardTraced(x, mask);
+            if (!Trace) continue;
+            hidden.Add(x);
+            scores.Add(a.Scores);
+            queries.Add(a.Query);
+            keys.Add(a.Key);
+            values.Add(a.Value);
+        }
+
+        Tensor pooled = TorchQuantizedModules.Forward(pooler, x.select(1, 0)).tanh();
         Tensor? logits = classifier?.forward(dropout.forward(pooled));
-        return new TorchBertOutput(x.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope(), logits?.MoveToOuterDisposeScope());
+        TorchBertTrace? trace = null;
+        if (Trace)
+        {
+            static IReadOnlyList<Tensor> Keep(List<Tensor> ts) => ts.Select(t => t.MoveToOuterDisposeScope()).ToArray();
+            trace = new TorchBertTrace(Keep(hidden), Keep(scores), Keep(queries), Keep(keys), Keep(values));
+        }
+        return new TorchBertOutput(x.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope(), logits?.MoveToOuterDisposeScope(), trace);
     }
 
     /// <summary>Runs the model on a padded batch of the current trainer (<see cref="BertBatch"/>).</summary>

@@ -42,15 +42,21 @@ public static class TorchRuntime
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         set_num_threads(threads);
         if (get_num_interop_threads() == threads) return;
+        // LibTorch accepts the inter-op pool size once per process: a second, different setting (a
+        // second command in the same process, tests) throws a c10::Error that terminates the process
+        // instead of reaching the catch below, so only the first call sets it; later ones keep it.
+        if (Interlocked.Exchange(ref s_interopThreadsSet, 1) != 0) return;
         try
         {
             set_num_interop_threads(threads);
         }
         catch (ExternalException)
         {
-            // LibTorch refuses once inter-op work has started (a second command in the same process, tests): the first setting stays.
+            // Refused (inter-op work already started): the default stays.
         }
     }
+
+    private static int s_interopThreadsSet;
 
     /// <summary>The device named by <c>--device</c>: <c>cpu</c>, or <c>cuda</c> where LibTorch sees a CUDA device.</summary>
     /// <exception cref="ArgumentException">An unknown name, or cuda without a CUDA LibTorch and device.</exception>

@@ -1,7 +1,16 @@
+using EdgeBert.Trainer.Torch.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Torch;
+
+/// <summary>What <see cref="TorchSelfAttention.ForwardTraced"/> computes, for distillation.</summary>
+/// <param name="Output">The projected context [B, L, H].</param>
+/// <param name="Scores">q·kᵀ/√d before the mask [B, heads, L, L] (of the transformed q and k).</param>
+/// <param name="Query">The query projection per head before any transform [B, heads, L, d].</param>
+/// <param name="Key">The key projection per head before any transform.</param>
+/// <param name="Value">The value projection per head before any transform.</param>
+public sealed record TorchAttentionOutput(Tensor Output, Tensor Scores, Tensor Query, Tensor Key, Tensor Value);
 
 /// <summary>
 /// BERT self-attention on LibTorch (the twin of <see cref="Nn.MultiHeadSelfAttention"/>): query,
@@ -41,19 +50,56 @@ public sealed class TorchSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Dimensions per head d.</summary>
     public int HeadSize { get; }
 
+    /// <summary>A transform of the query heads before q·kᵀ (BiBERT: sign), or null.</summary>
+    public Func<Tensor, Tensor>? QueryTransform { get; set; }
+
+    /// <summary>A transform of the key heads, or null.</summary>
+    public Func<Tensor, Tensor>? KeyTransform { get; set; }
+
+    /// <summary>A transform of the value heads, or null.</summary>
+    public Func<Tensor, Tensor>? ValueTransform { get; set; }
+
+    /// <summary>The attention weights from (scores, mask) instead of softmax(scores + mask) (BiBERT: bool), or null.</summary>
+    public Func<Tensor, Tensor, Tensor>? AttentionFunction { get; set; }
+
+    /// <summary>Dropout on the scores before the attention function (BiBERT) instead of on the weights.</summary>
+    public bool DropoutOnScores { get; set; }
+
+    /// <summary>The linears in the model file's order: query, key, value, output.</summary>
+    internal IEnumerable<Linear> Linears => [query, key, value, output];
+
     /// <summary>Attends over x [B, L, H] with the additive mask [B, 1, 1, L]; returns the projected context [B, L, H].</summary>
     public override Tensor forward(Tensor x, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        long b = x.shape[0], l = x.shape[1];
-        Tensor q = SplitHeads(query.forward(x), b, l);
-        Tensor k = SplitHeads(key.forward(x), b, l);
-        Tensor v = SplitHeads(value.forward(x), b, l);
-        Tensor scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(HeadSize);
-        Tensor probabilities = dropout.forward((scores + mask).softmax(-1));
-        Tensor context = matmul(probabilities, v).permute(0, 2, 1, 3).reshape(b, l, Heads * HeadSize);
-        return output.forward(context).MoveToOuterDisposeScope();
+        return ForwardTraced(x, mask).Output.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// The forward with the tensors distillation needs (the current trainer's <c>AttentionResult</c>);
+    /// all of them are in the caller's dispose scope.
+    /// </summary>
+    public TorchAttentionOutput ForwardTraced(Tensor x, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        long b = x.shape[0], l = x.shape[1];
+        Tensor queryHeads = SplitHeads(TorchQuantizedModules.Forward(query, x), b, l);
+        Tensor keyHeads = SplitHeads(TorchQuantizedModules.Forward(key, x), b, l);
+        Tensor valueHeads = SplitHeads(TorchQuantizedModules.Forward(value, x), b, l);
+        Tensor q = QueryTransform is null ? queryHeads : QueryTransform(queryHeads);
+        Tensor k = KeyTransform is null ? keyHeads : KeyTransform(keyHeads);
+        Tensor v = ValueTransform is null ? valueHeads : ValueTransform(valueHeads);
+        Tensor scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(HeadSize);
+        Tensor weights = DropoutOnScores
+            ? Weights(dropout.forward(scores), mask)
+            : dropout.forward(Weights(scores, mask));
+        Tensor context = matmul(weights, v).permute(0, 2, 1, 3).reshape(b, l, Heads * HeadSize);
+        Tensor projected = TorchQuantizedModules.Forward(output, context);
+        return new TorchAttentionOutput(projected.MoveToOuterDisposeScope(), scores.MoveToOuterDisposeScope(),
+            queryHeads.MoveToOuterDisposeScope(), keyHeads.MoveToOuterDisposeScope(), valueHeads.MoveToOuterDisposeScope());
+    }
+
+    private Tensor Weights(Tensor scores, Tensor mask) => AttentionFunction is null ? (scores + mask).softmax(-1) : AttentionFunction(scores, mask);
 
     private Tensor SplitHeads(Tensor t, long b, long l) => t.view(b, l, Heads, HeadSize).permute(0, 2, 1, 3);
 

@@ -1,0 +1,91 @@
+using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Quantization;
+using EdgeBert.Trainer.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using TrainerTensor = EdgeBert.Trainer.Autograd.Tensor;
+
+namespace EdgeBert.Trainer.Torch.Quantization;
+
+/// <summary>
+/// Hands a TorchSharp student's weights to the existing exporters (<see cref="TernaryBertExporter"/>,
+/// <see cref="BiBertExporter"/>, <see cref="ProgressiveExporter"/>, <see cref="BinaryBertExporter"/>),
+/// which quantize with the Core quantizers and write the .ebm: the latent weights, BinaryBERT's split
+/// halves and A4 steps are copied by name into a current-trainer <see cref="BertModel"/>, so the file is
+/// the one the current trainer writes for the same weights, byte for byte.
+/// </summary>
+public static class TorchStudentExport
+{
+    private static readonly string[] s_layerLinears = ["attention.query", "attention.key", "attention.value", "attention.output", "ffn.in", "ffn.out"];
+
+    /// <summary>
+    /// The quantizers' own parameters under the model file's names: <c>{linear}.weight_split</c> and
+    /// <c>{linear}.act_scale</c> of BinaryBERT, and <c>embeddings.word.split</c> (for the optimizer,
+    /// checkpoints and the export).
+    /// </summary>
+    public static IEnumerable<(string Name, Tensor Parameter)> NamedQuantizerParameters(TorchBertModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Linear[] linears = [.. TorchStudentQuantization.QuantizedLinears(model)];
+        for (int i = 0; i < linears.Length; i++)
+        {
+            string name = i / s_layerLinears.Length < model.Layers.Count ? $"layer.{i / s_layerLinears.Length}.{s_layerLinears[i % s_layerLinears.Length]}" : "pooler";
+            TorchLinearQuantizer? q = TorchQuantizedModules.Quantizer(linears[i]);
+            if (q?.WeightSplit is not null) yield return (name + ".weight_split", q.WeightSplit);
+            if (q?.ActivationScale is not null) yield return (name + ".act_scale", q.ActivationScale);
+        }
+        Tensor? split = TorchStudentQuantization.EmbeddingSplit(model);
+        if (split is not null) yield return ("embeddings.word.split", split);
+    }
+
+    /// <summary>A TorchSharp model holding <paramref name="model"/>'s weights (BERT parameters only), in eval mode.</summary>
+    public static TorchBertModel FromTrainerModel(BertModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var torchModel = new TorchBertModel(model.Config);
+        torchModel.eval();
+        Dictionary<string, TrainerTensor> source = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach ((string name, Tensor p) in torchModel.NamedWeights())
+        {
+            if (!source.TryGetValue(name, out TrainerTensor? t)) throw new InvalidOperationException($"copy: the trainer model has no parameter '{name}'.");
+            using Tensor values = tensor(t.Data, p.shape);
+            p.copy_(values);
+        }
+        return torchModel;
+    }
+
+    /// <summary>Copies BinaryBERT's split halves and A4 steps of a current-trainer model into the quantizers installed on <paramref name="target"/>, by name.</summary>
+    public static void CopyQuantizerParameters(BertModel source, TorchBertModel target)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        Dictionary<string, TrainerTensor> values = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach ((string name, Tensor p) in NamedQuantizerParameters(target))
+        {
+            if (!values.TryGetValue(name, out TrainerTensor? t)) continue; // e.g. an A4 step the classic model has not created yet: initialised on the first batch
+            using Tensor copy = tensor(t.Data, p.shape);
+            p.copy_(copy);
+        }
+    }
+
+    /// <summary>A current-trainer model holding <paramref name="model"/>'s weights (and split halves and A4 steps), for the exporters.</summary>
+    public static BertModel ToTrainerModel(TorchBertModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        (string Name, Tensor Parameter)[] extra = [.. NamedQuantizerParameters(model)];
+        var trainer = new BertModel(model.Config, new TrainingRandom(0)) { Training = false };
+        if (extra.Any(e => e.Name.EndsWith("split", StringComparison.Ordinal))) TernaryWeightSplit.AddEmptyHalves(trainer);
+        if (extra.Any(e => e.Name.EndsWith(".act_scale", StringComparison.Ordinal))) BinaryBertQuantization.AddActivationScales(trainer);
+        Dictionary<string, TrainerTensor> target = trainer.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        foreach ((string name, Tensor p) in model.NamedWeights().Concat(extra))
+        {
+            if (!target.TryGetValue(name, out TrainerTensor? t)) throw new InvalidOperationException($"export: the trainer model has no parameter '{name}'.");
+            float[] values = TorchSte.HostValues(p, "export " + name);
+            if (values.Length != t.Length) throw new InvalidOperationException($"export: '{name}' has {values.Length} values, the trainer model {t.Length}.");
+            values.CopyTo(t.Data, 0);
+        }
+        return trainer;
+    }
+}
