@@ -27,6 +27,7 @@ public static class Program
             DataCommands.CreateImportSpamAssassin(),
             ImportSotuCommand.Create(),
             ImportShortTextsCommand.Create(),
+            ImportProseHamCommand.Create(),
             VocabCommand.Create(),
             PretrainCommand.Create(),
             FinetuneCommand.Create(),
