@@ -5,7 +5,7 @@ namespace EdgeBert.Trainer.Data.Prose;
 /// <summary>
 /// Cuts plain prose into paragraphs and sentences with a simple, predictable rule.
 /// <para>Paragraphs: runs of lines between blank lines. A line without letters (<c>* * *</c>, page
-/// numbers), a heading (a line starting with <c>CHAPTER</c>/<c>BOOK</c>/<c>PART</c> and a number,
+/// numbers), a heading (a line starting with <c>Chapter</c> (any case), <c>BOOK</c>, <c>PART</c> or <c>VOLUME</c> and a number,
 /// or a line with no lower-case letter, such as <c>ETYMOLOGY.</c>) is dropped and also ends its
 /// paragraph. White space inside a paragraph is collapsed to single spaces.</para>
 /// <para>Sentences: a sentence ends at <c>.</c>, <c>!</c> or <c>?</c> (more of them, and closing
@@ -107,6 +107,6 @@ public static partial class ProseSentences
         lines.Clear();
     }
 
-    [GeneratedRegex(@"^\s*(CHAPTER|BOOK|PART|VOLUME)\s+([0-9]+|[IVXLCDM]+)\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\s*((?i:chapter)|BOOK|PART|VOLUME)\s+([0-9]+|[IVXLCDM]+)\b", RegexOptions.CultureInvariant)]
     private static partial Regex HeadingPattern();
 }
