@@ -165,7 +165,7 @@ internal static class QuantizeBinaryBertCommand
         }
         ModelDirectory.WriteScores(best, scores);
         string ebm = Path.Combine(outDir, "model.ebm");
-        BinaryBertExporter.Build(binary, tokens, r.ActivationBits, scores, r.Task, teacherScore).WriteTo(ebm);
+        BinaryBertExporter.Build(ClassicModelWeights.Of(binary), tokens, r.ActivationBits, scores, r.Task, teacherScore).WriteTo(ebm);
         ui.MarkupLine(Markup.Escape($"best binary student (step {scores.Step}): {best}; W1A{r.ActivationBits} model: {ebm}"));
         // The acceptance check: the runtime on the exported file against the trainer's quantized forward.
         bool agrees = QuantizedParityStep.Run(ui, binary, ebm, paritySet, r.Test is null ? "dev" : "test", outDir, r.BatchSize, TrainerThreads.Count);

@@ -119,7 +119,7 @@ public static class QuantizeCommand
                 }
                 ModelDirectory.WriteScores(best, scores);
                 string ebm = Path.Combine(parse.GetValue(run.Out)!, "model.ebm");
-                (bibert ? BiBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task) : TernaryBertExporter.Build(bestModel, vocabulary.Tokens, scores, scores.Task)).WriteTo(ebm);
+                (bibert ? BiBertExporter.Build(ClassicModelWeights.Of(bestModel), vocabulary.Tokens, scores, scores.Task) : TernaryBertExporter.Build(ClassicModelWeights.Of(bestModel), vocabulary.Tokens, scores, scores.Task)).WriteTo(ebm);
                 ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; {scheme} model: {ebm}"));
                 var (paritySet, paritySplit) = testSet.Count > 0 ? (testSet, "test") : (devSet, "dev");
                 bool agrees = QuantizedParityStep.Run(ui, bestModel, ebm, paritySet, paritySplit, parse.GetValue(run.Out)!, batchSize, parse.GetValue(run.Threads));

@@ -140,7 +140,7 @@ internal static class QuantizeProgressiveRunner
         if (step.Stage == 2)
         {
             string ebm = Path.Combine(root, step.Name + ".ebm");
-            ProgressiveExporter.Build(bestModel, step, vocabulary, scores, s.Task, teacherScore).WriteTo(ebm);
+            ProgressiveExporter.Build(ClassicModelWeights.Of(bestModel), step, vocabulary, scores, s.Task, teacherScore).WriteTo(ebm);
             (IReadOnlyList<EncodedExample> check, string split) = test is not null ? (test, "test") : dev.Count > 0 ? (dev, "dev") : (train, "train");
             parity = CheckRuntime(ui, bestModel, ebm, check, split, s.BatchSize);
             ui.MarkupLine(Markup.Escape($"{prefix}: exported {ebm}"));

@@ -1,6 +1,7 @@
 using EdgeBert.Text;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
+using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
 using EdgeBert.Trainer.Torch;
@@ -128,7 +129,7 @@ internal static class QuantizeTorch
         }
         ModelDirectory.WriteScores(best, scores);
 
-        BertModel exported = TorchStudentExport.ToTrainerModel(bestModel);
+        ModelWeights exported = TorchStudentExport.Weights(bestModel);
         string ebm = Path.Combine(options.OutputDirectory!, "model.ebm");
         (bibert ? BiBertExporter.Build(exported, vocabulary.Tokens, scores, scores.Task) : TernaryBertExporter.Build(exported, vocabulary.Tokens, scores, scores.Task)).WriteTo(ebm);
         ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; {scheme} model: {ebm}"));

@@ -30,7 +30,7 @@ public static class ProgressiveExporter
     /// <param name="teacherScore">The FP32 teacher's score in the same metric and split as the student's, or null.</param>
     /// <exception cref="InvalidOperationException"><paramref name="step"/> is a stage-1 step (no runtime scheme).</exception>
     /// <exception cref="ArgumentException">The Core writer rejects the metadata or a tensor.</exception>
-    public static EbmWriter Build(BertModel model, ProgressiveStep step, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null, double? teacherScore = null)
+    public static EbmWriter Build(ModelWeights model, ProgressiveStep step, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null, double? teacherScore = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(step);
@@ -39,9 +39,9 @@ public static class ProgressiveExporter
         var layer = LinearSchemes.ToLayer(scheme, QuantMethod.TwoStage);
         EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer,
             $"two-stage progressive {LinearSchemes.Name(scheme).ToUpperInvariant()} export (BWN per-tensor alpha)", AttentionKind.Softmax, teacherScore);
-        return StudentExport.Write(metadata, vocabulary, model, ProgressiveQuantization.QuantizedLinears(model).Select(l => l.Weight),
-            static (w, name, p) => LinearExporter.AddBinaryRows(w, name, p.Data, p.Dim(0), p.Dim(1)),
-            static (w, name, p) => AddBinaryTensor(w, name, p.Data, p.Dim(0), p.Dim(1)));
+        return StudentExport.Write(metadata, vocabulary, model, StudentExport.EncoderAndPoolerWeights(model),
+            static (w, t) => LinearExporter.AddBinaryRows(w, t.Name, t.Values, t.Rows, t.Columns),
+            static (w, t) => AddBinaryTensor(w, t.Name, t.Values, t.Rows, t.Columns));
     }
 
     /// <summary>

@@ -56,7 +56,7 @@ public sealed class BinaryBertRoundTripTests : PinnedTrainerThreads
         }
         Assert.That(result.Losses.All(float.IsFinite), Is.True);
 
-        byte[] bytes = BinaryBertExporter.Build(student, Tiny.Vocabulary.Tokens, activationBits).ToArray();
+        byte[] bytes = BinaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(student), Tiny.Vocabulary.Tokens, activationBits).ToArray();
         using (EbmFile file = EbmFile.Load(bytes))
         {
             BertArchitecture a = file.Metadata.Architecture;
@@ -104,14 +104,14 @@ public sealed class BinaryBertRoundTripTests : PinnedTrainerThreads
     public void ExportRefusesModelsItCannotWriteFaithfully()
     {
         var model = new BertModel(Config(), new TrainingRandom(9));
-        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 8), Throws.ArgumentException.With.Message.Contains("not split"));
+        Assert.That(() => BinaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens, 8), Throws.ArgumentException.With.Message.Contains("not split"));
         TernaryWeightSplit.Apply(model);
-        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 2), Throws.ArgumentException.With.Message.Contains("8 or 4"));
-        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 4), Throws.ArgumentException.With.Message.Contains("act_scale"),
+        Assert.That(() => BinaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens, 2), Throws.ArgumentException.With.Message.Contains("8 or 4"));
+        Assert.That(() => BinaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens, 4), Throws.ArgumentException.With.Message.Contains("act_scale"),
             "W1A4 without trained steps");
         BinaryBertQuantization.ApplyBinary(model, 4); // steps exist but are still 0 (no forward yet)
-        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 4), Throws.ArgumentException.With.Message.Contains("act_scale"));
-        Assert.That(() => BinaryBertExporter.Build(model, Tiny.Vocabulary.Tokens, 8), Throws.ArgumentException.With.Message.Contains("A4"),
+        Assert.That(() => BinaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens, 4), Throws.ArgumentException.With.Message.Contains("act_scale"));
+        Assert.That(() => BinaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens, 8), Throws.ArgumentException.With.Message.Contains("A4"),
             "steps in a W1A8 export would be ignored by the runtime");
     }
 

@@ -156,14 +156,14 @@ public sealed class DynaBertWidthTests
         BertModel teacher = new(Config() with { HiddenAct = act }, new TrainingRandom(8));
         var examples = Tiny.Encoded(Config());
         BertModel half = DynaBertWidth.Prune(teacher, DynaBertWidth.Score(teacher, examples, 4, 0), 0.5, 8);
-        byte[] bytes = EdgeBert.Trainer.Interop.EbmExporter.Build(half, Tiny.Vocabulary.Tokens).ToArray();
+        byte[] bytes = EdgeBert.Trainer.Interop.EbmExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(half), Tiny.Vocabulary.Tokens).ToArray();
         using var runtime = EdgeBert.Runtime.Model.Load(bytes);
         Assert.That(runtime.Metadata.Architecture.HeadSize, Is.EqualTo(4));
         Assert.That(runtime.Metadata.Architecture.Activation, Is.EqualTo(act == "relu" ? EdgeBert.Format.FfnActivation.Relu : EdgeBert.Format.FfnActivation.Gelu));
         var report = EdgeBert.Trainer.Interop.RuntimeParity.Compare(half, runtime, examples);
         Assert.That(report.Passed, Is.True, $"{report.Agreements}/{report.Count}, max Δ {report.MaxRelativeDelta}");
         // An unpruned model keeps writing no headSize.
-        using var plain = EdgeBert.Format.EbmFile.Load(EdgeBert.Trainer.Interop.EbmExporter.Build(teacher, Tiny.Vocabulary.Tokens).ToArray());
+        using var plain = EdgeBert.Format.EbmFile.Load(EdgeBert.Trainer.Interop.EbmExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(teacher), Tiny.Vocabulary.Tokens).ToArray());
         Assert.That(plain.Metadata.Architecture.HeadSize, Is.Null);
     }
 

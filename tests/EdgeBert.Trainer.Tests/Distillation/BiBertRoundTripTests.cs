@@ -57,7 +57,7 @@ public sealed class BiBertRoundTripTests : PinnedTrainerThreads
     public void TheExportHoldsTheTrainersBitsWithBiAttentionMetadata()
     {
         BertModel s = Student();
-        using EbmFile file = EbmFile.Load(BiBertExporter.Build(s, Tiny.Vocabulary.Tokens).ToArray());
+        using EbmFile file = EbmFile.Load(BiBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(s), Tiny.Vocabulary.Tokens).ToArray());
         Assert.That(file.Metadata.Architecture.Attention, Is.EqualTo(AttentionKind.BiAttention));
         Assert.That(file.Metadata.Provenance!.Method, Is.EqualTo(QuantMethod.BiBert));
         Assert.That(file.Metadata.Layers.All(l => l is { WeightBits: 1, ActivationBits: 1, Method: QuantMethod.BiBert }), Is.True);
@@ -92,7 +92,7 @@ public sealed class BiBertRoundTripTests : PinnedTrainerThreads
     public void TheRuntimeComputesTheTrainersHiddenStatesBitForBitAndItsPredictions()
     {
         BertModel s = Student();
-        using var runtime = EdgeBert.Runtime.Model.Load(BiBertExporter.Build(s, Tiny.Vocabulary.Tokens).ToArray());
+        using var runtime = EdgeBert.Runtime.Model.Load(BiBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(s), Tiny.Vocabulary.Tokens).ToArray());
         var session = runtime.CreateSession(new EdgeBert.Runtime.SessionOptions { Threads = 1 });
         double worst = 0;
         var logits = new float[2];
@@ -121,7 +121,7 @@ public sealed class BiBertRoundTripTests : PinnedTrainerThreads
     public void PaddedTrainerBatchesAgreeWithTheRuntime()
     {
         BertModel s = Student();
-        using var runtime = EdgeBert.Runtime.Model.Load(BiBertExporter.Build(s, Tiny.Vocabulary.Tokens).ToArray());
+        using var runtime = EdgeBert.Runtime.Model.Load(BiBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(s), Tiny.Vocabulary.Tokens).ToArray());
         var examples = sequences.Select(q => new EncodedExample(q.Ids, q.Types, 0)).ToList();
         ParityReport report = RuntimeParity.Compare(s, runtime, examples, batchSize: 8, tolerance: Tolerance);
         Assert.That(report.Agreements, Is.EqualTo(report.Count), $"seed {Seed}: bool(A + mask) gives padded keys 0, so padding changes nothing");

@@ -65,7 +65,7 @@ public sealed class ProgressiveRoundTripTests : PinnedTrainerThreads
         TrainingResult result = new TrainingLoop(student, Tiny.Vocabulary.Tokens, task, Options(10, 2e-3f)).Run();
         Assert.That(result.Losses.TakeLast(4).Average(), Is.LessThan(result.Losses.Take(4).Average()), $"{target}: distillation loss decreases (seed {Seed})");
 
-        byte[] bytes = ProgressiveExporter.Build(student, step, Tiny.Vocabulary.Tokens).ToArray();
+        byte[] bytes = ProgressiveExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(student), step, Tiny.Vocabulary.Tokens).ToArray();
         using var runtime = EdgeBert.Runtime.Model.Load(bytes);
         var session = runtime.CreateSession(new EdgeBert.Runtime.SessionOptions { Threads = 1 });
 

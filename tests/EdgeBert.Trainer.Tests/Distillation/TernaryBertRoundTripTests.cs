@@ -49,7 +49,7 @@ public sealed class TernaryBertRoundTripTests : PinnedTrainerThreads
         TrainingResult result = new TrainingLoop(student, Tiny.Vocabulary.Tokens, task, options).Run();
         Assert.That(result.Losses.TakeLast(4).Average(), Is.LessThan(result.Losses.Take(4).Average()), $"distillation loss decreases (seed {Seed})");
 
-        byte[] bytes = TernaryBertExporter.Build(student, Tiny.Vocabulary.Tokens).ToArray();
+        byte[] bytes = TernaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(student), Tiny.Vocabulary.Tokens).ToArray();
         using var runtime = EdgeBert.Runtime.Model.Load(bytes);
         var session = runtime.CreateSession(new EdgeBert.Runtime.SessionOptions { Threads = 1 });
 

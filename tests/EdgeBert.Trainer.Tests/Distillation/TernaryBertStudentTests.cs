@@ -64,7 +64,7 @@ public sealed class TernaryBertStudentTests
     public void ExportMarksLayersW2A8TernaryBertWithTernaryTensors()
     {
         var model = new BertModel(Config(), new TrainingRandom(4));
-        using var file = EbmFile.Load(TernaryBertExporter.Build(model, Tiny.Vocabulary.Tokens).ToArray());
+        using var file = EbmFile.Load(TernaryBertExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens).ToArray());
         Assert.That(file.Metadata.Layers, Has.Count.EqualTo(2));
         Assert.That(file.Metadata.Layers, Has.All.Matches<LayerScheme>(l => l.WeightBits == 2 && l.ActivationBits == 8 && l.Method == QuantMethod.TernaryBert));
         Assert.That(file.Metadata.Provenance!.Method, Is.EqualTo(QuantMethod.TernaryBert));

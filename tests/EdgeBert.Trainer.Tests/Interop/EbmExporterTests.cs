@@ -17,7 +17,7 @@ public class EbmExporterTests
         var model = new BertModel(Tiny.Config() with { Layers = 2 }, new TrainingRandom(8));
         var scores = new ModelScores { Task = "spam", Metric = "accuracy", Dev = new() { ["accuracy"] = 0.9 }, Test = new() { ["accuracy"] = 0.85, ["f1"] = 0.8 }, Step = 12 };
         string path = Path.Combine(dir.Path, "m.ebm");
-        EbmExporter.Build(model, Tiny.Vocabulary.Tokens, scores).WriteTo(path);
+        EbmExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens, scores).WriteTo(path);
 
         using EbmFile file = EbmFile.Open(path);
         var parameters = model.NamedParameters().Where(p => !p.Name.StartsWith("mlm.", StringComparison.Ordinal)).ToList();
@@ -44,7 +44,7 @@ public class EbmExporterTests
     public void Export_EncoderWithoutLabels_HasNoClassifier()
     {
         var model = new BertModel(Tiny.Config(labels: []), new TrainingRandom(8));
-        using EbmFile file = EbmFile.Load(EbmExporter.Build(model, Tiny.Vocabulary.Tokens).ToArray());
+        using EbmFile file = EbmFile.Load(EbmExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), Tiny.Vocabulary.Tokens).ToArray());
         Assert.That(file.TryGetTensor("classifier.weight", out _), Is.False);
         Assert.That(file.Metadata.Labels, Is.Empty);
         Assert.That(file.Metadata.Provenance.StudentScore, Is.Null);
@@ -54,6 +54,6 @@ public class EbmExporterTests
     public void Export_VocabularyWithoutSpecialTokens_IsRejected()
     {
         var model = new BertModel(Tiny.Config() with { VocabSize = 5 }, new TrainingRandom(8));
-        Assert.That(() => EbmExporter.Build(model, ["a", "b", "c", "d", "e"]), Throws.ArgumentException.With.Message.Contains("invalid metadata"));
+        Assert.That(() => EbmExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), ["a", "b", "c", "d", "e"]), Throws.ArgumentException.With.Message.Contains("invalid metadata"));
     }
 }

@@ -95,7 +95,7 @@ public sealed class ProgressiveQuantizationTests
         BertModel model = Model(7);
         model.Layers[0].Attention.Query.Weight.Data[3] = 0f; // sign(0) = +1 on both sides
         ProgressiveStep step = ProgressiveSchedule.Targets.Single(t => t.ActivationBits == activationBits);
-        byte[] bytes = ProgressiveExporter.Build(model, step, Tiny.Vocabulary.Tokens).ToArray();
+        byte[] bytes = ProgressiveExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), step, Tiny.Vocabulary.Tokens).ToArray();
         using EbmFile file = EbmFile.Load(bytes);
         Assert.That(file.Metadata.Provenance.Method, Is.EqualTo(QuantMethod.TwoStage));
         Assert.That(file.Metadata.Architecture.Attention, Is.EqualTo(AttentionKind.Softmax));
@@ -118,6 +118,6 @@ public sealed class ProgressiveQuantizationTests
         Assert.That(file.GetTensor("classifier.weight").DType, Is.EqualTo(EbmDType.F32));
         Assert.That(file.GetTensor("layer.0.attention.query.bias").DType, Is.EqualTo(EbmDType.F32));
         Assert.That(file.GetTensor("embeddings.position").DType, Is.EqualTo(EbmDType.F32));
-        Assert.That(() => ProgressiveExporter.Build(model, ProgressiveSchedule.StageOne[0], Tiny.Vocabulary.Tokens), Throws.InvalidOperationException);
+        Assert.That(() => ProgressiveExporter.Build(EdgeBert.Trainer.Quantization.ClassicModelWeights.Of(model), ProgressiveSchedule.StageOne[0], Tiny.Vocabulary.Tokens), Throws.InvalidOperationException);
     }
 }
