@@ -12,7 +12,7 @@ namespace EdgeBert.Trainer.Quantization;
 /// Exports a BiBERT student as a W1A1 bi-attention .ebm: the same tensors as <see cref="EbmExporter"/>,
 /// but every encoder linear and the pooler binary with per-row α through <see cref="LinearExporter"/>
 /// (the Core <see cref="BinaryQuantizer"/>, so the packed bits are the ones the trainer's
-/// <see cref="BinaryWeight.ApplyCentredRows"/> used), the word embedding binary per row, layers
+/// <c>TorchBinaryWeight.CentredRows</c> used), the word embedding binary per row, layers
 /// marked 1/1 with method bibert and the architecture's attention "bi-attention". The runtime runs
 /// a binary pooler with the last layer's activation bits, i.e. W1A1, as the trainer does.
 /// </summary>

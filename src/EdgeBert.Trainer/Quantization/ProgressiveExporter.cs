@@ -13,7 +13,7 @@ namespace EdgeBert.Trainer.Quantization;
 
 /// <summary>
 /// Exports a stage-2 progressive student (W1A8, W1A4 or W1A1) as a .ebm the runtime runs exactly
-/// as <see cref="ProgressiveQuantization"/> trained it: every encoder linear and the pooler as a
+/// as <c>TorchStudentQuantization.Progressive</c> trained it: every encoder linear and the pooler as a
 /// <c>binary</c> tensor with one per-tensor α = mean|w| (BWN; bit 1 where w &lt; 0, so sign(0) = +1
 /// as the trainer's forward), the word embedding binary per row through the Core BiBERT binarizer,
 /// everything else f32. Layers are marked (1, A) with method <see cref="QuantMethod.TwoStage"/>,
@@ -46,7 +46,7 @@ public static class ProgressiveExporter
 
     /// <summary>
     /// BWN with one α for the tensor: α = mean|w| computed with the very expression of
-    /// <see cref="BinaryWeight.Apply"/> (same float sum), signs packed with bit 1 for w &lt; 0.
+    /// the trainer's BWN (<c>TorchBinaryWeight.Bwn</c>: same float sum), signs packed with bit 1 for w &lt; 0.
     /// </summary>
     internal static void AddBinaryTensor(EbmWriter writer, string name, float[] weight, int rows, int columns)
     {

@@ -1,10 +1,9 @@
+using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
-using EdgeBert.Trainer.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using TrainerTensor = EdgeBert.Trainer.Autograd.Tensor;
 
 namespace EdgeBert.Trainer.Torch.Quantization;
 
@@ -38,37 +37,24 @@ public static class TorchStudentExport
         if (split is not null) yield return ("embeddings.word.split", split);
     }
 
-    /// <summary>A TorchSharp model holding <paramref name="model"/>'s weights (BERT parameters only), in eval mode.</summary>
-    public static TorchBertModel FromTrainerModel(BertModel model)
+    /// <summary>
+    /// Loads a student's model directory (e.g. a quantize stage's <c>best/</c>): a model of its
+    /// configuration, <paramref name="install"/>'s quantizers (which create the split halves and LSQ
+    /// steps the file holds), then every tensor of the file by name (<c>mlm.*</c> may be missing).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is missing or malformed, or a tensor does not fit.</exception>
+    public static TorchBertModel LoadStudent(string directory, Action<TorchBertModel>? install)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var torchModel = new TorchBertModel(model.Config);
-        torchModel.eval();
-        Dictionary<string, TrainerTensor> source = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        using var noGrad = no_grad();
-        foreach ((string name, Tensor p) in torchModel.NamedWeights())
-        {
-            if (!source.TryGetValue(name, out TrainerTensor? t)) throw new InvalidOperationException($"copy: the trainer model has no parameter '{name}'.");
-            using Tensor values = tensor(t.Data, p.shape);
-            p.copy_(values);
-        }
-        return torchModel;
+        var model = new TorchBertModel(ModelDirectory.ReadConfig(directory));
+        install?.Invoke(model);
+        string file = Path.Combine(directory, ModelDirectory.WeightsFile);
+        if (!File.Exists(file)) throw new FileNotFoundException($"{directory}: no {ModelDirectory.WeightsFile}", file);
+        TorchBertModel.LoadWeights(SafeTensors.Read(file), file, [.. model.NamedWeights(), .. NamedQuantizerParameters(model)]);
+        return model;
     }
 
-    /// <summary>Copies BinaryBERT's split halves and A4 steps of a current-trainer model into the quantizers installed on <paramref name="target"/>, by name.</summary>
-    public static void CopyQuantizerParameters(BertModel source, TorchBertModel target)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(target);
-        Dictionary<string, TrainerTensor> values = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        using var noGrad = no_grad();
-        foreach ((string name, Tensor p) in NamedQuantizerParameters(target))
-        {
-            if (!values.TryGetValue(name, out TrainerTensor? t)) continue; // e.g. an A4 step the classic model has not created yet: initialised on the first batch
-            using Tensor copy = tensor(t.Data, p.shape);
-            p.copy_(copy);
-        }
-    }
+    /// <summary>Every trained parameter of <paramref name="model"/>: its weights and its quantizers' (what checkpoints and best/ hold).</summary>
+    public static (string Name, Tensor Parameter)[] TrainedParameters(TorchBertModel model) => [.. model.NamedWeights(), .. NamedQuantizerParameters(model)];
 
     /// <summary>
     /// <paramref name="model"/>'s weights on the host for the exporters (<see cref="ModelWeights"/>): every
