@@ -10,7 +10,7 @@ namespace EdgeBert.Trainer.Torch.Quantization;
 /// where the runtime's stays negative down to <see cref="GeluSign.UnderflowCeiling"/> (−14.14): the
 /// runtime's fused W1A1 FFN would write −1 where sign(LibTorch's GELU) is +1.
 /// </summary>
-internal static class TorchRuntimeGelu
+public static class TorchRuntimeGelu
 {
     /// <summary>gelu(<paramref name="x"/>) with the runtime's values.</summary>
     /// <exception cref="ArgumentException">The input is not float32 or not finite.</exception>
