@@ -84,6 +84,24 @@ public sealed class StudentRoundTripTests
     }
 
     [Test]
+    public void ExportWeightsKeepTheModelFilesOrder_SplitHalvesAndStepsAfterTheirLinearsBias()
+    {
+        BertConfig config = Tiny.Config() with { Layers = 1, Heads = 1, HeadSize = 8, HiddenAct = "relu" };
+        using var model = new TorchBertModel(config);
+        TernaryWeightSplit.Apply(model, 4);
+        string[] names = [.. TorchStudentExport.Weights(model).Tensors.Select(t => t.Name)];
+        Assert.That(names.Take(3), Is.EqualTo(new[] { "embeddings.word", "embeddings.word.split", "embeddings.position" }));
+        int query = Array.IndexOf(names, "layer.0.attention.query.weight");
+        Assert.That(names.Skip(query).Take(5), Is.EqualTo(new[]
+        {
+            "layer.0.attention.query.weight", "layer.0.attention.query.bias", "layer.0.attention.query.weight_split",
+            "layer.0.attention.query.act_scale", "layer.0.attention.key.weight",
+        }));
+        Assert.That(names.TakeLast(6), Is.EqualTo(new[] { "pooler.weight", "pooler.bias", "pooler.weight_split", "pooler.act_scale", "classifier.weight", "classifier.bias" }));
+        Assert.That(names, Has.None.StartsWith("mlm."), "the MLM head is never exported");
+    }
+
+    [Test]
     public void BinaryBertExportRefusesModelsItCannotWriteFaithfully()
     {
         BertConfig config = Tiny.Config() with { Layers = 2, Heads = 1, HeadSize = 8 };
