@@ -6,6 +6,5 @@ namespace EdgeBert.Trainer.Checkpoints;
 /// <summary>Source-generated JSON for checkpoint files (camelCase, indented, no reflection).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(BertConfig))]
-[JsonSerializable(typeof(TrainingState))]
 [JsonSerializable(typeof(ModelScores))]
 internal sealed partial class CheckpointJson : JsonSerializerContext;

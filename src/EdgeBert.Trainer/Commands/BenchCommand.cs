@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Torch;
 using EdgeBert.Trainer.Training;
@@ -42,7 +41,6 @@ public static class BenchCommand
             {
                 int b = parse.GetValue(batchSize), l = parse.GetValue(seqLen), n = parse.GetValue(steps), t = parse.GetValue(threads);
                 if (b < 1 || n < 1 || t < 1 || parse.GetValue(warmup) < 0) throw new ArgumentException("--batch-size, --steps and --threads must be at least 1, --warmup-steps at least 0.");
-                TrainerThreads.Count = t;
                 var config = new BertConfig
                 {
                     VocabSize = parse.GetValue(vocabSize), Layers = parse.GetValue(layers), Hidden = parse.GetValue(hidden), Heads = parse.GetValue(heads),
@@ -52,8 +50,8 @@ public static class BenchCommand
                 var examples = Enumerable.Range(0, b).Select(_ => new EncodedExample(
                     [.. Enumerable.Range(0, l).Select(_ => rng.Next(5, config.VocabSize))], new int[l], rng.Next(2))).ToArray();
                 BertBatch batch = BertBatch.Collate(examples, 0);
-                bool torch = engine.UseTorch(parse, t);
-                Action step = torch ? TorchStep(config, batch, engine.TorchDevice(parse)) : ClassicStep(config, batch);
+                EngineOptions.Start(t);
+                Action step = TorchStep(config, batch, engine.TorchDevice(parse));
                 var seconds = new List<double>();
                 for (int i = 0; i < parse.GetValue(warmup) + n; i++)
                 {
@@ -66,23 +64,12 @@ public static class BenchCommand
                 double median = seconds[seconds.Count / 2];
                 long rss = Process.GetCurrentProcess().PeakWorkingSet64;
                 ui.MarkupLine(Markup.Escape(
-                    $"bench ({(torch ? "torch" : "classic")}): {config.Layers} layers, hidden {config.Hidden}, heads {config.Heads}, ffn {config.Ffn}, batch {b}×{l}, {t} threads: " +
+                    $"bench (torch): {config.Layers} layers, hidden {config.Hidden}, heads {config.Heads}, ffn {config.Ffn}, batch {b}×{l}, {t} threads: " +
                     $"median {median * 1000:0.0} ms/step, {b * l / median:0} tokens/s (forward+backward), peak RSS {rss / (1024 * 1024)} MiB"));
                 return Program.ExitOk;
             });
         });
         return command;
-    }
-
-    /// <summary>One forward+backward of the classification loss on the classic engine.</summary>
-    private static Action ClassicStep(BertConfig config, BertBatch batch)
-    {
-        var model = new BertModel(config, new TrainingRandom(1));
-        return () =>
-        {
-            model.ZeroGrad();
-            Ops.CrossEntropy(model.Forward(batch).Logits!, batch.Labels).Backward();
-        };
     }
 
     /// <summary>One forward+backward of the classification loss on LibTorch (training mode, gradients cleared first).</summary>

@@ -5,23 +5,32 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Commands;
 
 /// <summary>
-/// <c>--engine classic|torch</c> and <c>--device cpu|cuda</c> of the commands that run the model
-/// (pretrain, finetune, eval, parity, bench). <c>classic</c> is the trainer's own autograd and
-/// stays the default until the LibTorch path has reproduced its results (issue 14); <c>torch</c>
-/// runs the same command on TorchSharp/LibTorch. Model directories and .ebm files are the same
-/// either way.
+/// <c>--engine torch</c> and <c>--device cpu|cuda</c> of the commands that run the model
+/// (pretrain, finetune, quantize, eval, parity, bench). TorchSharp/LibTorch is the only engine:
+/// <c>--engine torch</c> (the default) stays accepted for scripts that name it, and
+/// <c>--engine classic</c> (the trainer's own autograd, removed in issue 14) is a usage error.
 /// </summary>
 internal sealed class EngineOptions
 {
-    /// <summary>The classic engine's name.</summary>
+    /// <summary>The removed engine's name.</summary>
     public const string Classic = "classic";
 
-    /// <summary>The LibTorch engine's name.</summary>
+    /// <summary>The LibTorch engine's name (the only one).</summary>
     public const string Torch = "torch";
 
-    public Option<string> Engine { get; } = CommandSupport.Option("--engine", "classic (the trainer's own autograd, default) or torch (TorchSharp/LibTorch).", Classic);
+    public EngineOptions()
+    {
+        Engine.Validators.Add(result =>
+        {
+            string? engine = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (engine == Classic) result.AddError("--engine classic: the classic engine (the trainer's own autograd) was removed; the trainer runs on TorchSharp/LibTorch (--engine torch, the default).");
+            else if (engine is not null && engine != Torch) result.AddError($"--engine must be torch (got '{engine}').");
+        });
+    }
 
-    public Option<string> Device { get; } = CommandSupport.Option("--device", "cpu, or cuda (torch engine with a CUDA LibTorch only).", "cpu");
+    public Option<string> Engine { get; } = CommandSupport.Option("--engine", "torch (TorchSharp/LibTorch, the only engine; accepted for older scripts).", Torch);
+
+    public Option<string> Device { get; } = CommandSupport.Option("--device", "cpu, or cuda (with a CUDA LibTorch only).", "cpu");
 
     public void AddTo(Command command)
     {
@@ -29,21 +38,11 @@ internal sealed class EngineOptions
         command.Options.Add(Device);
     }
 
-    /// <summary>True for <c>--engine torch</c>, which also applies the thread count to LibTorch; false for classic.</summary>
-    /// <exception cref="ArgumentException">An unknown engine, or a device other than cpu with the classic engine.</exception>
-    public bool UseTorch(ParseResult parse, int threads)
+    /// <summary>Prepares LibTorch: passive waiting and the thread count.</summary>
+    public static void Start(int threads)
     {
-        string engine = parse.GetValue(Engine)!;
-        if (engine is not (Classic or Torch)) throw new ArgumentException($"--engine must be classic or torch (got '{engine}').");
-        if (engine == Classic)
-        {
-            if (parse.GetValue(Device) != "cpu") throw new ArgumentException("--device: the classic engine runs on the CPU only; use --engine torch for cuda.");
-            return false;
-        }
-
         TorchRuntime.PreferPassiveWaiting();
         TorchRuntime.SetThreads(threads);
-        return true;
     }
 
     /// <summary>The LibTorch device of <c>--device</c>.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data;
 using EdgeBert.Trainer.Data.Tasks;
@@ -36,19 +35,15 @@ public static class EvalCommand
             {
                 if (parse.GetValue(batchSize) < 1) throw new ArgumentException($"--batch-size must be at least 1 (got {parse.GetValue(batchSize)}).");
                 if (parse.GetValue(threads) < 1) throw new ArgumentException($"--threads must be at least 1 (got {parse.GetValue(threads)}).");
-                TrainerThreads.Count = parse.GetValue(threads);
-                bool torch = engine.UseTorch(parse, parse.GetValue(threads));
+                EngineOptions.Start(parse.GetValue(threads));
                 string directory = parse.GetValue(model)!;
                 BertConfig config = ModelDirectory.ReadConfig(directory);
                 if (config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
                 var tokenizer = ExampleEncoder.Tokenizer(ModelDirectory.ReadVocabulary(directory), config);
                 int pad = tokenizer.Vocabulary.PaddingId ?? 0, size = parse.GetValue(batchSize);
-                using TorchBertModel? torchModel = torch ? TorchBertModel.Load(directory) : null;
-                torchModel?.to(engine.TorchDevice(parse));
-                BertModel? classic = torchModel is null ? ModelDirectory.Load(directory) : null;
-                EvalResult Score(List<EncodedExample> examples) => torchModel is not null
-                    ? TorchClassificationTask.Score(torchModel, examples, config.Labels.Count, size, pad)
-                    : ClassificationTask.Score(classic!, examples, config.Labels.Count, size, pad);
+                using TorchBertModel torchModel = TorchBertModel.Load(directory);
+                torchModel.to(engine.TorchDevice(parse));
+                EvalResult Score(List<EncodedExample> examples) => TorchClassificationTask.Score(torchModel, examples, config.Labels.Count, size, pad);
                 var labelled = TaskFile.Read(parse.GetValue(data)!).ToList();
                 // The whole file, then each view of the importer's (subject, first25, whole) on its own.
                 var groups = new List<(string Name, List<LabeledExample> Examples)> { ("all", labelled) };

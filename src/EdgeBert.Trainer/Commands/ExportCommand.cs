@@ -2,6 +2,8 @@ using System.CommandLine;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Quantization;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
@@ -22,14 +24,15 @@ public static class ExportCommand
             return CommandSupport.Guard(ui, () =>
             {
                 string directory = parse.GetValue(model)!;
-                BertModel bert = ModelDirectory.Load(directory);
+                using TorchBertModel bert = TorchBertModel.Load(directory);
+                BertConfig config = bert.Config;
                 var vocabulary = ModelDirectory.ReadVocabulary(directory);
-                var writer = EbmExporter.Build(bert, vocabulary.Tokens, ModelDirectory.ReadScores(directory), parse.GetValue(task));
+                var writer = EbmExporter.Build(TorchStudentExport.Weights(bert), vocabulary.Tokens, ModelDirectory.ReadScores(directory), parse.GetValue(task));
                 string path = parse.GetValue(output)!;
                 string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
                 if (parent is not null) Directory.CreateDirectory(parent);
                 writer.WriteTo(path);
-                ui.MarkupLine(Markup.Escape($"wrote {path}: {bert.Config.Layers}×{bert.Config.Hidden} fp32, {vocabulary.Count} tokens, labels [{string.Join(",", bert.Config.Labels)}]"));
+                ui.MarkupLine(Markup.Escape($"wrote {path}: {config.Layers}×{config.Hidden} fp32, {vocabulary.Count} tokens, labels [{string.Join(",", config.Labels)}]"));
                 return Program.ExitOk;
             });
         });

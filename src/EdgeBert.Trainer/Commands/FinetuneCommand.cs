@@ -64,9 +64,8 @@ public static class FinetuneCommand
                 string metricName = parse.GetValue(metric)!;
                 void Describe(long updates) => ui.MarkupLine(Markup.Escape($"finetune: {trainSet.Count} train / {devSet.Count} dev examples, labels {string.Join(",", labelList)}, " +
                     $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {updates} updates, {options.AdamW.WeightDecay} decay, seed {options.Seed}"));
-                FinetuneRun trained = engine.UseTorch(parse, parse.GetValue(run.Threads))
-                    ? TorchFinetune.Train(ui, engine.TorchDevice(parse), config, initDir, vocabulary.Tokens, trainSet, devSet, batchSize, pad, metricName, options, Describe)
-                    : ClassicFinetune(ui, config, initDir, vocabulary.Tokens, trainSet, devSet, batchSize, pad, metricName, options, Describe);
+                EngineOptions.Start(parse.GetValue(run.Threads));
+                FinetuneRun trained = TorchFinetune.Train(ui, engine.TorchDevice(parse), config, initDir, vocabulary.Tokens, trainSet, devSet, batchSize, pad, metricName, options, Describe);
                 TrainingResult result = trained.Result;
                 if (result.Interrupted)
                 {
@@ -92,26 +91,6 @@ public static class FinetuneCommand
         return command;
     }
 
-    /// <summary>Fine-tunes with the classic engine (the trainer's own autograd).</summary>
-    private static FinetuneRun ClassicFinetune(IAnsiConsole ui, BertConfig config, string? initDir, IReadOnlyList<string> vocabulary, List<EncodedExample> trainSet, List<EncodedExample> devSet,
-        int batchSize, int pad, string metricName, TrainingOptions options, Action<long> describe)
-    {
-        var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
-        if (initDir is not null)
-        {
-            string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
-            ModelDirectory.LoadWeights(model, InitTensors(initDir, config.Labels), weights, ["mlm.", "classifier."]);
-        }
-
-        var task = new ClassificationTask(trainSet, devSet, config.Labels.Count, batchSize, options.Seed, pad, metricName);
-        var loop = new TrainingLoop(model, vocabulary, task, options);
-        describe(loop.TotalSteps);
-        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "finetune");
-        string best = loop.BestDirectory!;
-        if (!result.Interrupted && !Directory.Exists(best)) ModelDirectory.Save(best, model, vocabulary, new ModelScores { Metric = metricName, Step = result.Steps });
-        return new FinetuneRun(result, best, testSet => ClassificationTask.Score(ModelDirectory.Load(best), testSet, config.Labels.Count, batchSize, pad, metricName));
-    }
-
     /// <summary>
     /// The weights of <c>--init</c>; with other labels (or none) than <paramref name="labels"/> the
     /// classifier's tensors are dropped, so it starts fresh, as in HF's from_pretrained with a new head.
@@ -128,5 +107,5 @@ public static class FinetuneCommand
     }
 }
 
-/// <summary>What a fine-tuning run of either engine leaves: its result, the best model directory, and a scorer of that model.</summary>
+/// <summary>What a fine-tuning run leaves: its result, the best model directory, and a scorer of that model.</summary>
 internal sealed record FinetuneRun(TrainingResult Result, string BestDirectory, Func<List<EncodedExample>, EvalResult> ScoreBest);

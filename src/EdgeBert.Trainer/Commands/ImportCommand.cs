@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
+using EdgeBert.Trainer.Torch;
 using Spectre.Console;
 
 namespace EdgeBert.Trainer.Commands;
@@ -26,8 +27,9 @@ public static class ImportCommand
                 string source = parse.GetValue(hf)!;
                 if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"--hf {source}: no such directory.");
                 var (model, vocabulary) = HuggingFaceImporter.Import(source);
+                using var imported = model;
                 string target = parse.GetValue(output)!;
-                ModelDirectory.Save(target, model, vocabulary.Tokens);
+                TorchModelDirectory.Save(target, model, vocabulary.Tokens);
                 var c = model.Config;
                 ui.MarkupLine(Markup.Escape($"imported {source} → {target}: {c.Layers}×{c.Hidden} (heads {c.Heads}, ffn {c.Ffn}), {c.VocabSize} tokens, labels [{string.Join(",", c.Labels)}]"));
                 return Program.ExitOk;

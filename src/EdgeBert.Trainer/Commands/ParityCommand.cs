@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
 using EdgeBert.Trainer.Interop;
@@ -43,8 +42,7 @@ public static class ParityCommand
             return CommandSupport.Guard(ui, () =>
             {
                 if (parse.GetValue(threads) < 1) throw new ArgumentException($"--threads must be at least 1 (got {parse.GetValue(threads)}).");
-                TrainerThreads.Count = parse.GetValue(threads);
-                bool torch = engine.UseTorch(parse, parse.GetValue(threads));
+                EngineOptions.Start(parse.GetValue(threads));
                 string directory = parse.GetValue(model)!;
                 BertConfig config = ModelDirectory.ReadConfig(directory);
                 if (config.Labels.Count == 0) throw new ArgumentException($"{directory}: the model has no classifier labels; fine-tune it first.");
@@ -57,22 +55,11 @@ public static class ParityCommand
                 var examples = ExampleEncoder.Encode(TaskFile.Read(parse.GetValue(data)!), tokenizer, config.Labels);
                 int size = parse.GetValue(batchSize);
                 if (size < 1) throw new ArgumentException($"parity: the batch size must be at least 1 (got {size}).");
-                ParityReport report;
-                if (torch)
-                {
-                    using TorchBertModel bert = TorchBertModel.Load(directory);
-                    // A quantized student's checkpoint holds latent FP32 weights: the TorchSharp quantizers of its method.
-                    Torch.Quantization.TorchStudentQuantization.Apply(bert, runtime.Metadata);
-                    bert.to(engine.TorchDevice(parse));
-                    report = RuntimeParity.Compare(config.Labels, () => TorchLogits.InOrder(bert, examples, size, runtime.Vocabulary.PaddingId ?? 0), runtime, examples, parse.GetValue(tolerance), parse.GetValue(threads));
-                }
-                else
-                {
-                    BertModel bert = ModelDirectory.Load(directory);
-                    // A quantized student's checkpoint holds latent FP32 weights: compare the runtime with its quantized forward.
-                    Quantization.StudentQuantization.Apply(bert, runtime.Metadata);
-                    report = RuntimeParity.Compare(bert, runtime, examples, size, parse.GetValue(tolerance), parse.GetValue(threads));
-                }
+                using TorchBertModel bert = TorchBertModel.Load(directory);
+                // A quantized student's checkpoint holds latent FP32 weights: the TorchSharp quantizers of its method.
+                Torch.Quantization.TorchStudentQuantization.Apply(bert, runtime.Metadata);
+                bert.to(engine.TorchDevice(parse));
+                ParityReport report = RuntimeParity.Compare(config.Labels, () => TorchLogits.InOrder(bert, examples, size, runtime.Vocabulary.PaddingId ?? 0), runtime, examples, parse.GetValue(tolerance), parse.GetValue(threads));
 
                 Write(ui, report);
                 return report.Passed ? Program.ExitOk : Program.ExitBadInput;

@@ -63,9 +63,8 @@ public static class PretrainCommand
                 int batchSize = parse.GetValue(run.BatchSize), pad = vocabulary.PaddingId ?? 0;
                 void Describe(long updates) => ui.MarkupLine(Markup.Escape($"pretrain: {trainSet.Count} train / {devSet.Count} dev sequences of ≤ {config.MaxSequenceLength} tokens, " +
                     $"{config.Layers}×{config.Hidden} (heads {config.Heads}, ffn {config.Ffn}), {updates} updates, seed {options.Seed}"));
-                (TrainingResult result, string best) = engine.UseTorch(parse, parse.GetValue(run.Threads))
-                    ? TorchPretrain(ui, engine.TorchDevice(parse), config, initDir, vocabulary.Tokens, new TorchMlmTask(trainSet, devSet, masker, batchSize, options.Seed, pad), options, Describe)
-                    : ClassicPretrain(ui, config, initDir, vocabulary.Tokens, new MlmTask(trainSet, devSet, masker, batchSize, options.Seed, pad), options, Describe);
+                EngineOptions.Start(parse.GetValue(run.Threads));
+                (TrainingResult result, string best) = TorchPretrain(ui, engine.TorchDevice(parse), config, initDir, vocabulary.Tokens, new TorchMlmTask(trainSet, devSet, masker, batchSize, options.Seed, pad), options, Describe);
                 if (result.Interrupted)
                 {
                     ui.MarkupLine(Markup.Escape($"stopped after step {result.Steps}; continue with the same options and --resume."));
@@ -77,22 +76,6 @@ public static class PretrainCommand
             });
         });
         return command;
-    }
-
-    private static (TrainingResult Result, string Best) ClassicPretrain(IAnsiConsole ui, BertConfig config, string? initDir, IReadOnlyList<string> vocabulary, MlmTask task, TrainingOptions options, Action<long> describe)
-    {
-        var model = new BertModel(config, new TrainingRandom((ulong)options.Seed));
-        if (initDir is not null)
-        {
-            string weights = Path.Combine(initDir, ModelDirectory.WeightsFile);
-            ModelDirectory.LoadWeights(model, SafeTensors.Read(weights), weights, ["mlm."]);
-        }
-
-        var loop = new TrainingLoop(model, vocabulary, task, options);
-        describe(loop.TotalSteps);
-        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "pretrain");
-        if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!)) ModelDirectory.Save(loop.BestDirectory!, model, vocabulary);
-        return (result, loop.BestDirectory!);
     }
 
     private static (TrainingResult Result, string Best) TorchPretrain(IAnsiConsole ui, TorchSharp.torch.Device device, BertConfig config, string? initDir, IReadOnlyList<string> vocabulary, TorchMlmTask task, TrainingOptions options, Action<long> describe)

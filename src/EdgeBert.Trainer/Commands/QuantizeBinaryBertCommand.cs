@@ -1,12 +1,15 @@
 using EdgeBert.Text;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
-using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Distillation;
+using EdgeBert.Trainer.Torch.Quantization;
+using EdgeBert.Trainer.Torch.Training;
 using EdgeBert.Trainer.Training;
 using Spectre.Console;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Commands;
 
@@ -16,7 +19,7 @@ namespace EdgeBert.Trainer.Commands;
 /// <c>width/</c> (DynaBERT head/neuron importance, half-width student, width distillation from the
 /// full teacher), <c>ternary-a/</c>, <c>ternary-b/</c> (TWN, two-stage KD from the half-width
 /// model), <c>split/</c> (ternary weight splitting), <c>binary-a/</c>, <c>binary-b/</c> (BWN,
-/// two-stage KD), then <c>model.ebm</c>. A stage with a <c>done</c> file is skipped on rerun;
+/// two-stage KD), then <c>model.ebm</c>; every stage on LibTorch. A stage with a <c>done</c> file is skipped on rerun;
 /// an interrupted stage continues from its <c>last/</c> with <c>--resume</c>.
 /// </summary>
 internal static class QuantizeBinaryBertCommand
@@ -42,7 +45,8 @@ internal static class QuantizeBinaryBertCommand
     {
         string outDir = r.Options.OutputDirectory ?? throw new ArgumentException("quantize: --out is required.");
         Directory.CreateDirectory(outDir);
-        BertModel fullTeacher = ModelDirectory.Load(r.TeacherDirectory, r.Options.Seed);
+        using TorchBertModel fullTeacher = TorchBertModel.Load(r.TeacherDirectory);
+        fullTeacher.eval();
         BertConfig config = fullTeacher.Config;
         if (config.Labels.Count < 2) throw new ArgumentException($"quantize: the teacher in {r.TeacherDirectory} has no classifier labels; fine-tune it first.");
         WordPieceVocabulary vocabulary = ModelDirectory.ReadVocabulary(r.TeacherDirectory);
@@ -52,15 +56,18 @@ internal static class QuantizeBinaryBertCommand
         var trainSet = ExampleEncoder.Encode(TaskFile.Read(r.Train), tokenizer, labels);
         var devSet = r.Dev is { } d ? ExampleEncoder.Encode(TaskFile.Read(d), tokenizer, labels) : [];
         var tokens = vocabulary.Tokens;
-        ui.MarkupLine(Markup.Escape($"quantize (binarybert, W1A{r.ActivationBits}): {trainSet.Count} train / {devSet.Count} dev examples, " +
+        int bits = r.ActivationBits;
+        Action<TorchBertModel> ternaryQuantizers = m => TorchStudentQuantization.BinaryBertTernary(m, bits);
+        Action<TorchBertModel> binaryQuantizers = m => TorchStudentQuantization.BinaryBertBinary(m, bits);
+        ui.MarkupLine(Markup.Escape($"quantize (binarybert, W1A{bits}): {trainSet.Count} train / {devSet.Count} dev examples, " +
             $"teacher {config.Layers}×{config.Hidden} ({config.Heads} heads × {config.AttentionHeadSize}, FFN {config.Ffn}), seed {r.Options.Seed}"));
 
         // Stage 1: half-width FP model by importance (DynaBERT), recovered by width distillation.
         string widthDir = Path.Combine(outDir, "width");
-        BertModel half;
+        TorchBertModel half;
         if (BinaryBertStages.IsDone(widthDir))
         {
-            half = BinaryBertStages.LoadBest(widthDir, split: false, r.Options.Seed);
+            half = BinaryBertStages.LoadBest(widthDir, null);
             ui.MarkupLine(Markup.Escape($"[width] done: {half.Config.Heads} heads × {half.Config.AttentionHeadSize}, FFN {half.Config.Ffn} (skipped)"));
         }
         else
@@ -74,78 +81,71 @@ internal static class QuantizeBinaryBertCommand
             });
             Directory.CreateDirectory(widthDir);
             File.WriteAllText(Path.Combine(widthDir, "importance.json"), BinaryBertStages.ImportanceJson(importance));
-            half = DynaBertWidth.Prune(fullTeacher, importance, r.Width, r.Options.Seed);
+            half = DynaBertWidth.Prune(fullTeacher, importance, r.Width);
             ui.MarkupLine(Markup.Escape($"[width] kept {half.Config.Heads} of {config.Heads} heads (× {half.Config.AttentionHeadSize}) and {half.Config.Ffn} of {config.Ffn} FFN neurons per layer"));
             if (r.WidthEpochs > 0)
             {
-                half = Train(ui, "width", half, fullTeacher, KdStage.Width, r.WidthLearningRate, r.WidthEpochs, r, trainSet, devSet, tokens, pad, split: false);
+                half = Train(ui, "width", half, fullTeacher, KdStage.Width, r.WidthLearningRate, r.WidthEpochs, r, trainSet, devSet, tokens, pad, null);
             }
             else
             {
-                ModelDirectory.Save(Path.Combine(widthDir, "best"), half, tokens, new ModelScores { Metric = r.Metric });
+                TorchModelDirectory.Save(Path.Combine(widthDir, "best"), half, tokens, new ModelScores { Metric = r.Metric });
                 BinaryBertStages.MarkDone(widthDir);
             }
         }
+        half.eval();
         Report(ui, "width (FP32 half-width)", half, devSet, labels.Length, r, pad);
 
         // Stage 2: ternary half-width model, two-stage KD from the half-width FP model.
-        string act = r.ActivationBits == 4 ? "relu" : config.HiddenAct;
-        BertModel ternary;
+        string act = bits == 4 ? "relu" : config.HiddenAct;
+        TorchBertModel ternary;
         if (BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-b")))
         {
-            ternary = BinaryBertStages.LoadBest(Path.Combine(outDir, "ternary-b"), split: false, r.Options.Seed);
+            ternary = BinaryBertStages.LoadBest(Path.Combine(outDir, "ternary-b"), ternaryQuantizers);
         }
         else
         {
-            BertModel student = BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-a")) ? BinaryBertStages.LoadBest(Path.Combine(outDir, "ternary-a"), false, r.Options.Seed) : BinaryBertStages.Copy(half, half.Config with { HiddenAct = act }, r.Options.Seed);
+            TorchBertModel student = BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-a"))
+                ? BinaryBertStages.LoadBest(Path.Combine(outDir, "ternary-a"), ternaryQuantizers)
+                : BinaryBertStages.Copy(half, half.Config with { HiddenAct = act });
             if (!BinaryBertStages.IsDone(Path.Combine(outDir, "ternary-a")))
             {
-                BinaryBertQuantization.ApplyTernary(student, r.ActivationBits);
-                student = Train(ui, "ternary-a", student, half, KdStage.Intermediate, r.Options.LearningRate * StageALearningRateFactor, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: false);
+                ternaryQuantizers(student);
+                student = Train(ui, "ternary-a", student, half, KdStage.Intermediate, r.Options.LearningRate * StageALearningRateFactor, r.Options.Epochs, r, trainSet, devSet, tokens, pad, ternaryQuantizers);
             }
-            BinaryBertQuantization.ApplyTernary(student, r.ActivationBits);
-            ternary = Train(ui, "ternary-b", student, half, KdStage.Prediction, r.Options.LearningRate, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: false);
+            ternary = Train(ui, "ternary-b", student, half, KdStage.Prediction, r.Options.LearningRate, r.Options.Epochs, r, trainSet, devSet, tokens, pad, ternaryQuantizers);
         }
-        BinaryBertQuantization.ApplyTernary(ternary, r.ActivationBits);
-        Report(ui, $"ternary (W2A{r.ActivationBits})", ternary, devSet, labels.Length, r, pad);
+        Report(ui, $"ternary (W2A{bits})", ternary, devSet, labels.Length, r, pad);
 
         // Stage 3: ternary weight splitting.
         string splitDir = Path.Combine(outDir, "split");
-        BertModel binary;
+        TorchBertModel binary;
         if (BinaryBertStages.IsDone(splitDir))
         {
-            binary = BinaryBertStages.LoadBest(splitDir, split: true, r.Options.Seed);
+            binary = BinaryBertStages.LoadBest(splitDir, binaryQuantizers);
         }
         else
         {
-            BinaryBertQuantization.Remove(ternary);
-            TernaryWeightSplit.Apply(ternary);
+            TernaryWeightSplit.Apply(ternary, bits);
             binary = ternary;
-            ModelDirectory.Save(Path.Combine(splitDir, "best"), binary, tokens, new ModelScores { Metric = r.Metric });
+            TorchModelDirectory.Save(Path.Combine(splitDir, "best"), binary.Config, TorchStudentExport.TrainedParameters(binary), tokens, new ModelScores { Metric = r.Metric });
             BinaryBertStages.MarkDone(splitDir);
         }
-        BinaryBertQuantization.ApplyBinary(binary, r.ActivationBits);
-        Report(ui, $"split binary before training (W1A{r.ActivationBits})", binary, devSet, labels.Length, r, pad);
+        Report(ui, $"split binary before training (W1A{bits})", binary, devSet, labels.Length, r, pad);
 
         // Stage 4: binary fine-tuning, two-stage KD from the half-width FP model.
         if (!BinaryBertStages.IsDone(Path.Combine(outDir, "binary-b")))
         {
-            if (!BinaryBertStages.IsDone(Path.Combine(outDir, "binary-a")))
-            {
-                binary = Train(ui, "binary-a", binary, half, KdStage.Intermediate, r.BinaryLearningRate * StageALearningRateFactor, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: true);
-            }
-            else
-            {
-                binary = BinaryBertStages.LoadBest(Path.Combine(outDir, "binary-a"), split: true, r.Options.Seed);
-            }
-            BinaryBertQuantization.ApplyBinary(binary, r.ActivationBits);
-            binary = Train(ui, "binary-b", binary, half, KdStage.Prediction, r.BinaryLearningRate, r.Options.Epochs, r, trainSet, devSet, tokens, pad, split: true);
+            binary = BinaryBertStages.IsDone(Path.Combine(outDir, "binary-a"))
+                ? BinaryBertStages.LoadBest(Path.Combine(outDir, "binary-a"), binaryQuantizers)
+                : Train(ui, "binary-a", binary, half, KdStage.Intermediate, r.BinaryLearningRate * StageALearningRateFactor, r.Options.Epochs, r, trainSet, devSet, tokens, pad, binaryQuantizers);
+            binary = Train(ui, "binary-b", binary, half, KdStage.Prediction, r.BinaryLearningRate, r.Options.Epochs, r, trainSet, devSet, tokens, pad, binaryQuantizers);
         }
         else
         {
-            binary = BinaryBertStages.LoadBest(Path.Combine(outDir, "binary-b"), split: true, r.Options.Seed);
+            binary = BinaryBertStages.LoadBest(Path.Combine(outDir, "binary-b"), binaryQuantizers);
         }
-        BinaryBertQuantization.ApplyBinary(binary, r.ActivationBits);
+        binary.eval();
 
         // Stage 5: test scores and export.
         string best = Path.Combine(outDir, "binary-b", "best");
@@ -156,52 +156,53 @@ internal static class QuantizeBinaryBertCommand
         {
             var testSet = ExampleEncoder.Encode(TaskFile.Read(testPath), tokenizer, labels);
             paritySet = testSet;
-            EvalResult teacherResult = ClassificationTask.Score(fullTeacher, testSet, labels.Length, r.BatchSize, pad, r.Metric);
+            EvalResult teacherResult = TorchClassificationTask.Score(fullTeacher, testSet, labels.Length, r.BatchSize, pad, r.Metric);
             teacherScore = teacherResult.Score;
             ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, FP32 teacher): " + Format(teacherResult)));
-            EvalResult testResult = ClassificationTask.Score(binary, testSet, labels.Length, r.BatchSize, pad, r.Metric);
+            EvalResult testResult = TorchClassificationTask.Score(binary, testSet, labels.Length, r.BatchSize, pad, r.Metric);
             scores = scores with { Test = new(testResult.Values) };
-            ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, W1A{r.ActivationBits}): " + Format(testResult)));
+            ui.MarkupLine(Markup.Escape($"test ({testSet.Count} examples, W1A{bits}): " + Format(testResult)));
         }
         ModelDirectory.WriteScores(best, scores);
         string ebm = Path.Combine(outDir, "model.ebm");
-        BinaryBertExporter.Build(binary, tokens, r.ActivationBits, scores, r.Task, teacherScore).WriteTo(ebm);
-        ui.MarkupLine(Markup.Escape($"best binary student (step {scores.Step}): {best}; W1A{r.ActivationBits} model: {ebm}"));
+        BinaryBertExporter.Build(TorchStudentExport.Weights(binary), tokens, bits, scores, r.Task, teacherScore).WriteTo(ebm);
+        ui.MarkupLine(Markup.Escape($"best binary student (step {scores.Step}): {best}; W1A{bits} model: {ebm}"));
         // The acceptance check: the runtime on the exported file against the trainer's quantized forward.
-        bool agrees = QuantizedParityStep.Run(ui, binary, ebm, paritySet, r.Test is null ? "dev" : "test", outDir, r.BatchSize, TrainerThreads.Count);
-        if (!agrees) return Program.ExitBadInput;
-        return Program.ExitOk;
+        bool agrees = QuantizedParityStep.Run(ui, labels, () => TorchLogits.InOrder(binary, paritySet, r.BatchSize, pad), ebm, paritySet, r.Test is null ? "dev" : "test", outDir, r.Threads);
+        return agrees ? Program.ExitOk : Program.ExitBadInput;
     }
 
-    /// <summary>Trains one KD stage in OUT/name (resumable), marks it done and returns its best model (hooks not installed).</summary>
-    private static BertModel Train(IAnsiConsole ui, string name, BertModel student, BertModel teacher, KdStage stage, float lr, int epochs,
-        BinaryBertRecipe r, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<string> tokens, int pad, bool split)
+    /// <summary>
+    /// Trains one KD stage on LibTorch in OUT/name (resumable): <paramref name="student"/> (its
+    /// stage's quantizers installed, none for the width stage), BinaryBERT's stage loss against
+    /// <paramref name="teacher"/>, the quantizers' split halves and LSQ steps trained and saved with
+    /// the weights; marks the stage done and returns its best model (with <paramref name="install"/>'s quantizers).
+    /// </summary>
+    private static TorchBertModel Train(IAnsiConsole ui, string name, TorchBertModel student, TorchBertModel teacher, KdStage stage, float lr, int epochs,
+        BinaryBertRecipe r, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<string> tokens, int pad, Action<TorchBertModel>? install)
     {
         string dir = Path.Combine(r.Options.OutputDirectory!, name);
         TrainingOptions options = r.Options with { OutputDirectory = dir, LearningRate = lr, Epochs = epochs };
-        string best = Path.Combine(dir, "best");
-        if (r.TorchEngine)
-        {
-            TrainingResult torchResult = QuantizeTorch.RunBinaryBertStage(ui, name, student, teacher, stage, r.ActivationBits, split, options, train, dev, tokens, r.BatchSize, pad, r.Metric);
-            if (torchResult.Interrupted) throw new StageInterruptedException(name, torchResult.Steps);
-            BinaryBertStages.MarkDone(dir);
-            return BinaryBertStages.LoadBest(dir, split, r.Options.Seed);
-        }
-
-        var task = new BinaryBertDistillationTask(teacher, stage, train, dev, r.BatchSize, r.Options.Seed, pad, r.Metric);
-        var loop = new TrainingLoop(student, tokens, task, options);
+        teacher.eval();
+        var task = new TorchDistillationTask("binarybert", teacher, (s, t, keep, _) => TorchDistillationLoss.BinaryBert(stage, s, t, keep), train, dev, r.BatchSize, options.Seed, pad, r.Metric);
+        (string, Tensor)[] parameters = TorchStudentExport.TrainedParameters(student);
+        var loop = new TorchTrainingLoop(student, tokens, task, options, parameters);
         ui.MarkupLine(Markup.Escape($"[{name}] {stage} KD, lr {lr:g3}, {loop.TotalSteps} updates"));
         TrainingResult result = TrainingProgressDisplay.Run(ui, loop, name);
         if (result.Interrupted) throw new StageInterruptedException(name, result.Steps);
-        if (!Directory.Exists(best)) ModelDirectory.Save(best, student, tokens, new ModelScores { Metric = r.Metric, Step = result.Steps });
+        if (!Directory.Exists(loop.BestDirectory!))
+        {
+            TorchModelDirectory.Save(loop.BestDirectory!, student.Config, parameters, tokens, new ModelScores { Metric = r.Metric, Step = result.Steps });
+        }
         BinaryBertStages.MarkDone(dir);
-        return BinaryBertStages.LoadBest(dir, split, r.Options.Seed);
+        student.Dispose();
+        return BinaryBertStages.LoadBest(dir, install);
     }
 
-    private static void Report(IAnsiConsole ui, string what, BertModel model, IReadOnlyList<EncodedExample> dev, int classes, BinaryBertRecipe r, int pad)
+    private static void Report(IAnsiConsole ui, string what, TorchBertModel model, IReadOnlyList<EncodedExample> dev, int classes, BinaryBertRecipe r, int pad)
     {
         if (dev.Count == 0) return;
-        ui.MarkupLine(Markup.Escape($"dev, {what}: " + Format(ClassificationTask.Score(model, dev, classes, r.BatchSize, pad, r.Metric))));
+        ui.MarkupLine(Markup.Escape($"dev, {what}: " + Format(TorchClassificationTask.Score(model, dev, classes, r.BatchSize, pad, r.Metric))));
     }
 
     private static string Format(EvalResult result) =>

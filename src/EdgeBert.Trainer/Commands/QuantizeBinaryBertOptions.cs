@@ -17,11 +17,11 @@ namespace EdgeBert.Trainer.Commands;
 /// <param name="Width">The width multiplier of the half-width model (0.5).</param>
 /// <param name="WidthEpochs">Epochs of DynaBERT width distillation (0: keep the pruned weights as they are).</param>
 /// <param name="WidthLearningRate">Its learning rate.</param>
-/// <param name="TorchEngine">Train every KD stage on LibTorch (<c>--engine torch</c>).</param>
+/// <param name="Threads">Threads of the runtime parity check (LibTorch's are set by the command).</param>
 public sealed record BinaryBertRecipe(
     string TeacherDirectory, string Train, string? Dev, string? Test, string Metric, string? Task,
     TrainingOptions Options, int BatchSize, int ActivationBits, float BinaryLearningRate,
-    double Width, int WidthEpochs, float WidthLearningRate, bool TorchEngine = false);
+    double Width, int WidthEpochs, float WidthLearningRate, int Threads = 1);
 
 /// <summary>The <c>quantize</c> options only <c>--method binarybert</c> reads.</summary>
 internal sealed class QuantizeBinaryBertOptions
@@ -57,6 +57,6 @@ internal sealed class QuantizeBinaryBertOptions
         if (!(width > 0 && width <= 1)) throw new ArgumentException($"--width must lie in (0, 1] (got {width}).");
         int widthEpochs = parse.GetValue(WidthEpochs);
         if (widthEpochs < 0) throw new ArgumentException($"--width-epochs must be ≥ 0 (got {widthEpochs}).");
-        return new BinaryBertRecipe(teacher, train, dev, test, metric, task, options, batchSize, bits, binaryLr, width, widthEpochs, widthLr);
+        return new BinaryBertRecipe(teacher, train, dev, test, metric, task, options, batchSize, bits, binaryLr, width, widthEpochs, widthLr, parse.GetValue(run.Threads));
     }
 }

@@ -1,8 +1,8 @@
-using EdgeBert.Trainer.Autograd;
-using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
-using EdgeBert.Trainer.Training;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Quantization;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Commands;
 
@@ -15,27 +15,17 @@ internal static class BinaryBertStages
 {
     private const string DoneFile = "done";
 
-    /// <summary>
-    /// Loads OUT/stage/best; a split model gets its second halves, an A4 model its LSQ steps,
-    /// before the weights are read (so every tensor of the file has a parameter to go to).
-    /// </summary>
-    internal static BertModel LoadBest(string stageDir, bool split, long seed)
-    {
-        string best = Path.Combine(stageDir, "best");
-        var model = new BertModel(ModelDirectory.ReadConfig(best), new TrainingRandom((ulong)seed));
-        string file = Path.Combine(best, ModelDirectory.WeightsFile);
-        var tensors = SafeTensors.Read(file);
-        if (split) TernaryWeightSplit.AddEmptyHalves(model);
-        if (tensors.Keys.Any(k => k.EndsWith(".act_scale", StringComparison.Ordinal))) BinaryBertQuantization.AddActivationScales(model);
-        ModelDirectory.LoadWeights(model, tensors, file, ["mlm."]);
-        return model;
-    }
+    /// <summary>Loads OUT/stage/best with <paramref name="install"/>'s quantizers (which create the split halves and LSQ steps its file holds).</summary>
+    internal static TorchBertModel LoadBest(string stageDir, Action<TorchBertModel>? install) =>
+        TorchStudentExport.LoadStudent(Path.Combine(stageDir, "best"), install);
 
-    internal static BertModel Copy(BertModel from, BertConfig config, long seed)
+    /// <summary>A new model of <paramref name="config"/> holding <paramref name="from"/>'s weights (e.g. the ReLU copy of a GELU model).</summary>
+    internal static TorchBertModel Copy(TorchBertModel from, BertConfig config)
     {
-        var to = new BertModel(config, new TrainingRandom((ulong)seed));
-        var source = from.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        foreach ((string name, Tensor p) in to.NamedParameters()) source[name].Data.CopyTo(p.Data, 0);
+        var to = new TorchBertModel(config);
+        Dictionary<string, Tensor> source = from.NamedWeights().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        foreach ((string name, Tensor p) in to.NamedWeights()) p.copy_(source[name]);
         return to;
     }
 

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using EdgeBert.Text;
+using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
+using EdgeBert.Trainer.Torch;
 using EdgeBert.Trainer.Training;
 using Spectre.Console;
 
@@ -34,13 +36,17 @@ internal sealed class QuantizeProgressive
 
     /// <summary>Runs the chain; the arguments are the values <see cref="QuantizeCommand"/> parsed.</summary>
     /// <exception cref="ArgumentException">Bad targets, epochs or data.</exception>
-    public int Run(IAnsiConsole ui, ParseResult parse, TrainingOptions options, BertModel teacher, WordPieceVocabulary vocabulary,
-        string trainPath, string? devPath, string? testPath, int batchSize, string metric, string? task, bool torchEngine = false)
+    public int Run(IAnsiConsole ui, ParseResult parse, TrainingOptions options, string teacherDirectory,
+        string trainPath, string? devPath, string? testPath, int batchSize, string metric, string? task, int threads)
     {
         IReadOnlyList<ProgressiveStep> steps = ProgressiveSchedule.Plan(parse.GetValue(Targets)!);
         int epochs = parse.GetValue(EpochsPerStep) ?? options.Epochs;
         if (epochs < 1) throw new ArgumentException($"--epochs-per-step must be at least 1 (got {epochs}).");
+        using TorchBertModel teacher = TorchBertModel.Load(teacherDirectory);
+        teacher.eval();
         BertConfig config = teacher.Config;
+        if (config.Labels.Count < 2) throw new ArgumentException($"quantize: the teacher in {teacherDirectory} has no classifier labels; fine-tune it first.");
+        WordPieceVocabulary vocabulary = ModelDirectory.ReadVocabulary(teacherDirectory);
         string[] labels = [.. config.Labels];
         BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
         List<EncodedExample> Read(string path) => ExampleEncoder.Encode(TaskFile.Read(path), tokenizer, labels);
@@ -52,7 +58,8 @@ internal sealed class QuantizeProgressive
             Metric = metric,
             Task = task,
             PadId = vocabulary.PaddingId ?? 0,
-            TorchEngine = torchEngine,
+            TeacherDirectory = teacherDirectory,
+            Threads = threads,
         };
         return QuantizeProgressiveRunner.Run(ui, teacher, vocabulary.Tokens, Read(trainPath), devPath is null ? [] : Read(devPath),
             testPath is null ? null : Read(testPath), settings);

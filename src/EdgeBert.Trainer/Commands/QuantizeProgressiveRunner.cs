@@ -1,10 +1,11 @@
 using System.Globalization;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
-using EdgeBert.Trainer.Distillation;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Quantization;
+using EdgeBert.Trainer.Torch.Training;
 using EdgeBert.Trainer.Training;
 using Spectre.Console;
 
@@ -27,13 +28,16 @@ internal sealed record ProgressiveRunSettings
 
     public int PadId { get; init; }
 
-    /// <summary>Train each step on LibTorch (<c>--engine torch</c>) instead of the trainer's own autograd.</summary>
-    public bool TorchEngine { get; init; }
+    /// <summary>The teacher's model directory (the first step's initialisation).</summary>
+    public required string TeacherDirectory { get; init; }
+
+    /// <summary>Threads of the runtime parity check.</summary>
+    public int Threads { get; init; } = 1;
 }
 
 /// <summary>
 /// Runs two-stage progressive quantization (METHODS.md §4): for each step of the chain a KD
-/// fine-tune against the FP32 teacher with TernaryBERT's <see cref="DistillationTask"/> (hidden
+/// fine-tune on LibTorch against the FP32 teacher with TernaryBERT's objective (hidden
 /// MSE + attention-score MSE + SCE), the student initialised from the previous step's best latent
 /// FP32 weights, checkpointed in <c>OUT/&lt;step&gt;/</c> (<c>last/</c>, <c>best/</c>,
 /// <c>metrics.jsonl</c>). A step with <c>OUT/&lt;step&gt;/complete</c> is skipped on a rerun; an
@@ -54,7 +58,7 @@ internal static class QuantizeProgressiveRunner
     /// </summary>
     public const double ParityTolerance = 1e-3;
 
-    public static int Run(IAnsiConsole ui, BertModel teacher, IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train,
+    public static int Run(IAnsiConsole ui, TorchBertModel teacher, IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train,
         IReadOnlyList<EncodedExample> dev, IReadOnlyList<EncodedExample>? test, ProgressiveRunSettings s)
     {
         string root = s.Training.OutputDirectory ?? throw new ArgumentException("progressive: an output directory (--out) is required.");
@@ -96,42 +100,29 @@ internal static class QuantizeProgressiveRunner
         return Program.ExitOk;
     }
 
-    private static (bool Finished, ModelScores Scores, string Parity) RunStep(IAnsiConsole ui, ProgressiveStep step, string prefix, string root, BertModel teacher,
+    private static (bool Finished, ModelScores Scores, string Parity) RunStep(IAnsiConsole ui, ProgressiveStep step, string prefix, string root, TorchBertModel teacher,
         double? teacherScore, IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<EncodedExample>? test, ProgressiveRunSettings s)
     {
         string dir = Path.Combine(root, step.Name), best = Path.Combine(dir, "best");
         string from = step.InitialisedFrom is null ? "the teacher" : Path.Combine(root, step.InitialisedFrom, "best");
-        BertModel init = step.InitialisedFrom is null ? teacher : ModelDirectory.Load(from, s.Training.Seed);
-        var student = new BertModel(teacher.Config, new TrainingRandom((ulong)s.Training.Seed));
-        CopyWeights(init, student);
-        ProgressiveQuantization.Apply(student, step);
+        using TorchBertModel student = TorchBertModel.Load(step.InitialisedFrom is null ? s.TeacherDirectory : from);
+        TorchStudentQuantization.Progressive(student, step);
 
-        bool resume = TrainingCheckpoint.Exists(Path.Combine(dir, "last"));
-        // The torch engine writes best/ itself (a model directory with the same names); a run without dev leaves it to here.
+        bool resume = TorchCheckpoint.Exists(Path.Combine(dir, "last"));
+        // The loop writes best/ itself; a run without dev leaves it to here.
         // A best/ left by a run that never reached last/ belongs to weights this run will not continue.
         if (!resume && Directory.Exists(best)) Directory.Delete(best, recursive: true);
         var options = s.Training with { OutputDirectory = dir, Resume = resume };
-        TrainingResult result;
-        if (s.TorchEngine)
-        {
-            result = QuantizeTorch.RunProgressiveStep(ui, prefix, from, step, teacher, init, vocabulary, train, dev, options, s.BatchSize, s.PadId, s.Metric);
-        }
-        else
-        {
-            var task = new DistillationTask(teacher, train, dev, s.BatchSize, s.Training.Seed, s.PadId, s.Metric);
-            var loop = new TrainingLoop(student, vocabulary, task, options);
-            ui.MarkupLine(Markup.Escape($"{prefix}: KD fine-tune from {from}, {loop.TotalSteps} updates" + (resume ? $", resuming from {Path.Combine(dir, "last")}" : "")));
-            result = TrainingProgressDisplay.Run(ui, loop, $"progressive {step.Name}");
-        }
+        TrainingResult result = QuantizeTorch.RunProgressiveStep(ui, prefix, from, student, teacher, vocabulary, train, dev, options, s.BatchSize, s.PadId, s.Metric);
         if (result.Interrupted)
         {
             ui.MarkupLine(Markup.Escape($"stopped in step {step.Name} after update {result.Steps}; rerun the same command to continue (finished steps are skipped, this one resumes)."));
             return (false, new ModelScores(), "");
         }
 
-        if (!Directory.Exists(best)) ModelDirectory.Save(best, student, vocabulary, new ModelScores { Metric = s.Metric, Step = result.Steps });
-        BertModel bestModel = ModelDirectory.Load(best, s.Training.Seed);
-        ProgressiveQuantization.Apply(bestModel, step);
+        using TorchBertModel bestModel = TorchBertModel.Load(best);
+        TorchStudentQuantization.Progressive(bestModel, step);
+        bestModel.eval();
         ModelScores scores = (ModelDirectory.ReadScores(best) ?? new ModelScores()) with { Task = s.Task, Metric = s.Metric };
         if (test is not null) scores = scores with { Test = new(Score(bestModel, test, teacher.Config.Labels.Count, s)!.Values) };
         ModelDirectory.WriteScores(best, scores);
@@ -140,9 +131,9 @@ internal static class QuantizeProgressiveRunner
         if (step.Stage == 2)
         {
             string ebm = Path.Combine(root, step.Name + ".ebm");
-            ProgressiveExporter.Build(bestModel, step, vocabulary, scores, s.Task, teacherScore).WriteTo(ebm);
+            ProgressiveExporter.Build(TorchStudentExport.Weights(bestModel), step, vocabulary, scores, s.Task, teacherScore).WriteTo(ebm);
             (IReadOnlyList<EncodedExample> check, string split) = test is not null ? (test, "test") : dev.Count > 0 ? (dev, "dev") : (train, "train");
-            parity = CheckRuntime(ui, bestModel, ebm, check, split, s.BatchSize);
+            parity = CheckRuntime(ui, bestModel, ebm, check, split, s);
             ui.MarkupLine(Markup.Escape($"{prefix}: exported {ebm}"));
         }
         File.WriteAllText(Path.Combine(dir, CompleteFile), parity + "\n");
@@ -151,11 +142,11 @@ internal static class QuantizeProgressiveRunner
     }
 
     /// <summary>Runs the export in the runtime on <paramref name="examples"/> next to the trainer's quantized forward.</summary>
-    private static string CheckRuntime(IAnsiConsole ui, BertModel model, string ebm, IReadOnlyList<EncodedExample> examples, string split, int batchSize)
+    private static string CheckRuntime(IAnsiConsole ui, TorchBertModel model, string ebm, IReadOnlyList<EncodedExample> examples, string split, ProgressiveRunSettings s)
     {
         if (examples.Count == 0) return "";
         using var runtime = EdgeBert.Runtime.Model.Load(ebm);
-        ParityReport r = RuntimeParity.Compare(model, runtime, examples, batchSize, ParityTolerance, TrainerThreads.Count);
+        ParityReport r = RuntimeParity.Compare(model.Config.Labels, () => TorchLogits.InOrder(model, examples, s.BatchSize, s.PadId), runtime, examples, ParityTolerance, s.Threads);
         string summary = string.Create(CultureInfo.InvariantCulture, $"{r.Agreements}/{r.Count} {split}");
         string line = string.Create(CultureInfo.InvariantCulture,
             $"runtime vs trainer on {split}: {r.Agreements}/{r.Count} predictions agree, max |Δlogit| {r.MaxAbsoluteDelta:0.00e+00}, runtime accuracy {(double)r.RuntimeCorrect / r.Count:0.0000}");
@@ -167,8 +158,8 @@ internal static class QuantizeProgressiveRunner
     private static double? TeacherScore(ProgressiveSummaryRow teacher, string metric) =>
         teacher.Test?.Values.GetValueOrDefault(metric) ?? teacher.Dev?.Values.GetValueOrDefault(metric);
 
-    private static EvalResult? Score(BertModel model, IReadOnlyList<EncodedExample> examples, int classes, ProgressiveRunSettings s) =>
-        examples.Count == 0 ? null : ClassificationTask.Score(model, examples, classes, s.BatchSize, s.PadId, s.Metric);
+    private static EvalResult? Score(TorchBertModel model, IReadOnlyList<EncodedExample> examples, int classes, ProgressiveRunSettings s) =>
+        examples.Count == 0 ? null : TorchClassificationTask.Score(model, examples, classes, s.BatchSize, s.PadId, s.Metric);
 
     private static ProgressiveSummaryRow Row(ProgressiveStep step, ModelScores scores, string parity) => new(
         step.Name, $"stage {step.Stage}", step.Bits, step.InitialisedFrom ?? "teacher", scores.Step,
@@ -178,10 +169,4 @@ internal static class QuantizeProgressiveRunner
 
     private static string Format(IReadOnlyDictionary<string, double> values) => values.Count == 0 ? "-" :
         string.Join(" ", values.Where(v => v.Key is "accuracy" or "f1").OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key} {v.Value:0.0000}")));
-
-    private static void CopyWeights(BertModel from, BertModel to)
-    {
-        var source = from.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
-        foreach ((string name, Tensor p) in to.NamedParameters()) source[name].Data.CopyTo(p.Data, 0);
-    }
 }

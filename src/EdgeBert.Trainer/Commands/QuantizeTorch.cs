@@ -1,6 +1,7 @@
 using EdgeBert.Text;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Data.Tasks;
+using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
 using EdgeBert.Trainer.Torch;
@@ -14,63 +15,30 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Commands;
 
 /// <summary>
-/// <c>quantize --engine torch</c> for the one-stage methods (TernaryBERT W2A8, BiBERT W1A1): the
+/// <c>quantize</c> for the one-stage methods (TernaryBERT W2A8, BiBERT W1A1): the
 /// student is initialised from the teacher, gets the TorchSharp quantizers
 /// (<see cref="TorchStudentQuantization"/>) and is distilled on <see cref="TorchTrainingLoop"/> with
-/// <see cref="TorchDistillationTask"/>; then, as the classic path, the best dev student is scored on
-/// the test split, exported through the existing exporters (the same .ebm for the same weights) to
-/// OUT/model.ebm, and checked against the runtime (OUT/parity.json).
+/// <see cref="TorchDistillationTask"/>; then the best dev student is scored on the test split,
+/// exported (<see cref="TorchStudentExport.Weights"/>, the method's exporter) to OUT/model.ebm, and
+/// checked against the runtime (OUT/parity.json).
 /// </summary>
 internal static class QuantizeTorch
 {
-    /// <summary>The one-stage methods this class runs on the torch engine (progressive and binarybert run through their stage runners, each KD stage on LibTorch).</summary>
+    /// <summary>The one-stage methods this class runs (progressive and binarybert run through their stage runners).</summary>
     public static IReadOnlyList<string> Methods { get; } = ["ternarybert", "bibert"];
 
     /// <summary>
-    /// One BinaryBERT KD stage on LibTorch: <paramref name="student"/>'s weights (and split halves and
-    /// A4 steps) in a TorchSharp model with the stage's quantizers (none for the width stage; TWN, or
-    /// BWN on both halves when <paramref name="split"/>), BinaryBERT's stage loss against
-    /// <paramref name="teacher"/>; best/ and last/ under <paramref name="options"/>' output directory
-    /// with the classic names (weight_split, act_scale), so the stage runner loads them as before.
+    /// One progressive step on LibTorch: <paramref name="student"/> (initialised from the teacher or
+    /// the previous step, the step's TorchSharp quantizers installed), TernaryBERT's objective against
+    /// <paramref name="teacher"/>, best/ and last/ under <paramref name="options"/>' output directory (resumes from last/).
     /// </summary>
-    public static TrainingResult RunBinaryBertStage(IAnsiConsole ui, string name, BertModel student, BertModel teacher, KdStage stage, int activationBits, bool split,
-        TrainingOptions options, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, IReadOnlyList<string> vocabulary, int batchSize, int padId, string metric)
-    {
-        using TorchBertModel torchTeacher = TorchStudentExport.FromTrainerModel(teacher);
-        using TorchBertModel torchStudent = TorchStudentExport.FromTrainerModel(student);
-        if (stage != KdStage.Width)
-        {
-            if (split) TorchStudentQuantization.BinaryBertBinary(torchStudent, activationBits);
-            else TorchStudentQuantization.BinaryBertTernary(torchStudent, activationBits);
-            TorchStudentExport.CopyQuantizerParameters(student, torchStudent);
-        }
-        var task = new TorchDistillationTask("binarybert", torchTeacher, (s, t, keep, _) => TorchDistillationLoss.BinaryBert(stage, s, t, keep), train, dev, batchSize, options.Seed, padId, metric);
-        (string, Tensor)[] parameters = [.. torchStudent.NamedWeights(), .. TorchStudentExport.NamedQuantizerParameters(torchStudent)];
-        var loop = new TorchTrainingLoop(torchStudent, vocabulary, task, options, parameters);
-        ui.MarkupLine(Markup.Escape($"[{name}] {stage} KD (torch engine), lr {options.LearningRate:g3}, {loop.TotalSteps} updates"));
-        TrainingResult result = loop.Run();
-        if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!))
-        {
-            TorchModelDirectory.Save(loop.BestDirectory!, torchStudent.Config, parameters, vocabulary, new ModelScores { Metric = metric, Step = result.Steps });
-        }
-        return result;
-    }
-
-    /// <summary>
-    /// One progressive step on LibTorch: the student from <paramref name="init"/> with the step's
-    /// TorchSharp quantizers, TernaryBERT's objective against <paramref name="teacher"/>, best/ and
-    /// last/ under <paramref name="options"/>' output directory (resumes from last/).
-    /// </summary>
-    public static TrainingResult RunProgressiveStep(IAnsiConsole ui, string prefix, string from, ProgressiveStep step, BertModel teacher, BertModel init,
+    public static TrainingResult RunProgressiveStep(IAnsiConsole ui, string prefix, string from, TorchBertModel student, TorchBertModel teacher,
         IReadOnlyList<string> vocabulary, IReadOnlyList<EncodedExample> train, IReadOnlyList<EncodedExample> dev, TrainingOptions options, int batchSize, int padId, string metric)
     {
-        using TorchBertModel torchTeacher = TorchStudentExport.FromTrainerModel(teacher);
-        using TorchBertModel student = TorchStudentExport.FromTrainerModel(init);
-        TorchStudentQuantization.Progressive(student, step);
-        var task = new TorchDistillationTask("progressive", torchTeacher, TorchDistillationTask.TernaryBertLoss, train, dev, batchSize, options.Seed, padId, metric);
+        var task = new TorchDistillationTask("progressive", teacher, TorchDistillationTask.TernaryBertLoss, train, dev, batchSize, options.Seed, padId, metric);
         var loop = new TorchTrainingLoop(student, vocabulary, task, options);
-        ui.MarkupLine(Markup.Escape($"{prefix}: KD fine-tune from {from} (torch engine), {loop.TotalSteps} updates" + (options.Resume ? $", resuming from {loop.LastDirectory}" : "")));
-        TrainingResult result = loop.Run();
+        ui.MarkupLine(Markup.Escape($"{prefix}: KD fine-tune from {from}, {loop.TotalSteps} updates" + (options.Resume ? $", resuming from {loop.LastDirectory}" : "")));
+        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, prefix);
         if (!result.Interrupted && !Directory.Exists(loop.BestDirectory!))
         {
             TorchModelDirectory.Save(loop.BestDirectory!, student, vocabulary, new ModelScores { Metric = metric, Step = result.Steps });
@@ -83,8 +51,7 @@ internal static class QuantizeTorch
     public static int Run(IAnsiConsole ui, string method, TrainingOptions options, string teacherDir, string trainPath, string? devPath, string? testPath,
         int batchSize, string metric, string? taskName, int threads)
     {
-        if (!Methods.Contains(method))
-            throw new ArgumentException($"quantize --engine torch: method '{method}' runs on the classic engine only so far; the torch engine runs {string.Join(", ", Methods)} and progressive.");
+        if (!Methods.Contains(method)) throw new ArgumentException($"quantize: '{method}' is not a one-stage method ({string.Join(", ", Methods)}).");
         bool bibert = method == "bibert";
         Action<TorchBertModel> install = bibert ? TorchStudentQuantization.BiBert : TorchStudentQuantization.TernaryBert;
         string scheme = bibert ? "W1A1" : "W2A8";
@@ -104,9 +71,9 @@ internal static class QuantizeTorch
         var task = new TorchDistillationTask(method, teacher,
             bibert ? TorchDistillationTask.BiBertLoss : TorchDistillationTask.TernaryBertLoss, trainSet, devSet, batchSize, options.Seed, pad, metric);
         var loop = new TorchTrainingLoop(student, vocabulary.Tokens, task, options, [.. student.NamedWeights(), .. TorchStudentExport.NamedQuantizerParameters(student)]);
-        ui.MarkupLine(Markup.Escape($"quantize ({method}, {scheme}, torch engine): {trainSet.Count} train / {devSet.Count} dev examples, " +
+        ui.MarkupLine(Markup.Escape($"quantize ({method}, {scheme}): {trainSet.Count} train / {devSet.Count} dev examples, " +
             $"{config.Layers}×{config.Hidden}, {loop.TotalSteps} updates, seed {options.Seed}"));
-        TrainingResult result = loop.Run();
+        TrainingResult result = TrainingProgressDisplay.Run(ui, loop, "quantize");
         if (result.Interrupted)
         {
             ui.MarkupLine(Markup.Escape($"stopped after step {result.Steps}; continue with the same options and --resume."));
@@ -128,7 +95,7 @@ internal static class QuantizeTorch
         }
         ModelDirectory.WriteScores(best, scores);
 
-        BertModel exported = TorchStudentExport.ToTrainerModel(bestModel);
+        ModelWeights exported = TorchStudentExport.Weights(bestModel);
         string ebm = Path.Combine(options.OutputDirectory!, "model.ebm");
         (bibert ? BiBertExporter.Build(exported, vocabulary.Tokens, scores, scores.Task) : TernaryBertExporter.Build(exported, vocabulary.Tokens, scores, scores.Task)).WriteTo(ebm);
         ui.MarkupLine(Markup.Escape($"best student (step {scores.Step}): {best}; {scheme} model: {ebm}"));

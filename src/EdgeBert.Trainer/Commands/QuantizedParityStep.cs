@@ -24,16 +24,10 @@ internal static class QuantizedParityStep
     /// </summary>
     public const double Tolerance = 5e-2;
 
-    /// <summary>Runs the comparison; returns true when every prediction agrees and logits are within <see cref="Tolerance"/>.</summary>
-    public static bool Run(IAnsiConsole ui, BertModel quantizedStudent, string ebmPath, IReadOnlyList<EncodedExample> examples, string splitName, string runDirectory, int batchSize, int threads)
-    {
-        ArgumentNullException.ThrowIfNull(quantizedStudent);
-        return Run(ui, runtime => RuntimeParity.Compare(quantizedStudent, runtime, examples, batchSize, Tolerance, threads), ebmPath, examples, splitName, runDirectory);
-    }
-
     /// <summary>
-    /// The same check for logits any engine computed (<paramref name="trainerLogits"/>: one row per
-    /// example in the order of <paramref name="examples"/>), e.g. a TorchSharp student's.
+    /// Runs the comparison of <paramref name="trainerLogits"/> (the quantized TorchSharp student's,
+    /// one row per example in the order of <paramref name="examples"/>) with the runtime on
+    /// <paramref name="ebmPath"/>; returns true when every prediction agrees and logits are within <see cref="Tolerance"/>.
     /// </summary>
     public static bool Run(IAnsiConsole ui, IReadOnlyList<string> labels, Func<float[][]> trainerLogits, string ebmPath, IReadOnlyList<EncodedExample> examples, string splitName, string runDirectory, int threads) =>
         Run(ui, runtime => RuntimeParity.Compare(labels, trainerLogits, runtime, examples, Tolerance, threads), ebmPath, examples, splitName, runDirectory);

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Commands;
 
-/// <summary><c>finetune --engine torch</c>: the same run as the classic engine's on TorchSharp/LibTorch (<see cref="TorchTrainingLoop"/>).</summary>
+/// <summary><c>finetune</c> on TorchSharp/LibTorch (<see cref="TorchTrainingLoop"/>).</summary>
 internal static class TorchFinetune
 {
     /// <summary>Initialises (LibTorch's generator seeded with the run's seed, or <c>--init</c>'s weights), trains, and keeps the best model.</summary>

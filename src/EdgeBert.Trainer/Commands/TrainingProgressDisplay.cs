@@ -12,13 +12,12 @@ namespace EdgeBert.Trainer.Commands;
 /// </summary>
 internal static class TrainingProgressDisplay
 {
-    public static TrainingResult Run(IAnsiConsole ui, TrainingLoop loop, string title) => Run(ui, loop.TotalSteps, loop.Run, title);
-
-    /// <summary>The same for a LibTorch run (<see cref="Torch.Training.TorchTrainingLoop"/>).</summary>
-    public static TrainingResult Run(IAnsiConsole ui, Torch.Training.TorchTrainingLoop loop, string title) => Run(ui, loop.TotalSteps, loop.Run, title);
-
-    private static TrainingResult Run(IAnsiConsole ui, long totalSteps, Func<ITrainingObserver, CancellationToken, TrainingResult> run, string title)
+    /// <summary>Runs <paramref name="loop"/> with the progress display and the signal handling.</summary>
+    public static TrainingResult Run(IAnsiConsole ui, Torch.Training.TorchTrainingLoop loop, string title)
     {
+        ArgumentNullException.ThrowIfNull(loop);
+        long totalSteps = loop.TotalSteps;
+        Func<ITrainingObserver, CancellationToken, TrainingResult> run = loop.Run;
         using var stop = new CancellationTokenSource();
         using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Training;
 
 namespace EdgeBert.Trainer.Commands;
@@ -41,13 +40,12 @@ internal sealed class TrainingRunOptions(float defaultLearningRate, int defaultE
         }
     }
 
-    /// <summary>The loop options; also applies the thread count.</summary>
+    /// <summary>The loop options (the commands apply the thread count to LibTorch).</summary>
     public TrainingOptions Build(ParseResult parse)
     {
         int threads = parse.GetValue(Threads);
         if (threads < 1) throw new ArgumentException($"--threads must be at least 1 (got {threads}).");
         if (parse.GetValue(BatchSize) < 1) throw new ArgumentException($"--batch-size must be at least 1 (got {parse.GetValue(BatchSize)}).");
-        TrainerThreads.Count = threads;
         var options = new TrainingOptions
         {
             Epochs = parse.GetValue(Epochs),

@@ -5,8 +5,9 @@ using EdgeBert.Trainer.Model;
 namespace EdgeBert.Trainer.Interop;
 
 /// <summary>
-/// Writes an FP32 trainer model as a .ebm file through the Core <see cref="EbmWriter"/>: every
-/// parameter under its model-file name (the MLM head is not exported), metadata with the
+/// Writes an FP32 trainer model (its <see cref="ModelWeights"/>) as a .ebm file through the Core
+/// <see cref="EbmWriter"/>: every tensor under its model-file name, in file order (the MLM head is
+/// not exported), metadata with the
 /// architecture, labels, tokenizer options and provenance (trainer version, method
 /// <see cref="QuantMethod.None"/> = fp32, dev/test scores).
 /// </summary>
@@ -16,12 +17,12 @@ public static class EbmExporter
     public static string TrainerVersion => typeof(EbmExporter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>Builds the writer for <paramref name="model"/>.</summary>
-    /// <param name="model">The model (its config's labels become the .ebm labels).</param>
+    /// <param name="model">The model's weights (its config's labels become the .ebm labels).</param>
     /// <param name="vocabulary">The tokens, id order.</param>
     /// <param name="scores">Scores for the provenance, or null.</param>
     /// <param name="task">Task name for the provenance, or null.</param>
     /// <exception cref="ArgumentException">The Core writer rejects the metadata (e.g. a special token missing from the vocabulary).</exception>
-    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null)
+    public static EbmWriter Build(ModelWeights model, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -67,11 +68,7 @@ public static class EbmExporter
             },
         };
         var writer = new EbmWriter(metadata, vocabulary);
-        foreach ((string name, Autograd.Tensor p) in model.NamedParameters())
-        {
-            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
-            writer.AddF32(name, p.Shape, p.Data);
-        }
+        foreach (NamedWeight t in model.Tensors) writer.AddF32(t.Name, t.Shape, t.Values);
 
         return writer;
     }

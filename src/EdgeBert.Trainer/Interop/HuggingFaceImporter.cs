@@ -2,13 +2,14 @@ using System.Text.Json;
 using EdgeBert.Text;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Model;
-using EdgeBert.Trainer.Training;
+using EdgeBert.Trainer.Torch;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Interop;
 
 /// <summary>
 /// Reads a HuggingFace BERT checkpoint directory (<c>config.json</c>, <c>vocab.txt</c>,
-/// <c>model.safetensors</c>) into a trainer <see cref="BertModel"/>, renaming HF tensors
+/// <c>model.safetensors</c>) into a trainer <see cref="TorchBertModel"/>, renaming HF tensors
 /// (<c>bert.encoder.layer.0.attention.self.query.weight</c> → <c>layer.0.attention.query.weight</c>,
 /// <c>bert.pooler.dense.weight</c> → <c>pooler.weight</c>, <c>cls.predictions.*</c> → <c>mlm.*</c>).
 /// The <c>bert.</c> prefix is optional (bare BertModel checkpoints); old <c>gamma</c>/<c>beta</c>
@@ -19,7 +20,7 @@ public static class HuggingFaceImporter
     /// <summary>Reads the checkpoint in <paramref name="directory"/>; returns the model and its vocabulary.</summary>
     /// <exception cref="FileNotFoundException">A required file is missing.</exception>
     /// <exception cref="InvalidDataException">The config is unsupported or a tensor is missing, unknown or mis-shaped.</exception>
-    public static (BertModel Model, WordPieceVocabulary Vocabulary) Import(string directory, long seed = 1)
+    public static (TorchBertModel Model, WordPieceVocabulary Vocabulary) Import(string directory, long seed = 1)
     {
         ArgumentNullException.ThrowIfNull(directory);
         string configPath = Require(directory, "config.json");
@@ -41,8 +42,17 @@ public static class HuggingFaceImporter
             if (!renamed.TryAdd(ours, tensor)) throw new InvalidDataException($"{weightsPath}: two tensors map to '{ours}' (one is '{name}').");
         }
 
-        var model = new BertModel(config, new TrainingRandom((ulong)seed));
-        ModelDirectory.LoadWeights(model, renamed, weightsPath, ["mlm.", "classifier."]);
+        random.manual_seed(seed);
+        var model = new TorchBertModel(config);
+        var weights = model.NamedWeights().ToDictionary(w => w.Name, w => w.Parameter, StringComparer.Ordinal);
+        foreach (string name in renamed.Keys.Where(n => n.StartsWith("classifier.", StringComparison.Ordinal) && !weights.ContainsKey(n)).ToList()) renamed.Remove(name);
+        foreach ((string name, Tensor p) in weights)
+        {
+            // Heads the checkpoint lacks (the MLM transform, a new classifier) keep their fresh initialisation.
+            bool head = name.StartsWith("mlm.", StringComparison.Ordinal) || name.StartsWith("classifier.", StringComparison.Ordinal);
+            if (head && !renamed.ContainsKey(name)) renamed[name] = new SafeTensor("F32", TorchTensors.Shape(p), TorchTensors.ToFloats(p));
+        }
+        model.LoadWeights(renamed, weightsPath);
         return (model, vocabulary);
     }
 

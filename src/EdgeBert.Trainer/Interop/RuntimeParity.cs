@@ -1,4 +1,3 @@
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Model;
 using RuntimeModel = EdgeBert.Runtime.Model;
 using RuntimeSession = EdgeBert.Runtime.Session;
@@ -41,34 +40,18 @@ public sealed record ParityReport(
 }
 
 /// <summary>
-/// Runs the same token ids through the trainer's <see cref="BertModel"/> (eval mode, no grad) and
-/// the runtime's session on the exported .ebm, and compares predictions and logits. Both sides get
+/// Compares the trainer's logits for token ids (its TorchSharp model in eval mode, no grad) with
+/// the runtime's session on the exported .ebm: predictions and logits. Both sides get
 /// identical ids, so any difference comes from the encoders or the export, not the tokenizer.
 /// </summary>
 public static class RuntimeParity
 {
     private const int MaxListedMismatches = 10;
 
-    /// <summary>Compares <paramref name="trainer"/> with <paramref name="runtime"/> on <paramref name="examples"/>.</summary>
-    /// <param name="trainer">The trained model (its Training flag is restored afterwards).</param>
-    /// <param name="runtime">The exported model, loaded by the runtime.</param>
-    /// <param name="examples">Tokenized examples ([CLS] … [SEP], at most the runtime's maximum length).</param>
-    /// <param name="batchSize">Sequences per trainer forward pass; shorter ones are padded and masked.</param>
-    /// <param name="tolerance">Bound on <c>|Δ| / max(1, |trainer logit|)</c>.</param>
-    /// <param name="threads">Threads of the runtime session.</param>
-    /// <exception cref="ArgumentException">No examples, bad options, a sequence longer than the runtime accepts, or labels that differ.</exception>
-    public static ParityReport Compare(BertModel trainer, RuntimeModel runtime, IReadOnlyList<EncodedExample> examples, int batchSize = 16, double tolerance = 1e-4, int threads = 1)
-    {
-        ArgumentNullException.ThrowIfNull(trainer);
-        ArgumentNullException.ThrowIfNull(runtime);
-        if (batchSize < 1) throw new ArgumentException($"parity: the batch size must be at least 1 (got {batchSize}).");
-        return Compare(trainer.Config.Labels, () => TrainerLogits(trainer, examples, batchSize, runtime.Labels.Count, runtime.Vocabulary.PaddingId ?? 0), runtime, examples, tolerance, threads);
-    }
-
     /// <summary>
     /// Compares logits a trainer computed (<paramref name="trainerLogits"/>: one row per example, in
     /// the order of <paramref name="examples"/>, called after the inputs are checked) with
-    /// <paramref name="runtime"/>; the engine-independent part of <see cref="Compare(BertModel, RuntimeModel, IReadOnlyList{EncodedExample}, int, double, int)"/>.
+    /// <paramref name="runtime"/> (the trainer's side is e.g. <c>TorchLogits.InOrder</c> of a TorchSharp model).
     /// </summary>
     /// <exception cref="ArgumentException">No examples, a bad tolerance, a sequence longer than the runtime accepts, or labels that differ.</exception>
     public static ParityReport Compare(IReadOnlyList<string> trainerLabels, Func<float[][]> trainerLogits, RuntimeModel runtime, IReadOnlyList<EncodedExample> examples, double tolerance = 1e-4, int threads = 1)
@@ -137,31 +120,5 @@ public static class RuntimeParity
         }
 
         return new ParityReport(examples.Count, agreements, maxAbs, maxRel, tolerance, trainerCorrect, runtimeCorrect, mismatches, worst!);
-    }
-
-    /// <summary>The trainer's logits per example, in the order of <paramref name="examples"/>.</summary>
-    private static float[][] TrainerLogits(BertModel model, IReadOnlyList<EncodedExample> examples, int batchSize, int classes, int pad)
-    {
-        bool wasTraining = model.Training;
-        model.Training = false;
-        try
-        {
-            using var _ = Tape.NoGrad();
-            var result = new float[examples.Count][];
-            for (int start = 0; start < examples.Count; start += batchSize)
-            {
-                int size = Math.Min(batchSize, examples.Count - start);
-                BertBatch batch = BertBatch.Collate([.. examples.Skip(start).Take(size)], pad);
-                Tensor logits = model.Forward(batch).Logits ?? throw new InvalidOperationException("parity: the checkpoint has no classifier.");
-                if (logits.Dim(-1) != classes) throw new InvalidOperationException($"parity: the checkpoint has {logits.Dim(-1)} classes; the .ebm has {classes}.");
-                for (int b = 0; b < size; b++) result[start + b] = logits.Data.AsSpan(b * classes, classes).ToArray();
-            }
-
-            return result;
-        }
-        finally
-        {
-            model.Training = wasTraining;
-        }
     }
 }

@@ -4,7 +4,6 @@ using EdgeBert.Tooling;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
-using EdgeBert.Trainer.Nn;
 
 namespace EdgeBert.Trainer.Quantization;
 
@@ -26,24 +25,24 @@ public static class BinaryBertExporter
     /// <param name="scores">The student's scores for the provenance, or null.</param>
     /// <param name="task">Task name, or null.</param>
     /// <param name="teacherScore">The FP32 teacher's score on the same split and metric (provenance), or null.</param>
-    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, int activationBits, ModelScores? scores = null, string? task = null, double? teacherScore = null)
+    public static EbmWriter Build(ModelWeights model, IReadOnlyList<string> vocabulary, int activationBits, ModelScores? scores = null, string? task = null, double? teacherScore = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         if (activationBits is not (8 or 4)) throw new ArgumentException($"binarybert export: activation bits must be 8 or 4 (got {activationBits}).");
-        if (model.Embeddings.Word.WeightSplit is null || BinaryBertQuantization.Linears(model).Any(l => l.WeightSplit is null))
+        string[] linears = [.. model.QuantizedLinears()];
+        if (model.Find(StudentExport.WordEmbeddingSplit) is null || linears.Any(l => model.Find(l + ".weight_split") is null))
             throw new ArgumentException("binarybert export: the model is not split (apply ternary weight splitting first).");
-        if (activationBits == 4 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not { } s || !(s.Data[0] > 0f)))
+        if (activationBits == 4 && linears.Any(l => model.Find(l + ".act_scale") is not { } s || !(s.Values[0] > 0f)))
             throw new ArgumentException("binarybert export: a W1A4 model needs a trained LSQ step (act_scale > 0) on every quantized linear.");
-        if (activationBits == 8 && BinaryBertQuantization.Linears(model).Any(l => l.ActivationScale is not null))
+        if (activationBits == 8 && linears.Any(l => model.Find(l + ".act_scale") is not null))
             throw new ArgumentException("binarybert export: a W1A8 model has no static activation steps (act_scale); was it trained at A4?");
         BertConfig c = model.Config;
         var layer = new LayerScheme { WeightBits = 1, ActivationBits = activationBits, Method = QuantMethod.BinaryBert };
         EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer,
             $"binarybert W1A{activationBits} export (ternary weight splitting, {c.Heads}×{c.AttentionHeadSize} attention, FFN {c.Ffn})", teacherScore: teacherScore);
-        var linears = BinaryBertQuantization.Linears(model).ToList();
-        return StudentExport.Write(metadata, vocabulary, model, linears.Select(l => l.Weight).Concat(linears.Select(l => l.WeightSplit!)),
-            static (w, name, p) => LinearExporter.AddBinaryBwn(w, name, p.Data, p.Dim(0), p.Dim(1), perRow: true),
-            static (w, name, p) => LinearExporter.AddBinaryBwn(w, name, p.Data, p.Dim(0), p.Dim(1), perRow: false));
+        return StudentExport.Write(metadata, vocabulary, model, linears.Select(l => l + ".weight").Concat(linears.Select(l => l + ".weight_split")),
+            static (w, t) => LinearExporter.AddBinaryBwn(w, t.Name, t.Values, t.Rows, t.Columns, perRow: true),
+            static (w, t) => LinearExporter.AddBinaryBwn(w, t.Name, t.Values, t.Rows, t.Columns, perRow: false));
     }
 }

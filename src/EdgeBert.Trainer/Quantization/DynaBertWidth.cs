@@ -1,7 +1,10 @@
-using EdgeBert.Trainer.Autograd;
+using System.Text.RegularExpressions;
 using EdgeBert.Trainer.Model;
-using EdgeBert.Trainer.Nn;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Quantization;
 using EdgeBert.Trainer.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Quantization;
 
@@ -25,35 +28,42 @@ public static class DynaBertWidth
 {
     /// <summary>Scores <paramref name="model"/> with the cross-entropy on <paramref name="examples"/> (eval mode, no dropout).</summary>
     /// <exception cref="ArgumentException">No examples, no classifier, or a bad batch size.</exception>
-    public static WidthImportance Score(BertModel model, IReadOnlyList<EncodedExample> examples, int batchSize, int padId, Action<int, int>? progress = null)
+    public static WidthImportance Score(TorchBertModel model, IReadOnlyList<EncodedExample> examples, int batchSize, int padId, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) throw new ArgumentException("importance: no examples to score heads and neurons on.");
-        if (model.Classifier is null) throw new ArgumentException("importance: the model has no classifier; fine-tune it first.");
+        if (model.Config.Labels.Count == 0) throw new ArgumentException("importance: the model has no classifier; fine-tune it first.");
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         int layers = model.Layers.Count;
         var heads = new double[layers][];
         var neurons = new double[layers][];
-        var batchHeads = new double[layers][];
-        var batchNeurons = new double[layers][];
-        var saved = new List<(Linear Linear, Func<Tensor, Tensor>? Transform)>();
+        // Per layer, a probe on the input of the attention output (the heads' context columns) and of FFN out.
+        var probes = new Probe[layers, 2];
+        var saved = new List<(Linear Linear, TorchLinearQuantizer? Quantizer)>();
         for (int l = 0; l < layers; l++)
         {
-            BertLayer layer = model.Layers[l];
-            int h = layer.Attention.Heads, d = layer.Attention.HeadSize, f = layer.Ffn.In.Weight.Dim(0);
-            heads[l] = new double[h];
-            neurons[l] = new double[f];
-            batchHeads[l] = new double[h];
-            batchNeurons[l] = new double[f];
-            saved.Add((layer.Attention.Output, layer.Attention.Output.InputTransform));
-            saved.Add((layer.Ffn.Out, layer.Ffn.Out.InputTransform));
-            layer.Attention.Output.InputTransform = Probe(layer.Attention.Output.InputTransform, batchHeads[l], d);
-            layer.Ffn.Out.InputTransform = Probe(layer.Ffn.Out.InputTransform, batchNeurons[l], 1);
+            TorchBertLayer layer = model.Layers[l];
+            heads[l] = new double[layer.Attention.Heads];
+            neurons[l] = new double[model.Config.Ffn];
+            Linear[] watched = [layer.Attention.OutputLinear, layer.FfnOut];
+            for (int k = 0; k < 2; k++)
+            {
+                var probe = new Probe();
+                probes[l, k] = probe;
+                TorchLinearQuantizer? inner = TorchQuantizedModules.Quantizer(watched[k]);
+                saved.Add((watched[k], inner));
+                TorchQuantizedModules.Attach(watched[k], new TorchLinearQuantizer
+                {
+                    Weight = inner?.Weight, Product = inner?.Product, WeightSplit = inner?.WeightSplit, ActivationScale = inner?.ActivationScale,
+                    Input = x => probe.Watch(inner?.Input is { } f ? f(x) : x),
+                });
+            }
         }
 
-        bool wasTraining = model.Training;
-        model.Training = false;
+        bool wasTraining = model.training;
+        model.eval();
+        Device device = model.DeviceOf();
         try
         {
             var plan = new List<int[]>();
@@ -64,25 +74,28 @@ public static class DynaBertWidth
             List<BertBatch> batches = BatchPlanner.Collate(examples, plan, padId);
             for (int i = 0; i < batches.Count; i++)
             {
-                foreach (double[] a in batchHeads) Array.Clear(a);
-                foreach (double[] a in batchNeurons) Array.Clear(a);
-                model.ZeroGrad();
-                BertOutput output = model.Forward(batches[i]);
-                Ops.CrossEntropy(output.Logits!, batches[i].Labels).Backward();
+                model.zero_grad();
+                using (var scope = NewDisposeScope())
+                {
+                    nn.functional.cross_entropy(model.Forward(batches[i]).Logits!, TorchTensors.Int64(batches[i].Labels, device)).backward();
+                }
                 for (int l = 0; l < layers; l++)
                 {
-                    Linear ffnIn = model.Layers[l].Ffn.In;
-                    for (int j = 0; j < heads[l].Length; j++) heads[l][j] += Math.Abs(batchHeads[l][j]);
-                    for (int j = 0; j < neurons[l].Length; j++) neurons[l][j] += Math.Abs(batchNeurons[l][j]) + Math.Abs(PreActivationMaskGradient(ffnIn, j));
+                    double[] batchHeads = probes[l, 0].TakeColumnSums(model.Layers[l].Attention.HeadSize);
+                    double[] batchNeurons = probes[l, 1].TakeColumnSums(1);
+                    double[] preActivation = PreActivationMaskGradients(model.Layers[l].FfnIn);
+                    for (int j = 0; j < heads[l].Length; j++) heads[l][j] += Math.Abs(batchHeads[j]);
+                    for (int j = 0; j < neurons[l].Length; j++) neurons[l][j] += Math.Abs(batchNeurons[j]) + Math.Abs(preActivation[j]);
                 }
                 progress?.Invoke(i + 1, batches.Count);
             }
         }
         finally
         {
-            model.ZeroGrad();
-            model.Training = wasTraining;
-            foreach ((Linear linear, Func<Tensor, Tensor>? transform) in saved) linear.InputTransform = transform;
+            model.zero_grad();
+            model.train(wasTraining);
+            foreach ((Linear linear, TorchLinearQuantizer? quantizer) in saved) TorchQuantizedModules.Attach(linear, quantizer);
+            foreach (Probe probe in probes) probe.Dispose();
         }
         return new WidthImportance(heads, neurons);
     }
@@ -104,13 +117,13 @@ public static class DynaBertWidth
     public static int KeptCount(int n, double width) => Math.Max(1, (int)Math.Ceiling(width * n - 1e-9));
 
     /// <summary>
-    /// A new model of <paramref name="width"/> (0.5 for BinaryBERT) initialised from
-    /// <paramref name="teacher"/>: in every layer the kept heads' Q/K/V rows and output columns and
-    /// the kept FFN neurons' in rows and out columns; everything else copied. Hidden size and
-    /// head size are unchanged, so the config gets an explicit <see cref="BertConfig.HeadSize"/>.
+    /// The half-width (or <paramref name="width"/>) student: per layer the <see cref="Keep"/> heads'
+    /// Q/K/V rows and attention-output columns, the kept neurons' FFN-in rows and FFN-out columns,
+    /// everything else (embeddings, LayerNorms, output biases, pooler, classifier, MLM head) copied;
+    /// its configuration has the kept head and neuron counts and the teacher's head size.
     /// </summary>
-    /// <exception cref="ArgumentException">The importance does not match the teacher's shape.</exception>
-    public static BertModel Prune(BertModel teacher, WidthImportance importance, double width, long seed)
+    /// <exception cref="ArgumentException">The importance does not fit the teacher.</exception>
+    public static TorchBertModel Prune(TorchBertModel teacher, WidthImportance importance, double width)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(importance);
@@ -118,90 +131,87 @@ public static class DynaBertWidth
         if (importance.Heads.Length != c.Layers || importance.Neurons.Length != c.Layers)
             throw new ArgumentException($"prune: importance for {importance.Heads.Length} layers, the teacher has {c.Layers}.");
         int d = c.AttentionHeadSize;
-        int keptHeads = KeptCount(c.Heads, width), keptNeurons = KeptCount(c.Ffn, width);
-        BertConfig config = c with { Heads = keptHeads, HeadSize = d, Ffn = keptNeurons };
-        var student = new BertModel(config, new TrainingRandom((ulong)seed));
-        var source = teacher.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        var sliced = new HashSet<string>(StringComparer.Ordinal);
+        BertConfig config = c with { Heads = KeptCount(c.Heads, width), HeadSize = d, Ffn = KeptCount(c.Ffn, width) };
+        var heads = new long[c.Layers][];
+        var neurons = new long[c.Layers][];
         for (int l = 0; l < c.Layers; l++)
         {
             if (importance.Heads[l].Length != c.Heads || importance.Neurons[l].Length != c.Ffn)
                 throw new ArgumentException($"prune: layer {l} has {importance.Heads[l].Length} head and {importance.Neurons[l].Length} neuron scores for {c.Heads} heads and FFN {c.Ffn}.");
-            int[] headRows = [.. Keep(importance.Heads[l], width).SelectMany(h => Enumerable.Range(h * d, d))];
-            int[] neurons = Keep(importance.Neurons[l], width);
-            BertLayer to = student.Layers[l];
-            BertLayer from = teacher.Layers[l];
-            foreach ((Linear t, Linear f) in new[] { (to.Attention.Query, from.Attention.Query), (to.Attention.Key, from.Attention.Key), (to.Attention.Value, from.Attention.Value) })
-            {
-                CopyRows(f, t, headRows);
-            }
-            CopyColumns(from.Attention.Output, to.Attention.Output, headRows);
-            CopyRows(from.Ffn.In, to.Ffn.In, neurons);
-            CopyColumns(from.Ffn.Out, to.Ffn.Out, neurons);
-            foreach (string n in new[] { "attention.query", "attention.key", "attention.value", "attention.output", "ffn.in", "ffn.out" })
-            {
-                sliced.Add($"layer.{l}.{n}.weight");
-                sliced.Add($"layer.{l}.{n}.bias");
-            }
+            heads[l] = [.. Keep(importance.Heads[l], width).SelectMany(h => Enumerable.Range(h * d, d)).Select(i => (long)i)];
+            neurons[l] = [.. Keep(importance.Neurons[l], width).Select(i => (long)i)];
         }
-        foreach ((string name, Tensor p) in student.NamedParameters())
+
+        var student = new TorchBertModel(config);
+        Dictionary<string, Tensor> source = teacher.NamedWeights().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach ((string name, Tensor p) in student.NamedWeights())
         {
-            if (sliced.Contains(name)) continue;
-            source[name].Data.CopyTo(p.Data, 0);
+            Tensor from = source[name];
+            Match m = s_sliced.Match(name);
+            if (m.Success)
+            {
+                int l = int.Parse(m.Groups["layer"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                bool head = m.Groups["linear"].Value.StartsWith("attention", StringComparison.Ordinal);
+                using Tensor kept = tensor(head ? heads[l] : neurons[l], device: from.device);
+                // Q/K/V and FFN in lose rows (and bias entries); attention output and FFN out lose columns (their bias stays whole).
+                bool columns = m.Groups["linear"].Value is "attention.output" or "ffn.out";
+                if (!columns) from = from.index_select(0, kept);
+                else if (m.Groups["kind"].Value == "weight") from = from.index_select(1, kept);
+            }
+            p.copy_(from);
         }
         return student;
     }
 
-    /// <summary>∂L/∂m for a mask on row <paramref name="row"/>'s pre-activation: Σ_k w·∂L/∂w + b·∂L/∂b (0 without gradients).</summary>
-    private static double PreActivationMaskGradient(Linear linear, int row)
-    {
-        float[]? g = linear.Weight.Grad;
-        if (g is null) return 0;
-        int k = linear.Weight.Dim(1);
-        double sum = 0;
-        for (int c = 0; c < k; c++) sum += (double)linear.Weight.Data[row * k + c] * g[row * k + c];
-        if (linear.Bias?.Grad is { } gb) sum += (double)linear.Bias.Data[row] * gb[row];
-        return sum;
-    }
+    private static readonly Regex s_sliced = new(@"^layer\.(?<layer>\d+)\.(?<linear>attention\.(query|key|value|output)|ffn\.(in|out))\.(?<kind>weight|bias)$", RegexOptions.CultureInvariant);
 
-    private static void CopyRows(Linear from, Linear to, int[] rows)
+    /// <summary>Per FFN-in row j, Σ w·∂L/∂w + b·∂L/∂b: the gradient of a mask on the neuron before its activation.</summary>
+    private static double[] PreActivationMaskGradients(Linear linear)
     {
-        int k = from.Weight.Dim(1);
-        for (int r = 0; r < rows.Length; r++)
-        {
-            from.Weight.Data.AsSpan(rows[r] * k, k).CopyTo(to.Weight.Data.AsSpan(r * k, k));
-            if (from.Bias is not null && to.Bias is not null) to.Bias.Data[r] = from.Bias.Data[rows[r]];
-        }
-    }
-
-    private static void CopyColumns(Linear from, Linear to, int[] columns)
-    {
-        int n = from.Weight.Dim(0), k = from.Weight.Dim(1), kept = columns.Length;
-        for (int r = 0; r < n; r++)
-        {
-            for (int c = 0; c < kept; c++) to.Weight.Data[r * kept + c] = from.Weight.Data[r * k + columns[c]];
-        }
-        from.Bias?.Data.CopyTo(to.Bias!.Data, 0);
+        using var scope = NewDisposeScope();
+        Tensor? gw = linear.weight!.grad;
+        if (gw is null) return new double[linear.weight.shape[0]];
+        Tensor sums = (linear.weight.detach().to(ScalarType.Float64) * gw.to(ScalarType.Float64)).sum(1);
+        if (linear.bias!.grad is { } gb) sums = sums + linear.bias.detach().to(ScalarType.Float64) * gb.to(ScalarType.Float64);
+        return sums.cpu().data<double>().ToArray();
     }
 
     /// <summary>
-    /// An identity on the linear's input whose backward adds Σ x·g over each group of
-    /// <paramref name="group"/> consecutive columns into <paramref name="sums"/> (∂L/∂m of the
-    /// unit's mask), then passes the gradient on.
+    /// Watches one linear's input: adds a zero leaf z (x + z = x exactly), so after the backward pass
+    /// ∂L/∂z = ∂L/∂x, and keeps a copy of x; both outlive the forward's dispose scope.
     /// </summary>
-    private static Func<Tensor, Tensor> Probe(Func<Tensor, Tensor>? inner, double[] sums, int group)
+    private sealed class Probe : IDisposable
     {
-        var op = new CustomOp("importance_probe",
-            inputs => new CustomResult((float[])inputs[0].Data.Clone(), inputs[0].ShapeArray()),
-            context =>
-            {
-                ReadOnlySpan<float> x = context.Inputs[0].Data, g = context.OutputGrad;
-                int columns = context.Inputs[0].Dim(-1);
-                for (int i = 0; i < x.Length; i++) sums[(i % columns) / group] += (double)x[i] * g[i];
-                if (!context.NeedsGrad(0)) return;
-                Span<float> dx = context.InputGrad(0);
-                for (int i = 0; i < dx.Length; i++) dx[i] += g[i];
-            });
-        return x => op.Apply(inner is null ? x : inner(x));
+        private Tensor? input;
+        private Tensor? zero;
+
+        public Tensor Watch(Tensor x)
+        {
+            Dispose();
+            input = x.detach().clone().DetachFromDisposeScope();
+            zero = zeros_like(x).requires_grad_(true).DetachFromDisposeScope();
+            return x + zero;
+        }
+
+        /// <summary>Σ x·∂L/∂x over every position, per group of <paramref name="group"/> adjacent columns; then forgets the batch.</summary>
+        public double[] TakeColumnSums(int group)
+        {
+            if (input is null || zero?.grad is not { } g) throw new InvalidOperationException("importance: a probed linear was not reached by the forward/backward pass.");
+            using var scope = NewDisposeScope();
+            long columns = input.shape[^1];
+            Tensor sums = (input.to(ScalarType.Float64) * g.to(ScalarType.Float64)).reshape(-1, columns).sum(0L).view(columns / group, group).sum(1);
+            double[] result = sums.cpu().data<double>().ToArray();
+            Dispose();
+            return result;
+        }
+
+        public void Dispose()
+        {
+            input?.Dispose();
+            zero?.Dispose();
+            input = zero = null;
+        }
     }
 }

@@ -1,41 +1,16 @@
-using EdgeBert.Trainer.Autograd;
-
 namespace EdgeBert.Trainer.Quantization;
 
 /// <summary>
 /// Loss-aware ternarization, LAT/LAQ (METHODS.md §1.2, §6.2): starting from b = sign(w), alternate
 /// α = Σ|d·w·b| / Σ|d·b| and b = I_{α/2}(w) (sign(w) where |w| &gt; α/2, else 0), with d the
-/// diagonal curvature √v̂ + ε from Adam's second moment (or 1). Identity STE backward.
+/// diagonal curvature √v̂ + ε from Adam's second moment (or 1). Identity STE backward
+/// (<c>TorchTernaryWeight.ApplyLossAware</c>; this class holds the host alternation).
 /// Not a runtime format of its own: the result is α·{−1, 0, +1}, exported like TWN.
 /// </summary>
 public static class LossAwareTernaryWeight
 {
     /// <summary>The alternation count of BinaryBERT's `laq` quantizer.</summary>
     public const int DefaultIterations = 10;
-
-    /// <summary>Ternarizes <paramref name="weight"/> (one α per tensor).</summary>
-    /// <param name="weight">The latent weights.</param>
-    /// <param name="curvature">d per weight (positive), or null for d ≡ 1.</param>
-    /// <param name="iterations">Alternations of (α, b), at least 1.</param>
-    /// <exception cref="ArgumentException">Non-finite weights, or d of the wrong length or not positive.</exception>
-    public static Tensor Apply(Tensor weight, float[]? curvature = null, int iterations = DefaultIterations)
-    {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        if (curvature is not null)
-        {
-            if (curvature.Length != weight.Length)
-                throw new ArgumentException($"lat_ternary: curvature has {curvature.Length} values for {weight}.", nameof(curvature));
-            for (int i = 0; i < curvature.Length; i++)
-            {
-                if (!(curvature[i] > 0f) || !float.IsFinite(curvature[i]))
-                    throw new ArgumentException($"lat_ternary: curvature {i} is {curvature[i]}; it must be positive and finite.", nameof(curvature));
-            }
-        }
-        float[]? d = curvature is null ? null : (float[])curvature.Clone();
-        var op = new CustomOp("lat_ternary", inputs => Forward(inputs[0], d, iterations), QuantizerChecks.IdentityBackward);
-        return op.Apply(weight);
-    }
 
     /// <summary>
     /// The LAT curvature d = √v̂ + ε from Adam's raw second moment <paramref name="v"/> after
@@ -75,15 +50,5 @@ public static class LossAwareTernaryWeight
             for (int i = 0; i < w.Length; i++) b[i] = MathF.Abs(w[i]) > half ? (w[i] < 0f ? (sbyte)-1 : (sbyte)1) : (sbyte)0;
         }
         return alpha;
-    }
-
-    private static CustomResult Forward(Tensor w, float[]? d, int iterations)
-    {
-        QuantizerChecks.ThrowIfNotFinite(w, "lat_ternary");
-        var b = new sbyte[w.Length];
-        float alpha = Ternarize(w.Data, d, b, iterations);
-        var values = new float[w.Length];
-        for (int i = 0; i < values.Length; i++) values[i] = alpha * b[i];
-        return new CustomResult(values, w.ShapeArray());
     }
 }

@@ -13,7 +13,7 @@ namespace EdgeBert.Trainer.Quantization;
 
 /// <summary>
 /// Exports a stage-2 progressive student (W1A8, W1A4 or W1A1) as a .ebm the runtime runs exactly
-/// as <see cref="ProgressiveQuantization"/> trained it: every encoder linear and the pooler as a
+/// as <c>TorchStudentQuantization.Progressive</c> trained it: every encoder linear and the pooler as a
 /// <c>binary</c> tensor with one per-tensor α = mean|w| (BWN; bit 1 where w &lt; 0, so sign(0) = +1
 /// as the trainer's forward), the word embedding binary per row through the Core BiBERT binarizer,
 /// everything else f32. Layers are marked (1, A) with method <see cref="QuantMethod.TwoStage"/>,
@@ -30,7 +30,7 @@ public static class ProgressiveExporter
     /// <param name="teacherScore">The FP32 teacher's score in the same metric and split as the student's, or null.</param>
     /// <exception cref="InvalidOperationException"><paramref name="step"/> is a stage-1 step (no runtime scheme).</exception>
     /// <exception cref="ArgumentException">The Core writer rejects the metadata or a tensor.</exception>
-    public static EbmWriter Build(BertModel model, ProgressiveStep step, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null, double? teacherScore = null)
+    public static EbmWriter Build(ModelWeights model, ProgressiveStep step, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null, double? teacherScore = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(step);
@@ -39,14 +39,14 @@ public static class ProgressiveExporter
         var layer = LinearSchemes.ToLayer(scheme, QuantMethod.TwoStage);
         EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer,
             $"two-stage progressive {LinearSchemes.Name(scheme).ToUpperInvariant()} export (BWN per-tensor alpha)", AttentionKind.Softmax, teacherScore);
-        return StudentExport.Write(metadata, vocabulary, model, ProgressiveQuantization.QuantizedLinears(model).Select(l => l.Weight),
-            static (w, name, p) => LinearExporter.AddBinaryRows(w, name, p.Data, p.Dim(0), p.Dim(1)),
-            static (w, name, p) => AddBinaryTensor(w, name, p.Data, p.Dim(0), p.Dim(1)));
+        return StudentExport.Write(metadata, vocabulary, model, StudentExport.EncoderAndPoolerWeights(model),
+            static (w, t) => LinearExporter.AddBinaryRows(w, t.Name, t.Values, t.Rows, t.Columns),
+            static (w, t) => AddBinaryTensor(w, t.Name, t.Values, t.Rows, t.Columns));
     }
 
     /// <summary>
     /// BWN with one α for the tensor: α = mean|w| computed with the very expression of
-    /// <see cref="BinaryWeight.Apply"/> (same float sum), signs packed with bit 1 for w &lt; 0.
+    /// the trainer's BWN (<c>TorchBinaryWeight.Bwn</c>: same float sum), signs packed with bit 1 for w &lt; 0.
     /// </summary>
     internal static void AddBinaryTensor(EbmWriter writer, string name, float[] weight, int rows, int columns)
     {

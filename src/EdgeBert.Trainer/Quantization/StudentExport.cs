@@ -1,5 +1,4 @@
 using EdgeBert.Format;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
@@ -22,7 +21,7 @@ internal static class StudentExport
     /// and <paramref name="teacherScore"/> when given. <paramref name="notes"/> replaces "fp32 export"
     /// in the provenance notes (e.g. "ternarybert W2A8 export").
     /// </summary>
-    public static EbmMetadata Metadata(BertModel model, IReadOnlyList<string> vocabulary, ModelScores? scores, string? task,
+    public static EbmMetadata Metadata(ModelWeights model, IReadOnlyList<string> vocabulary, ModelScores? scores, string? task,
         LayerScheme layer, string notes, AttentionKind? attention = null, double? teacherScore = null)
     {
         EbmMetadata m;
@@ -41,26 +40,30 @@ internal static class StudentExport
     }
 
     /// <summary>
-    /// Writes the parameters of <paramref name="model"/> in their order: the word embedding (and a
-    /// split half of it) through <paramref name="wordEmbedding"/>, the tensors in
+    /// Writes the tensors of <paramref name="model"/> in their order: the word embedding (and its
+    /// split half) through <paramref name="wordEmbedding"/>, the tensors named in
     /// <paramref name="quantizedWeights"/> through <paramref name="quantizedWeight"/>, the rest as f32.
     /// </summary>
-    public static EbmWriter Write(EbmMetadata metadata, IReadOnlyList<string> vocabulary, BertModel model, IEnumerable<Tensor> quantizedWeights,
-        Action<EbmWriter, string, Tensor> wordEmbedding, Action<EbmWriter, string, Tensor> quantizedWeight)
+    public static EbmWriter Write(EbmMetadata metadata, IReadOnlyList<string> vocabulary, ModelWeights model, IEnumerable<string> quantizedWeights,
+        Action<EbmWriter, NamedWeight> wordEmbedding, Action<EbmWriter, NamedWeight> quantizedWeight)
     {
         var writer = new EbmWriter(metadata, vocabulary);
-        var weights = new HashSet<Tensor>(quantizedWeights, ReferenceEqualityComparer.Instance);
-        foreach ((string name, Tensor p) in model.NamedParameters())
+        var weights = new HashSet<string>(quantizedWeights, StringComparer.Ordinal);
+        foreach (NamedWeight t in model.Tensors)
         {
-            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
-            if (ReferenceEquals(p, model.Embeddings.Word.Weight) || ReferenceEquals(p, model.Embeddings.Word.WeightSplit)) wordEmbedding(writer, name, p);
-            else if (weights.Contains(p)) quantizedWeight(writer, name, p);
-            else writer.AddF32(name, p.Shape, p.Data);
+            if (t.Name is WordEmbedding or WordEmbeddingSplit) wordEmbedding(writer, t);
+            else if (weights.Contains(t.Name)) quantizedWeight(writer, t);
+            else writer.AddF32(t.Name, t.Shape, t.Values);
         }
         return writer;
     }
 
-    /// <summary>The weights of the six linears of every layer and of the pooler (TernaryBERT's and BiBERT's quantized set).</summary>
-    public static IEnumerable<Tensor> EncoderAndPoolerWeights(BertModel model) =>
-        model.Layers.SelectMany(TernaryBertQuantization.QuantizedLinears).Append(model.Pooler).Select(l => l.Weight);
+    /// <summary>The word embedding table's name.</summary>
+    public const string WordEmbedding = "embeddings.word";
+
+    /// <summary>The second half of a split word embedding (BinaryBERT).</summary>
+    public const string WordEmbeddingSplit = "embeddings.word.split";
+
+    /// <summary>The weights of the six linears of every layer and of the pooler (the quantized set of every method).</summary>
+    public static IEnumerable<string> EncoderAndPoolerWeights(ModelWeights model) => model.QuantizedLinears().Select(l => l + ".weight");
 }

@@ -17,14 +17,14 @@ public static class TernaryBertExporter
 {
     /// <summary>Builds the writer for the latent FP32 weights of <paramref name="model"/>.</summary>
     /// <exception cref="ArgumentException">The Core writer rejects the metadata or a tensor.</exception>
-    public static EbmWriter Build(BertModel model, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null)
+    public static EbmWriter Build(ModelWeights model, IReadOnlyList<string> vocabulary, ModelScores? scores = null, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(vocabulary);
         var layer = new LayerScheme { WeightBits = 2, ActivationBits = 8, Method = QuantMethod.TernaryBert };
         EbmMetadata metadata = StudentExport.Metadata(model, vocabulary, scores, task, layer, "ternarybert W2A8 export");
         return StudentExport.Write(metadata, vocabulary, model, StudentExport.EncoderAndPoolerWeights(model),
-            static (w, name, p) => LinearExporter.AddTernaryRows(w, name, p.Data, p.Dim(0), p.Dim(1)),
-            static (w, name, p) => LinearExporter.AddWeight(w, name, LinearScheme.W2A8, p.Data, p.Dim(0), p.Dim(1)));
+            static (w, t) => LinearExporter.AddTernaryRows(w, t.Name, t.Values, t.Rows, t.Columns),
+            static (w, t) => LinearExporter.AddWeight(w, t.Name, LinearScheme.W2A8, t.Values, t.Rows, t.Columns));
     }
 }

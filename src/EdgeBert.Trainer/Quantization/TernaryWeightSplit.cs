@@ -1,7 +1,8 @@
 using EdgeBert.Encoder.Quantization;
-using EdgeBert.Trainer.Autograd;
-using EdgeBert.Trainer.Model;
-using EdgeBert.Trainer.Nn;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Quantization;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Quantization;
 
@@ -69,47 +70,39 @@ public static class TernaryWeightSplit
     }
 
     /// <summary>
-    /// Splits a (ternary-trained) model in place: every quantized linear's weight becomes w¹ and
-    /// its <see cref="Linear.WeightSplit"/> w²; the word embedding likewise per row. Install
-    /// <see cref="BinaryBertQuantization.ApplyBinary"/> afterwards; before training its forward
-    /// equals the ternary model's (up to float rounding of the α's).
+    /// Splits a (ternary-trained) student in place: installs BinaryBERT's binary quantizers at
+    /// <paramref name="activationBits"/> (keeping the trained LSQ steps of the ternary ones), then
+    /// every quantized linear's weight becomes w¹ and its split half w², the word embedding likewise
+    /// per row. Before training its forward equals the ternary model's (up to float rounding of the α's).
     /// </summary>
     /// <exception cref="InvalidOperationException">The model is already split.</exception>
-    public static void Apply(BertModel model)
+    public static void Apply(TorchBertModel model, int activationBits)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (IsSplit(model)) throw new InvalidOperationException("tws: the model is already split.");
-        foreach (Linear linear in BinaryBertQuantization.Linears(model))
+        if (TorchStudentQuantization.EmbeddingSplit(model) is not null) throw new InvalidOperationException("tws: the model is already split.");
+        TorchStudentQuantization.BinaryBertBinary(model, activationBits);
+        using var noGrad = no_grad();
+        foreach (Linear linear in TorchStudentQuantization.QuantizedLinears(model))
         {
-            var first = new float[linear.Weight.Length];
-            var second = new float[linear.Weight.Length];
-            Split(linear.Weight.Data, first, second);
-            first.CopyTo(linear.Weight.Data, 0);
-            linear.WeightSplit = new Tensor(second, linear.Weight.ShapeArray(), requiresGrad: true);
+            float[] w = TorchTensors.ToFloats(linear.weight!);
+            var first = new float[w.Length];
+            var second = new float[w.Length];
+            Split(w, first, second);
+            Copy(linear.weight!, first);
+            Copy(TorchQuantizedModules.Quantizer(linear)!.WeightSplit!, second);
         }
-        Embedding word = model.Embeddings.Word;
-        var w1 = new float[word.Weight.Length];
-        var w2 = new float[word.Weight.Length];
-        SplitRows(word.Weight.Data, word.Weight.Dim(0), word.Weight.Dim(1), w1, w2);
-        w1.CopyTo(word.Weight.Data, 0);
-        word.WeightSplit = new Tensor(w2, word.Weight.ShapeArray(), requiresGrad: true);
+        Tensor word = model.Embeddings.Word.weight!;
+        float[] table = TorchTensors.ToFloats(word);
+        var w1 = new float[table.Length];
+        var w2 = new float[table.Length];
+        SplitRows(table, (int)word.shape[0], (int)word.shape[1], w1, w2);
+        Copy(word, w1);
+        Copy(TorchStudentQuantization.EmbeddingSplit(model)!, w2);
     }
 
-    /// <summary>Adds zero second halves (the shape of a split model, e.g. before loading one from disk).</summary>
-    public static void AddEmptyHalves(BertModel model)
+    private static void Copy(Tensor target, float[] values)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        foreach (Linear linear in BinaryBertQuantization.Linears(model))
-        {
-            linear.WeightSplit ??= Tensor.Zeros(linear.Weight.ShapeArray(), requiresGrad: true);
-        }
-        model.Embeddings.Word.WeightSplit ??= Tensor.Zeros(model.Embeddings.Word.Weight.ShapeArray(), requiresGrad: true);
-    }
-
-    /// <summary>Whether the model has split halves.</summary>
-    public static bool IsSplit(BertModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return model.Embeddings.Word.WeightSplit is not null || BinaryBertQuantization.Linears(model).Any(l => l.WeightSplit is not null);
+        using Tensor source = tensor(values, target.shape, device: target.device);
+        target.copy_(source);
     }
 }

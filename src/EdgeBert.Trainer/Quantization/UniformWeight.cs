@@ -1,7 +1,4 @@
-using System.Numerics.Tensors;
 using EdgeBert.Encoder.Quantization;
-using EdgeBert.Trainer.Autograd;
-using Tensor = EdgeBert.Trainer.Autograd.Tensor;
 
 namespace EdgeBert.Trainer.Quantization;
 
@@ -14,7 +11,8 @@ namespace EdgeBert.Trainer.Quantization;
 /// <see cref="Int8RowQuantizer"/> the runtime's W8A8 rows use, bit for bit; other widths apply the
 /// same float operations with their own Qmax. Per row rather than per tensor because the runtime's
 /// integer weights are per row and a row's outliers then cost only that row its resolution.
-/// Backward: the identity STE (nothing is clipped, max-abs covers every weight).
+/// Backward: the identity STE (nothing is clipped, max-abs covers every weight). The quantizer
+/// itself is <c>Torch/Quantization/TorchUniformWeight</c>; this class holds the grid's bounds.
 /// </summary>
 public static class UniformWeight
 {
@@ -24,55 +22,6 @@ public static class UniformWeight
     /// <summary>The widest width (the runtime's int8 rows).</summary>
     public const int MaxBits = 8;
 
-    private static readonly CustomOp[] Ops = [.. Enumerable.Range(0, MaxBits + 1).Select(bits =>
-        new CustomOp($"uniform_w{bits}_rows", inputs => Forward(inputs[0], bits), QuantizerChecks.IdentityBackward))];
-
-    /// <summary>Per-row symmetric <paramref name="bits"/>-bit quantization of a matrix [rows, columns].</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="bits"/> is outside [2, 8].</exception>
-    /// <exception cref="ArgumentException">The weight is not a matrix or holds NaN or infinity.</exception>
-    public static Tensor ApplyRows(Tensor weight, int bits)
-    {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentOutOfRangeException.ThrowIfLessThan(bits, MinBits);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(bits, MaxBits);
-        QuantizerChecks.ThrowIfNotMatrix(weight, Ops[bits].Name);
-        return Ops[bits].Apply(weight);
-    }
-
     /// <summary>The largest code of a symmetric <paramref name="bits"/>-bit grid: 2^(bits−1) − 1.</summary>
     public static int MaxCode(int bits) => (1 << (bits - 1)) - 1;
-
-    private static CustomResult Forward(Tensor w, int bits)
-    {
-        int rows = w.Dim(0), columns = w.Dim(1);
-        QuantizerChecks.ThrowIfNotFinite(w, Ops[bits].Name);
-        var values = new float[w.Length];
-        if (bits == 8)
-        {
-            // The runtime's own rule, so a W8 latent weight means exactly what an exported int8 row would.
-            var codes = new sbyte[w.Length];
-            var scales = new float[rows];
-            Int8RowQuantizer.QuantizeRows(w.Data, rows, columns, codes, columns, scales);
-            for (int i = 0; i < values.Length; i++) values[i] = scales[i / columns] * codes[i];
-            return new CustomResult(values, w.ShapeArray());
-        }
-
-        float qmax = MaxCode(bits);
-        var tmp = new float[columns];
-        for (int r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<float> row = w.Data.AsSpan(r * columns, columns);
-            float absMax = Math.Abs(TensorPrimitives.MaxMagnitude(row));
-            if (absMax == 0f) continue;
-            // The same float steps as Int8Quantization.QuantizeSymmetric with 127 replaced by Qmax.
-            float scale = absMax / qmax;
-            TensorPrimitives.Multiply(row, qmax / absMax, tmp);
-            TensorPrimitives.Round(tmp, tmp);
-            TensorPrimitives.Max(tmp, -qmax, tmp);
-            TensorPrimitives.Min(tmp, qmax, tmp);
-            Span<float> dst = values.AsSpan(r * columns, columns);
-            TensorPrimitives.Multiply(tmp, scale, dst);
-        }
-        return new CustomResult(values, w.ShapeArray());
-    }
 }

@@ -7,8 +7,7 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch;
 
 /// <summary>
-/// BERT's input embeddings on LibTorch: word + position + token type, LayerNorm, dropout (the
-/// TorchSharp twin of <see cref="BertEmbeddings"/>). EdgeBert names: <c>embeddings.word</c>,
+/// BERT's input embeddings on LibTorch: word + position + token type, LayerNorm, dropout. EdgeBert names: <c>embeddings.word</c>,
 /// <c>embeddings.position</c>, <c>embeddings.token_type</c>, <c>embeddings.ln.{gamma|beta}</c>.
 /// </summary>
 public sealed class TorchBertEmbeddings : nn.Module<Tensor, Tensor, Tensor>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch;
 
 /// <summary>
-/// A post-LN BERT layer on LibTorch (the twin of <see cref="Nn.BertLayer"/>): attention → dropout
+/// A post-LN BERT layer on LibTorch: attention → dropout
 /// → add &amp; LayerNorm → FFN (erf GELU or ReLU) → dropout → add &amp; LayerNorm. EdgeBert names:
 /// <c>attention.*</c>, <c>attention.ln.{gamma|beta}</c>, <c>ffn.{in|out}.{weight|bias}</c>,
 /// <c>ffn.ln.{gamma|beta}</c>.
@@ -42,6 +42,15 @@ public sealed class TorchBertLayer : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The six linears in the model file's order: query, key, value, attention output, FFN in, FFN out.</summary>
     internal IEnumerable<Linear> Linears => attention.Linears.Concat([ffn_in, ffn_out]);
 
+    /// <summary>
+    /// Whether the FFN's GELU takes the runtime's values (<see cref="Quantization.TorchRuntimeGelu"/>):
+    /// set by the quantizers of students that binarize the GELU output.
+    /// </summary>
+    internal bool RuntimeGelu { get; set; }
+
+    /// <summary>The FFN in linear (one row per neuron).</summary>
+    internal Linear FfnIn => ffn_in;
+
     /// <summary>The FFN out linear (its input is the GELU/ReLU output).</summary>
     internal Linear FfnOut => ffn_out;
 
@@ -61,7 +70,8 @@ public sealed class TorchBertLayer : nn.Module<Tensor, Tensor, Tensor>
         TorchAttentionOutput a = attention.ForwardTraced(x, mask);
         Tensor h = TorchQuantizedModules.Forward(attention_ln, x + dropout.forward(a.Output), eps);
         Tensor inner = TorchQuantizedModules.Forward(ffn_in, h);
-        Tensor f = TorchQuantizedModules.Forward(ffn_out, relu ? nn.functional.relu(inner) : nn.functional.gelu(inner));
+        Tensor activation = relu ? nn.functional.relu(inner) : RuntimeGelu ? Quantization.TorchRuntimeGelu.Apply(inner) : nn.functional.gelu(inner);
+        Tensor f = TorchQuantizedModules.Forward(ffn_out, activation);
         return (TorchQuantizedModules.Forward(ffn_ln, h + dropout.forward(f), eps), a);
     }
 

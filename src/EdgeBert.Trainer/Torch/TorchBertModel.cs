@@ -13,7 +13,7 @@ namespace EdgeBert.Trainer.Torch;
 /// <param name="Trace">Every hidden state and every layer's attention tensors, for distillation (null when not asked for).</param>
 public sealed record TorchBertOutput(Tensor Hidden, Tensor Pooled, Tensor? Logits, TorchBertTrace? Trace = null);
 
-/// <summary>The tensors distillation reads from a forward (the current trainer's <c>BertOutput</c> lists).</summary>
+/// <summary>The tensors distillation reads from a forward (every layer's hidden states and attention tensors).</summary>
 /// <param name="HiddenStates">The embedding output, then every layer's output [B, L, H].</param>
 /// <param name="AttentionScores">Every layer's q·kᵀ/√d before the mask [B, heads, L, L].</param>
 /// <param name="Queries">Every layer's query heads before any transform [B, heads, L, d].</param>
@@ -23,12 +23,11 @@ public sealed record TorchBertTrace(IReadOnlyList<Tensor> HiddenStates, IReadOnl
     IReadOnlyList<Tensor> Queries, IReadOnlyList<Tensor> Keys, IReadOnlyList<Tensor> Values);
 
 /// <summary>
-/// The trainer's BERT (encoder, pooler, optional classifier) as TorchSharp <c>torch.nn</c> modules
-/// on LibTorch, the first step of moving the trainer off its own autograd (issue 14). It computes
-/// what <see cref="BertModel"/> computes and loads the same weights: <see cref="NamedWeights"/>
+/// The trainer's BERT (encoder, pooler, optional classifier, MLM head) as TorchSharp <c>torch.nn</c>
+/// modules on LibTorch: <see cref="NamedWeights"/>
 /// gives every parameter under the model file's name (<c>embeddings.word</c>,
 /// <c>layer.{i}.attention.query.weight</c>, <c>pooler.weight</c>, <c>classifier.weight</c>,
-/// <c>mlm.*</c>, ...). Not yet ported: quantizers and the training loop.
+/// <c>mlm.*</c>, ...); quantizers attach through <c>Quantization/TorchQuantizedModules</c>.
 /// </summary>
 public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBertOutput>
 {
@@ -54,6 +53,9 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         mlm = new TorchMlmHead(config, () => embeddings.Word.weight!);
         RegisterComponents();
     }
+
+    /// <summary>What padding adds to an attention score (−10000, as BERT and the runtime).</summary>
+    public const float MaskedScore = -10000f;
 
     /// <summary>The configuration.</summary>
     public BertConfig Config { get; }
@@ -82,7 +84,7 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
     {
         using var scope = NewDisposeScope();
         Tensor x = embeddings.forward(ids, typeIds);
-        Tensor mask = ((1.0 - keep.to(x.dtype)) * Nn.AttentionMask.Masked).view(keep.shape[0], 1, 1, keep.shape[1]);
+        Tensor mask = ((1.0 - keep.to(x.dtype)) * MaskedScore).view(keep.shape[0], 1, 1, keep.shape[1]);
         var hidden = new List<Tensor> { x };
         var scores = new List<Tensor>();
         var queries = new List<Tensor>();
@@ -110,7 +112,7 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         return new TorchBertOutput(x.MoveToOuterDisposeScope(), pooled.MoveToOuterDisposeScope(), logits?.MoveToOuterDisposeScope(), trace);
     }
 
-    /// <summary>Runs the model on a padded batch of the current trainer (<see cref="BertBatch"/>).</summary>
+    /// <summary>Runs the model on a padded batch (<see cref="BertBatch"/>).</summary>
     public TorchBertOutput Forward(BertBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -121,7 +123,7 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         return forward(ids, types, keep);
     }
 
-    /// <summary>Every parameter under its model-file name, in the current trainer's order.</summary>
+    /// <summary>Every parameter under its model-file name, in the model file's order.</summary>
     public IEnumerable<(string Name, Tensor Parameter)> NamedWeights()
     {
         foreach ((string name, Tensor p) in embeddings.NamedWeights()) yield return ("embeddings." + name, p);
@@ -141,15 +143,23 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
 
     /// <summary>
     /// Copies weights by name and shape from <paramref name="tensors"/> (a model file's tensors, as
-    /// <see cref="SafeTensors.Read(string)"/> returns them). As in <see cref="ModelDirectory.Load"/>,
+    /// <see cref="SafeTensors.Read(string)"/> returns them). Here
     /// <c>mlm.*</c> weights may be missing (they keep their values) and <c>mlm.*</c> tensors the model
     /// lacks are ignored; any other missing, unexpected or misshapen tensor is an error.
     /// </summary>
     /// <exception cref="InvalidDataException">A weight is missing, unexpected, or has the wrong shape.</exception>
-    public void LoadWeights(IReadOnlyDictionary<string, SafeTensor> tensors, string source)
+    public void LoadWeights(IReadOnlyDictionary<string, SafeTensor> tensors, string source) => LoadWeights(tensors, source, NamedWeights());
+
+    /// <summary>
+    /// As <see cref="LoadWeights(IReadOnlyDictionary{string, SafeTensor}, string)"/> into <paramref name="parameters"/>:
+    /// the model's weights plus extra trained parameters (e.g. a quantized student's split halves and LSQ steps).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A weight is missing, unexpected, or has the wrong shape.</exception>
+    public static void LoadWeights(IReadOnlyDictionary<string, SafeTensor> tensors, string source, IEnumerable<(string Name, Tensor Parameter)> parameters)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var expected = NamedWeights().ToDictionary(w => w.Name, w => w.Parameter, StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var expected = parameters.ToDictionary(w => w.Name, w => w.Parameter, StringComparer.Ordinal);
         string? unexpected = tensors.Keys.Order(StringComparer.Ordinal)
             .FirstOrDefault(n => !expected.ContainsKey(n) && !n.StartsWith("mlm.", StringComparison.Ordinal));
         if (unexpected is not null) throw new InvalidDataException($"{source}: tensor '{unexpected}' is not a parameter of this model configuration.");
@@ -171,7 +181,7 @@ public sealed class TorchBertModel : nn.Module<Tensor, Tensor, Tensor, TorchBert
         }
     }
 
-    /// <summary>Loads a model directory written by the current trainer (config.json and model.safetensors).</summary>
+    /// <summary>Loads a model directory (config.json and model.safetensors).</summary>
     /// <exception cref="InvalidDataException">A file is missing or malformed, or a weight does not fit.</exception>
     public static TorchBertModel Load(string directory)
     {

@@ -5,7 +5,7 @@ namespace EdgeBert.Trainer.Torch;
 
 /// <summary>
 /// Initialisation and naming shared by the TorchSharp modules: BERT's N(0, 0.02²) weights and zero
-/// biases (as the current trainer initialises), and the EdgeBert names of a Linear's and a
+/// biases (as BERT initialises), and the EdgeBert names of a Linear's and a
 /// LayerNorm's parameters (<c>weight</c>/<c>bias</c>, <c>gamma</c>/<c>beta</c>).
 /// </summary>
 internal static class TorchInit

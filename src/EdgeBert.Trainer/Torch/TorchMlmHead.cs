@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch;
 
 /// <summary>
-/// BERT's masked-language-model head on LibTorch (the twin of <see cref="Model.MlmHead"/>):
+/// BERT's masked-language-model head on LibTorch:
 /// dense + erf GELU + LayerNorm, then the decoder, whose weight is the word embedding table (tied:
 /// read through a delegate, so it is not a second parameter) plus an output bias. EdgeBert names:
 /// <c>bias</c>, <c>transform.{weight|bias}</c>, <c>ln.{gamma|beta}</c> (<c>mlm.*</c> in the model).
@@ -37,7 +37,7 @@ public sealed class TorchMlmHead : nn.Module<Tensor, Tensor, Tensor>
         return nn.functional.linear(transformed, decoderWeight(), bias).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The parameters under their EdgeBert names, relative to <c>mlm</c>, in the current trainer's order.</summary>
+    /// <summary>The parameters under their EdgeBert names, relative to <c>mlm</c>, in the model file's order.</summary>
     internal IEnumerable<(string Name, Tensor Parameter)> NamedWeights() =>
         new (string, Tensor)[] { ("bias", bias) }.Concat(TorchInit.LinearWeights("transform", transform)).Concat(TorchInit.LayerNormWeights("ln", ln));
 }

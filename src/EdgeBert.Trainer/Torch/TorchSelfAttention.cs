@@ -13,7 +13,7 @@ namespace EdgeBert.Trainer.Torch;
 public sealed record TorchAttentionOutput(Tensor Output, Tensor Scores, Tensor Query, Tensor Key, Tensor Value);
 
 /// <summary>
-/// BERT self-attention on LibTorch (the twin of <see cref="Nn.MultiHeadSelfAttention"/>): query,
+/// BERT self-attention on LibTorch: query,
 /// key and value projections to heads × headSize, softmax(q·kᵀ/√d + mask) with dropout, context,
 /// output projection. EdgeBert names: <c>{query|key|value|output}.{weight|bias}</c>.
 /// </summary>
@@ -67,6 +67,9 @@ public sealed class TorchSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The linears in the model file's order: query, key, value, output.</summary>
     internal IEnumerable<Linear> Linears => [query, key, value, output];
+
+    /// <summary>The output projection (its input is the heads' context, head by head).</summary>
+    internal Linear OutputLinear => output;
 
     /// <summary>Attends over x [B, L, H] with the additive mask [B, 1, 1, L]; returns the projected context [B, L, H].</summary>
     public override Tensor forward(Tensor x, Tensor mask)

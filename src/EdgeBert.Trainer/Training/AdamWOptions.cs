@@ -1,6 +1,6 @@
 namespace EdgeBert.Trainer.Training;
 
-/// <summary>Hyper-parameters of <see cref="AdamW"/> (defaults as BERT fine-tuning in HF).</summary>
+/// <summary>Hyper-parameters of AdamW (<c>Torch/Training/TorchAdamW</c>; defaults as BERT fine-tuning in HF).</summary>
 public sealed record AdamWOptions
 {
     /// <summary>Decay of the first moment.</summary>

@@ -11,7 +11,7 @@ namespace EdgeBert.Trainer.Training;
 /// <param name="TokensPerSecond">Training throughput since the run (or resume) started.</param>
 public sealed record StepReport(long Step, long TotalSteps, int Epoch, float Loss, float LearningRate, double GradNorm, int Tokens, double TokensPerSecond);
 
-/// <summary>Receives progress from <see cref="TrainingLoop"/> (progress bars, logs).</summary>
+/// <summary>Receives progress from the training loop (<c>Torch/Training/TorchTrainingLoop</c>) (progress bars, logs).</summary>
 public interface ITrainingObserver
 {
     /// <summary>After every update.</summary>

@@ -12,6 +12,9 @@ namespace EdgeBert.Trainer.Training;
 /// </summary>
 public sealed class MlmMasker
 {
+    /// <summary>The label of a position the MLM loss skips (PyTorch's <c>ignore_index</c> default).</summary>
+    public const int IgnoreIndex = -100;
+
     private readonly bool[] special;
     private readonly bool[] continuation;
     private readonly int maskId;
@@ -52,7 +55,7 @@ public sealed class MlmMasker
         ArgumentNullException.ThrowIfNull(rng);
         int[] ids = (int[])batch.Ids.Clone();
         var labels = new int[ids.Length];
-        Array.Fill(labels, Autograd.Ops.IgnoreIndex);
+        Array.Fill(labels, IgnoreIndex);
         var chosen = new List<int>();
         var word = new List<int>();
         for (int b = 0; b < batch.Size; b++)
@@ -111,7 +114,7 @@ public sealed class MlmMasker
         var labels = new List<int>();
         for (int i = 0; i < masked.Labels.Length; i++)
         {
-            if (masked.Labels[i] == Autograd.Ops.IgnoreIndex) continue;
+            if (masked.Labels[i] == IgnoreIndex) continue;
             rows.Add(i);
             labels.Add(masked.Labels[i]);
         }

@@ -5,7 +5,7 @@ namespace EdgeBert.Trainer.Training;
 /// <summary>
 /// The batches of one epoch of a training set, shuffled with a seed derived from the run's seed and
 /// the epoch number (<see cref="BatchPlanner"/>), collated once and kept until another epoch is asked
-/// for: what every <see cref="ITrainingTask.EpochBatches"/> returns.
+/// for: what every training task's <c>EpochBatches</c> returns.
 /// </summary>
 internal sealed class ShuffledEpochs(IReadOnlyList<EncodedExample> train, int batchSize, long seed, int padId)
 {

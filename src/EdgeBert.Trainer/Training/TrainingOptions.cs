@@ -1,6 +1,6 @@
 namespace EdgeBert.Trainer.Training;
 
-/// <summary>How <see cref="TrainingLoop"/> trains.</summary>
+/// <summary>How the training loop (<c>Torch/Training/TorchTrainingLoop</c>) trains.</summary>
 public sealed record TrainingOptions
 {
     /// <summary>Passes over the training data (used when <see cref="MaxSteps"/> is 0).</summary>

@@ -1,5 +1,4 @@
 using EdgeBert.Format;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Tests.Data;

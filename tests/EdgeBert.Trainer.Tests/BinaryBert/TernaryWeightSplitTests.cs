@@ -1,19 +1,28 @@
 using EdgeBert.Encoder.Quantization;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
-using EdgeBert.Trainer.Tests.Quantization;
 using EdgeBert.Trainer.Tests.Training;
-using EdgeBert.Trainer.Training;
-using static EdgeBert.Trainer.Tests.Quantization.QuantizerTestData;
-using Tensor = EdgeBert.Trainer.Autograd.Tensor;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Quantization;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Tests.BinaryBert;
 
 /// <summary>Ternary Weight Splitting (METHODS.md §2.3): w¹ + w² = w, BWN(w¹) + BWN(w²) = TWN(w), and a split model computes what the ternary one did.</summary>
 [TestFixture]
+[Category("Torch")]
 public sealed class TernaryWeightSplitTests
 {
+    /// <summary>Weight shapes: a single element, odd sizes, a row wider than 32.</summary>
+    public static readonly int[][] WeightShapes = [[1, 1], [3, 5], [16, 33], [64, 48]];
+
+    /// <summary>Seeded N(0, std²) values for a weight of <paramref name="shape"/>.</summary>
+    private static float[] Random(int[] shape, int seed, float std)
+    {
+        var rng = new Random(seed);
+        return [.. Enumerable.Range(0, shape[0] * shape[1]).Select(_ => std * (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble())))];
+    }
+
     private static float[] Bwn(float[] w)
     {
         var negative = new bool[w.Length];
@@ -22,9 +31,9 @@ public sealed class TernaryWeightSplitTests
     }
 
     [Test]
-    public void HalvesAddUpToTheLatentAndTheirBinariesToTheTernary([Values(1, 2, 3, 4)] int seed, [ValueSource(typeof(QuantizerTestData), nameof(QuantizerTestData.WeightShapes))] int[] shape)
+    public void HalvesAddUpToTheLatentAndTheirBinariesToTheTernary([Values(1, 2, 3, 4)] int seed, [ValueSource(nameof(WeightShapes))] int[] shape)
     {
-        float[] w = Random(shape, seed, 0.05f).Data;
+        float[] w = Random(shape, seed, 0.05f);
         if (w.Length > 4) { w[1] = 0f; w[2] = -0f; } // exact zeros go to J (sign(0) = +1)
         var w1 = new float[w.Length];
         var w2 = new float[w.Length];
@@ -84,7 +93,7 @@ public sealed class TernaryWeightSplitTests
     [Test]
     public void RowsUseTheirOwnStatistics([Values(5, 6)] int seed)
     {
-        float[] w = Random([4, 12], seed, 0.1f).Data;
+        float[] w = Random([4, 12], seed, 0.1f);
         for (int c = 0; c < 12; c++) w[12 + c] *= 50f; // one row at a very different scale
         var w1 = new float[w.Length];
         var w2 = new float[w.Length];
@@ -106,36 +115,32 @@ public sealed class TernaryWeightSplitTests
     public void SplitBinaryModelComputesWhatTheTernaryModelDid([Values(8, 4)] int activationBits)
     {
         BertConfig config = Tiny.Config() with { Layers = 2, Heads = 1, HeadSize = 8 };
-        var model = new BertModel(config, new TrainingRandom(21));
-        var examples = Tiny.Encoded(config);
-        BertBatch batch = BertBatch.Collate(examples, 0);
-        model.Training = false;
-        BinaryBertQuantization.ApplyTernary(model, activationBits);
-        float[] ternaryLogits;
-        float[] ternaryHidden;
-        using (Tape.NoGrad())
-        {
-            BertOutput o = model.Forward(batch);
-            ternaryLogits = o.Logits!.Data;
-            ternaryHidden = o.Sequence.Data;
-        }
-        BinaryBertQuantization.Remove(model);
-        TernaryWeightSplit.Apply(model);
-        Assert.That(TernaryWeightSplit.IsSplit(model), Is.True);
-        Assert.That(model.NamedParameters().Count(p => p.Name.EndsWith("weight_split", StringComparison.Ordinal)), Is.EqualTo(2 * 6 + 1));
-        Assert.That(model.NamedParameters().Any(p => p.Name == "embeddings.word.split"), Is.True);
-        BinaryBertQuantization.ApplyBinary(model, activationBits);
-        using (Tape.NoGrad())
-        {
-            BertOutput o = model.Forward(batch);
-            // Equal up to float rounding: α¹ + α² vs α_t, and two products summed vs one.
-            // Measured 4.8e-7 on the hidden states; 1e-4 leaves room for an activation code that a
-            // rounding-level difference moves by one step.
-            Assert.That(o.Logits!.Data, Is.EqualTo(ternaryLogits).Within(1e-4), $"A{activationBits}");
-            double worst = o.Sequence.Data.Zip(ternaryHidden, (x, y) => Math.Abs(x - y)).Max();
-            TestContext.Out.WriteLine($"A{activationBits}: max |hidden difference| {worst}");
-            Assert.That(worst, Is.LessThan(1e-4), $"A{activationBits}");
-        }
-        Assert.That(() => TernaryWeightSplit.Apply(model), Throws.InvalidOperationException);
+        random.manual_seed(21);
+        using var model = new TorchBertModel(config);
+        model.eval();
+        BertBatch batch = BertBatch.Collate(Tiny.Encoded(config), 0);
+        TorchStudentQuantization.BinaryBertTernary(model, activationBits);
+        (float[] ternaryLogits, float[] ternaryHidden) = Forward(model, batch);
+        TernaryWeightSplit.Apply(model, activationBits);
+        string[] names = [.. TorchStudentExport.TrainedParameters(model).Select(p => p.Name)];
+        Assert.That(names.Count(n => n.EndsWith("weight_split", StringComparison.Ordinal)), Is.EqualTo(2 * 6 + 1));
+        Assert.That(names, Does.Contain("embeddings.word.split"));
+        Assert.That(names.Count(n => n.EndsWith("act_scale", StringComparison.Ordinal)), Is.EqualTo(activationBits == 4 ? 13 : 0), "the ternary model's LSQ steps are kept");
+        (float[] logits, float[] hidden) = Forward(model, batch);
+        // Equal up to float rounding: α¹ + α² vs α_t, and two products summed vs one.
+        // 1e-4 leaves room for an activation code that a rounding-level difference moves by one step.
+        Assert.That(logits, Is.EqualTo(ternaryLogits).Within(1e-4), $"A{activationBits}");
+        double worst = hidden.Zip(ternaryHidden, (x, y) => Math.Abs(x - y)).Max();
+        TestContext.Out.WriteLine($"A{activationBits}: max |hidden difference| {worst}");
+        Assert.That(worst, Is.LessThan(1e-4), $"A{activationBits}");
+        Assert.That(() => TernaryWeightSplit.Apply(model, activationBits), Throws.InvalidOperationException);
+    }
+
+    private static (float[] Logits, float[] Hidden) Forward(TorchBertModel model, BertBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        TorchBertOutput o = model.Forward(batch);
+        return (TorchTensors.ToFloats(o.Logits!), TorchTensors.ToFloats(o.Hidden));
     }
 }

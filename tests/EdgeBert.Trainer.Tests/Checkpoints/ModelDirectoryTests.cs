@@ -1,25 +1,28 @@
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
-using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Tests.Data;
 using EdgeBert.Trainer.Tests.Training;
-using EdgeBert.Trainer.Training;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Training;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Tests.Checkpoints;
 
+/// <summary>Model directories (config.json, vocab.txt, model.safetensors, scores.json) and training checkpoints round-trip and refuse what does not fit.</summary>
+[Category("Torch")]
 public class ModelDirectoryTests
 {
     [Test]
     public void SaveThenLoad_GivesTheSameModel()
     {
         using var dir = new TempDirectory();
-        var model = new BertModel(Tiny.Config(dropout: 0.2f), new TrainingRandom(4));
-        ModelDirectory.Save(dir.Path, model, Tiny.Vocabulary.Tokens, new ModelScores { Metric = "f1", Dev = new() { ["f1"] = 0.5 } });
-        BertModel loaded = ModelDirectory.Load(dir.Path);
+        random.manual_seed(4);
+        using var model = new TorchBertModel(Tiny.Config(dropout: 0.2f));
+        TorchModelDirectory.Save(dir.Path, model, Tiny.Vocabulary.Tokens, new ModelScores { Metric = "f1", Dev = new() { ["f1"] = 0.5 } });
+        using TorchBertModel loaded = TorchBertModel.Load(dir.Path);
         Assert.That(loaded.Config with { Labels = [] }, Is.EqualTo(model.Config with { Labels = [] }));
         Assert.That(loaded.Config.Labels, Is.EqualTo(model.Config.Labels));
-        var expected = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
-        foreach ((string name, Tensor p) in loaded.NamedParameters()) Assert.That(p.Data, Is.EqualTo(expected[name]), name);
+        var expected = model.NamedWeights().ToDictionary(p => p.Name, p => TorchTensors.ToFloats(p.Parameter));
+        foreach ((string name, Tensor p) in loaded.NamedWeights()) Assert.That(TorchTensors.ToFloats(p), Is.EqualTo(expected[name]), name);
         Assert.That(ModelDirectory.ReadVocabulary(dir.Path).Tokens, Is.EqualTo(Tiny.Vocabulary.Tokens));
         Assert.That(ModelDirectory.ReadScores(dir.Path)!.Dev["f1"], Is.EqualTo(0.5));
     }
@@ -28,34 +31,39 @@ public class ModelDirectoryTests
     public void MissingOrExtraWeights_AreNamed()
     {
         using var dir = new TempDirectory();
-        var model = new BertModel(Tiny.Config(), new TrainingRandom(4));
-        ModelDirectory.Save(dir.Path, model, Tiny.Vocabulary.Tokens);
+        using var model = new TorchBertModel(Tiny.Config());
+        TorchModelDirectory.Save(dir.Path, model, Tiny.Vocabulary.Tokens);
         string weights = Path.Combine(dir.Path, ModelDirectory.WeightsFile);
         var tensors = SafeTensors.Read(weights);
         tensors.Remove("layer.0.ffn.in.bias");
-        Assert.That(() => ModelDirectory.LoadWeights(new BertModel(Tiny.Config(), new TrainingRandom(1)), tensors, weights, ["mlm."]),
-            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'layer.0.ffn.in.bias' is missing"));
+        using var other = new TorchBertModel(Tiny.Config());
+        Assert.That(() => other.LoadWeights(tensors, weights), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'layer.0.ffn.in.bias' is missing"));
         tensors = SafeTensors.Read(weights);
         tensors["layer.9.extra"] = new SafeTensor("F32", [1], [0f]);
-        Assert.That(() => ModelDirectory.LoadWeights(new BertModel(Tiny.Config(), new TrainingRandom(1)), tensors, weights, ["mlm."]),
-            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'layer.9.extra' is not a parameter"));
+        Assert.That(() => other.LoadWeights(tensors, weights), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("'layer.9.extra' is not a parameter"));
     }
 
     [Test]
     public void ResumeWithADifferentModel_IsRefused()
     {
         using var dir = new TempDirectory();
-        var model = new BertModel(Tiny.Config(), new TrainingRandom(4));
-        var optimizer = new AdamW(model.NamedParameters());
-        TrainingCheckpoint.Save(dir.Path, model, Tiny.Vocabulary.Tokens, optimizer, new TrainingState { Step = 3, RandomState = model.Random.GetState() });
-        var other = new BertModel(Tiny.Config() with { Ffn = 64 }, new TrainingRandom(4));
-        Assert.That(() => TrainingCheckpoint.Load(dir.Path, other, new AdamW(other.NamedParameters())),
+        using var model = new TorchBertModel(Tiny.Config());
+        (string, Tensor)[] parameters = [.. model.NamedWeights()];
+        TorchCheckpoint.Save(dir.Path, model.Config, parameters, Tiny.Vocabulary.Tokens, new TorchAdamW(parameters), new TorchTrainingState { Step = 3 });
+        using var other = new TorchBertModel(Tiny.Config() with { Ffn = 64 });
+        (string, Tensor)[] otherParameters = [.. other.NamedWeights()];
+        Assert.That(() => TorchCheckpoint.Load(dir.Path, other.Config, otherParameters, new TorchAdamW(otherParameters)),
             Throws.InstanceOf<InvalidDataException>().With.Message.Contains("configuration differs"));
-        var same = new BertModel(Tiny.Config(), new TrainingRandom(9));
-        var restored = new AdamW(same.NamedParameters());
-        Assert.That(TrainingCheckpoint.Load(dir.Path, same, restored).Step, Is.EqualTo(3));
-        Assert.That(restored.Step, Is.EqualTo(3));
-        Assert.That(same.Random.GetState(), Is.EqualTo(model.Random.GetState()));
-        Assert.That(() => TrainingCheckpoint.Load(Path.Combine(dir.Path, "none"), same, restored), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not a complete training checkpoint"));
+        using var same = new TorchBertModel(Tiny.Config());
+        (string, Tensor)[] sameParameters = [.. same.NamedWeights()];
+        Assert.That(TorchCheckpoint.Load(dir.Path, same.Config, sameParameters, new TorchAdamW(sameParameters)).Step, Is.EqualTo(3));
+        Assert.That(() => TorchCheckpoint.Load(Path.Combine(dir.Path, "none"), same.Config, sameParameters, new TorchAdamW(sameParameters)),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not a complete training checkpoint"));
+
+        // A state.json without "engine" is the removed classic trainer's: refused with a clear message.
+        string state = Path.Combine(dir.Path, TorchCheckpoint.StateFile);
+        File.WriteAllText(state, File.ReadAllText(state).Replace("\"engine\": \"torch\",", "", StringComparison.Ordinal));
+        Assert.That(() => TorchCheckpoint.Load(dir.Path, same.Config, sameParameters, new TorchAdamW(sameParameters)),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("classic trainer, which was removed"));
     }
 }

@@ -1,4 +1,3 @@
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Interop;
@@ -6,8 +5,11 @@ using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Tests.Data;
 using EdgeBert.Trainer.Tests.Data.Commands;
 using EdgeBert.Trainer.Tests.Training;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Training;
 using EdgeBert.Trainer.Training;
 using RuntimeModel = EdgeBert.Runtime.Model;
+using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Tests.Commands;
 
@@ -19,14 +21,12 @@ public class ParityCommandTests
 {
     private static readonly string[] TinySize = ["--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"];
 
-    private int savedThreads;
     private TempDirectory dir = null!;
     private string data = "", best = "", ebm = "";
 
     [OneTimeSetUp]
     public void TrainAndExport()
     {
-        savedThreads = TrainerThreads.Count;
         dir = new TempDirectory();
         string vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
         data = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
@@ -43,7 +43,6 @@ public class ParityCommandTests
     [OneTimeTearDown]
     public void TearDown()
     {
-        TrainerThreads.Count = savedThreads;
         dir.Dispose();
     }
 
@@ -54,9 +53,9 @@ public class ParityCommandTests
         return new TrainingCommandTests.CommandRun(exit, console.Output);
     }
 
-    private (BertModel Bert, List<EncodedExample> Examples) LoadCheckpoint()
+    private (TorchBertModel Bert, List<EncodedExample> Examples) LoadCheckpoint()
     {
-        BertModel bert = ModelDirectory.Load(best);
+        TorchBertModel bert = TorchBertModel.Load(best);
         var tokenizer = ExampleEncoder.Tokenizer(ModelDirectory.ReadVocabulary(best), bert.Config);
         return (bert, ExampleEncoder.Encode(Tiny.Examples, tokenizer, bert.Config.Labels));
     }
@@ -65,9 +64,10 @@ public class ParityCommandTests
     [TestCase(3)] // batches of 3 mix lengths, so the trainer's padding mask is part of the comparison
     public void ExportedTinyModel_AgreesWithTheTrainer(int batchSize)
     {
-        (BertModel bert, List<EncodedExample> examples) = LoadCheckpoint();
+        (TorchBertModel bert, List<EncodedExample> examples) = LoadCheckpoint();
+        using var model = bert;
         using RuntimeModel runtime = RuntimeModel.Load(ebm);
-        ParityReport report = RuntimeParity.Compare(bert, runtime, examples, batchSize, tolerance: 1e-4);
+        ParityReport report = RuntimeParity.Compare(bert.Config.Labels, () => TorchLogits.InOrder(bert, examples, batchSize, 0), runtime, examples, tolerance: 1e-4);
         string context = $"tiny model seed 3, batch {batchSize}: {report}";
         Assert.That(report.Count, Is.EqualTo(Tiny.Examples.Length), context);
         Assert.That(report.Agreements, Is.EqualTo(report.Count), context);
@@ -93,12 +93,13 @@ public class ParityCommandTests
     [Test]
     public void Compare_NoticesAPerturbedClassifier()
     {
-        (BertModel bert, List<EncodedExample> examples) = LoadCheckpoint();
+        (TorchBertModel bert, List<EncodedExample> examples) = LoadCheckpoint();
+        using var model = bert;
         using RuntimeModel runtime = RuntimeModel.Load(ebm);
 
         // Shifting one class's bias by 0.5 moves that logit by exactly 0.5 on every example.
-        bert.Classifier!.Bias!.Data[0] += 0.5f;
-        ParityReport report = RuntimeParity.Compare(bert, runtime, examples, 4, tolerance: 1e-4);
+        using (var noGrad = no_grad()) bert.NamedWeights().Single(w => w.Name == "classifier.bias").Parameter[0].add_(0.5f);
+        ParityReport report = RuntimeParity.Compare(bert.Config.Labels, () => TorchLogits.InOrder(bert, examples, 4, 0), runtime, examples, tolerance: 1e-4);
         Assert.That(report.Passed, Is.False, report.ToString());
         Assert.That(report.MaxAbsoluteDelta, Is.EqualTo(0.5).Within(1e-4), report.ToString());
         Assert.That(report.Mismatches, Has.Count.EqualTo(examples.Count), report.ToString());

@@ -1,27 +1,26 @@
 using EdgeBert.Format;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Tests.Data;
 using EdgeBert.Trainer.Tests.Data.Commands;
 using EdgeBert.Trainer.Tests.Interop;
 using EdgeBert.Trainer.Tests.Training;
+using EdgeBert.Trainer.Torch;
+using EdgeBert.Trainer.Torch.Training;
 
 namespace EdgeBert.Trainer.Tests.Commands;
 
-/// <summary>pretrain, finetune, eval, export, import and bench end to end on tiny models.</summary>
+/// <summary>pretrain, finetune, eval, export, import and bench end to end on tiny models (LibTorch, the only engine).</summary>
 public class TrainingCommandTests
 {
     private static readonly string[] TinySize = ["--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "16", "--threads", "1", "--seed", "3"];
 
-    private int savedThreads;
     private TempDirectory dir = null!;
     private string vocab = "", train = "";
 
     [SetUp]
     public void SetUp()
     {
-        savedThreads = TrainerThreads.Count;
         dir = new TempDirectory();
         vocab = dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
         train = dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
@@ -30,7 +29,6 @@ public class TrainingCommandTests
     [TearDown]
     public void TearDown()
     {
-        TrainerThreads.Count = savedThreads;
         dir.Dispose();
     }
 
@@ -57,8 +55,10 @@ public class TrainingCommandTests
         Assert.That(scores.Test["accuracy"], Is.EqualTo(1.0), output);
         Assert.That(scores.Task, Is.EqualTo("tiny"));
         Assert.That(File.Exists(Path.Combine(run, "metrics.jsonl")));
+        Assert.That(File.ReadAllText(Path.Combine(run, "last", TorchCheckpoint.StateFile)), Does.Contain("\"engine\": \"torch\""));
 
-        (exit, output) = Run(EvalCommand.Create, "--model", Path.Combine(run, "best"), "--data", train, "--threads", "1");
+        // --engine torch (the only engine) stays accepted for scripts that name it.
+        (exit, output) = Run(EvalCommand.Create, "--model", Path.Combine(run, "best"), "--data", train, "--threads", "1", "--engine", "torch");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("accuracy").And.Contain("1.0000").And.Contain("mcc"));
 
@@ -82,6 +82,7 @@ public class TrainingCommandTests
         (exit, output) = Run(PretrainCommand.Create, [.. common, "--resume"]);
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(File.ReadLines(Path.Combine(run, "metrics.jsonl")).Count(l => l.Contains("\"step\"") && l.Contains("\"event\":\"step\"")), Is.EqualTo(6));
+        Assert.That(File.ReadLines(Path.Combine(run, "metrics.jsonl")).Last(l => l.Contains("\"event\":\"eval\"")), Does.Contain("mlm_accuracy"));
 
         (exit, output) = Run(FinetuneCommand.Create, "--train", train, "--init", Path.Combine(run, "best"), "--out", Path.Combine(dir.Path, "ft"), "--max-steps", "2", "--threads", "1");
         Assert.That(exit, Is.EqualTo(0), output);
@@ -119,6 +120,7 @@ public class TrainingCommandTests
         (int exit, string output) = Run(ImportCommand.Create, "--hf", hf, "--out", model);
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("labels [ham,spam]"));
+        using (TorchBertModel loaded = TorchBertModel.Load(model)) Assert.That(loaded.Config.Labels, Is.EqualTo(new[] { "ham", "spam" }));
         (exit, output) = Run(EvalCommand.Create, "--model", model, "--data", train);
         Assert.That(exit, Is.EqualTo(0), output);
         // A file with the importer's views: one column for all examples, one per view.
@@ -143,6 +145,24 @@ public class TrainingCommandTests
             "--layers", "1", "--hidden", "16", "--heads", "2", "--ffn", "32", "--seq-len", "8", "--batch-size", "2", "--steps", "1", "--warmup-steps", "0", "--vocab-size", "50", "--threads", "1");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("tokens/s").And.Contain("peak RSS"));
+        Assert.That(output, Does.Match(@"bench \(torch\).* [1-9]\d* tokens/s"));
+    }
+
+    [Test]
+    public void TheClassicEngine_AndUnknownEngines_AreUsageErrors_CudaWithoutCudaABadInput()
+    {
+        foreach ((string engine, string message) in new[] { ("classic", "the classic engine (the trainer's own autograd) was removed"), ("tensorflow", "--engine must be torch") })
+        {
+            var error = new StringWriter();
+            int code = Program.Run(["eval", "--model", dir.Path, "--data", train, "--engine", engine], new StringWriter(), error);
+            Assert.That(code, Is.EqualTo(Program.ExitUsage), error.ToString());
+            Assert.That(error.ToString(), Does.Contain(message), engine);
+        }
+
+        (int exit, string output) = Run(FinetuneCommand.Create, ["--train", train, "--vocab", vocab, "--out", Path.Combine(dir.Path, "cuda"), "--max-steps", "1", "--device", "cuda", .. TinySize]);
+        if (TorchSharp.torch.cuda.is_available()) Assert.Ignore("this machine has CUDA; the refusal is for machines without it");
+        Assert.That(exit, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("--device cuda: LibTorch sees no CUDA device"));
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using EdgeBert.Format;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Tests.Data;
@@ -61,8 +60,8 @@ public sealed class BiBertQuantizeCommandTests : TinyTeacherFixture
         (exit, output) = Run(QuantizeCommand.Create, Quantize(teacher, parts, "--resume"));
         Assert.That(exit, Is.EqualTo(0), output);
 
-        var a = ModelDirectory.Load(Path.Combine(whole, "last")).NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
-        var b = ModelDirectory.Load(Path.Combine(parts, "last")).NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
+        var a = SafeTensors.Read(Path.Combine(whole, "last", ModelDirectory.WeightsFile)).ToDictionary(p => p.Key, p => p.Value.Values);
+        var b = SafeTensors.Read(Path.Combine(parts, "last", ModelDirectory.WeightsFile)).ToDictionary(p => p.Key, p => p.Value.Values);
         Assert.That(a, Has.Count.GreaterThan(20), "every parameter of the 2-layer student");
         foreach ((string name, float[] values) in a) Assert.That(b[name], Is.EqualTo(values), $"{name} after resume (seed 3)");
     }

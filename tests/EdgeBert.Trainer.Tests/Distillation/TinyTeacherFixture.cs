@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Tests.Data;
 using EdgeBert.Trainer.Tests.Data.Commands;
@@ -14,8 +13,6 @@ namespace EdgeBert.Trainer.Tests.Distillation;
 /// </summary>
 public abstract class TinyTeacherFixture
 {
-    private int savedThreads;
-
     /// <summary>The per-test directory.</summary>
     protected TempDirectory Dir { get; private set; } = null!;
 
@@ -35,7 +32,6 @@ public abstract class TinyTeacherFixture
     [SetUp]
     public void CreateTinyTask()
     {
-        savedThreads = TrainerThreads.Count;
         Dir = new TempDirectory();
         Vocab = Dir.Write("vocab.txt", string.Concat(Tiny.Vocabulary.Tokens.Select(t => t + "\n")));
         Train = Dir.Write("train.jsonl", Tiny.JsonLines(Tiny.Examples));
@@ -44,7 +40,6 @@ public abstract class TinyTeacherFixture
     [TearDown]
     public void RemoveTinyTask()
     {
-        TrainerThreads.Count = savedThreads;
         Dir.Dispose();
     }
 

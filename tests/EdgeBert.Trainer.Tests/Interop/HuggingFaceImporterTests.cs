@@ -1,6 +1,6 @@
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Interop;
+using EdgeBert.Trainer.Torch;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Tests.Data;
 using EdgeBert.Trainer.Tests.Training;
@@ -22,7 +22,7 @@ public class HuggingFaceImporterTests
         void Add(string name, params int[] shape)
         {
             if (name == drop) return;
-            tensors.Add((name, shape, Tensor.RandomNormal(shape, rng).Data));
+            tensors.Add((name, shape, [.. Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble())))]));
         }
 
         Add("bert.embeddings.word_embeddings.weight", v, h);
@@ -85,11 +85,12 @@ public class HuggingFaceImporterTests
     {
         using var dir = new TempDirectory();
         var hf = WriteHfCheckpoint(dir.Path, layers: 2);
-        (BertModel model, var vocabulary) = HuggingFaceImporter.Import(dir.Path);
+        (TorchBertModel imported, var vocabulary) = HuggingFaceImporter.Import(dir.Path);
+        using TorchBertModel model = imported;
         Assert.That(vocabulary.Count, Is.EqualTo(Tiny.Vocabulary.Count));
         Assert.That(model.Config.Labels, Is.EqualTo(new[] { "ham", "spam" }));
         Assert.That((model.Config.Layers, model.Config.Hidden, model.Config.Heads, model.Config.Ffn), Is.EqualTo((2, 16, 2, 32)));
-        var ours = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.Data);
+        var ours = model.NamedWeights().ToDictionary(p => p.Name, p => TorchTensors.ToFloats(p.Parameter));
         var mapping = new Dictionary<string, string>
         {
             ["embeddings.word"] = "bert.embeddings.word_embeddings.weight",
@@ -122,8 +123,8 @@ public class HuggingFaceImporterTests
     {
         using var dir = new TempDirectory();
         WriteHfCheckpoint(dir.Path, withMlm: false);
-        (BertModel model, _) = HuggingFaceImporter.Import(dir.Path);
-        Assert.That(model.Mlm.Norm.Gamma.Data, Is.All.EqualTo(1f));
+        (TorchBertModel model, _) = HuggingFaceImporter.Import(dir.Path);
+        using (model) Assert.That(TorchTensors.ToFloats(model.NamedWeights().Single(w => w.Name == "mlm.ln.gamma").Parameter), Is.All.EqualTo(1f));
     }
 
     [TestCase("bert.encoder.layer.0.attention.self.key.weight", "'layer.0.attention.key.weight' is missing")]

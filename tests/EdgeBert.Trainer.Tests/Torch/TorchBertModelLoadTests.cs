@@ -21,9 +21,13 @@ public sealed class TorchBertModelLoadTests
         VocabSize = 30, Hidden = 16, Layers = 2, Heads = 2, Ffn = 24, MaxPositions = 8, MaxSequenceLength = 8, Labels = ["ham", "spam"],
     };
 
-    private static Dictionary<string, SafeTensor> TrainerWeights(BertConfig config, ulong seed) =>
-        new BertModel(config, new TrainingRandom(seed)).NamedParameters()
-            .ToDictionary(p => p.Name, p => new SafeTensor("F32", p.Parameter.ShapeArray(), (float[])p.Parameter.Data.Clone()), StringComparer.Ordinal);
+    /// <summary>A model file's tensors: the weights of a model of <paramref name="config"/> initialised from LibTorch's generator seeded with <paramref name="seed"/>.</summary>
+    private static Dictionary<string, SafeTensor> TrainerWeights(BertConfig config, ulong seed)
+    {
+        random.manual_seed((long)seed);
+        using var source = new TorchBertModel(config);
+        return source.NamedWeights().ToDictionary(p => p.Name, p => new SafeTensor("F32", TorchTensors.Shape(p.Parameter), TorchTensors.ToFloats(p.Parameter)), StringComparer.Ordinal);
+    }
 
     [Test]
     public void NamesAndShapesAreTheCurrentTrainersAndValuesLoadExactly()

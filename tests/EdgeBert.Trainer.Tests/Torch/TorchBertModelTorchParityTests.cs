@@ -1,27 +1,20 @@
-using EdgeBert.Trainer.Checkpoints;
 using EdgeBert.Trainer.Model;
-using EdgeBert.Trainer.Tests.Nn;
 using EdgeBert.Trainer.Torch;
-using EdgeBert.Trainer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using TrainerTensor = EdgeBert.Trainer.Autograd.Tensor;
 
 namespace EdgeBert.Trainer.Tests.Torch;
 
 /// <summary>
 /// The TorchSharp BERT (src/EdgeBert.Trainer/Torch) against PyTorch 1.13
-/// (scripts/torch/bert_model_check.py) and against the current trainer's model, on tiny models
-/// (2 layers, batch 2 × 7 with 2 padding tokens, dropout off). A model of the current trainer with
-/// non-trivial random weights is saved as a model directory and loaded by
-/// <see cref="TorchBertModel.Load"/>. The loss is sum(hidden ⊙ R) + sum(logits ⊙ S) for fixed
+/// (scripts/torch/bert_model_check.py) on tiny models (2 layers, batch 2 × 7 with 2 padding
+/// tokens, dropout off) with non-trivial random weights. The loss is sum(hidden ⊙ R) + sum(logits ⊙ S) for fixed
 /// random R, S. For the hidden states, the logits and every parameter's gradient T the error is
 ///   max_i |ours_i − torch_i| / max(max_i |torch_i|, 1e-2 · G),
 /// G the largest max|torch| over all gradients (no floor for the outputs; the floor only matters
-/// for the attention key biases, whose exact gradient is zero, see BertLayerTorchParityTests).
+/// for the attention key biases, whose exact gradient is zero).
 /// Required: ≤ 1e-5 for TorchSharp float32 against PyTorch float32 and float64, and for
-/// TorchSharp float64 against PyTorch float64. The current trainer's forward (hidden states,
-/// logits, MLM logits) on the same weights must agree within 1e-4 (its own tolerance against PyTorch).
+/// TorchSharp float64 against PyTorch float64.
 /// </summary>
 [TestFixture]
 [Category("Torch")]
@@ -43,44 +36,45 @@ public sealed class TorchBertModelTorchParityTests
             MaxSequenceLength = 12, HiddenDropout = 0f, AttentionDropout = 0f, HiddenAct = activation, Labels = ["neg", "neu", "pos"],
         };
         var rng = new Random(seed);
-        var trainerModel = new BertModel(config, new TrainingRandom((ulong)seed)) { Training = false };
-        foreach ((string name, TrainerTensor p) in trainerModel.NamedParameters())
+        using var model = new TorchBertModel(config);
+        model.eval();
+        using (var noGrad = no_grad())
         {
-            // Non-trivial values everywhere, so a swapped or ignored bias, gamma or beta shows up.
-            (float center, float spread) = name.EndsWith("gamma", StringComparison.Ordinal) ? (1f, 0.2f)
-                : name.EndsWith("bias", StringComparison.Ordinal) || name.EndsWith("beta", StringComparison.Ordinal) ? (0f, 0.1f) : (0f, 0.3f);
-            for (int i = 0; i < p.Length; i++) p.Data[i] = center + spread * (float)(rng.NextDouble() * 2 - 1);
+            foreach ((string name, Tensor p) in model.NamedWeights())
+            {
+                // Non-trivial values everywhere, so a swapped or ignored bias, gamma or beta shows up.
+                (float center, float spread) = name.EndsWith("gamma", StringComparison.Ordinal) ? (1f, 0.2f)
+                    : name.EndsWith("bias", StringComparison.Ordinal) || name.EndsWith("beta", StringComparison.Ordinal) ? (0f, 0.1f) : (0f, 0.3f);
+                float[] values = Enumerable.Range(0, (int)p.numel()).Select(_ => center + spread * (float)(rng.NextDouble() * 2 - 1)).ToArray();
+                using Tensor t = tensor(values, p.shape);
+                p.copy_(t);
+            }
         }
 
-        // The PyTorch reference has no MLM head; the head is compared with the current trainer's.
-        (string Name, TrainerTensor T)[] parameters = trainerModel.NamedParameters().Where(p => !p.Name.StartsWith("mlm.", StringComparison.Ordinal)).ToArray();
+        // The PyTorch reference has no MLM head.
+        (string Name, HostTensor T)[] parameters = model.NamedWeights().Where(p => !p.Name.StartsWith("mlm.", StringComparison.Ordinal))
+            .Select(p => (p.Name, new HostTensor(TorchTensors.ToFloats(p.Parameter), TorchTensors.Shape(p.Parameter)))).ToArray();
         int[] ids = Enumerable.Range(0, Batch * Length).Select(i => s_keep[i] == 0 ? 0 : rng.Next(config.VocabSize)).ToArray();
         int[] typeIds = Enumerable.Range(0, Batch * Length).Select(i => i % Length >= 4 && s_keep[i] == 1 ? 1 : 0).ToArray();
         var batch = new BertBatch(Batch, Length, ids, typeIds, s_keep, [0, 2]);
-        var r = TrainerTensor.RandomUniform([Batch, Length, config.Hidden], rng);
-        var s = TrainerTensor.RandomUniform([Batch, config.Labels.Count], rng);
+        var r = new HostTensor([.. Enumerable.Range(0, Batch * Length * config.Hidden).Select(_ => rng.NextSingle())], [Batch, Length, config.Hidden]);
+        var s = new HostTensor([.. Enumerable.Range(0, Batch * config.Labels.Count).Select(_ => rng.NextSingle())], [Batch, config.Labels.Count]);
 
         string dir = Path.Combine(Path.GetTempPath(), $"edgebert-torch-bert-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
         {
-            ModelDirectory.Save(Path.Combine(dir, "model"), trainerModel, Enumerable.Range(0, config.VocabSize).Select(i => $"t{i}").ToArray());
-            using TorchBertModel model = TorchBertModel.Load(Path.Combine(dir, "model"));
-            model.eval();
-
-            CompareWithCurrentTrainer(trainerModel, model, batch);
-
-            var inputs = new (string, TrainerTensor)[]
+            var inputs = new (string, HostTensor)[]
             {
                 ("ids", AsFloat(ids)), ("type_ids", AsFloat(typeIds)), ("keep", AsFloat(s_keep)), ("r", r), ("s", s),
             };
             var manifestConfig = new { layers = config.Layers, hidden = config.Hidden, heads = config.Heads, headSize = config.AttentionHeadSize, eps = (double)config.LayerNormEps, activation };
             TorchReference.WriteManifest(dir, manifestConfig, inputs, parameters);
-            foreach ((string name, TrainerTensor t) in inputs.Concat(parameters)) TorchReference.Write(dir, name, t);
+            foreach ((string name, HostTensor t) in inputs.Concat(parameters)) TorchReference.Write(dir, name, t);
             TorchReference.Run("scripts/torch/bert_model_check.py", dir);
 
             Evaluation ours32 = Evaluate(model, batch, r, s);
-            Assert.That(ours32.Gradients.Keys, Is.EquivalentTo(parameters.Select(p => p.Name)), "every parameter of the current trainer's model (MLM head aside)");
+            Assert.That(ours32.Gradients.Keys, Is.EquivalentTo(parameters.Select(p => p.Name)), "every parameter of the model (MLM head aside)");
             Compare(Path.Combine(dir, "float32"), "TorchSharp float32 vs torch float32", ours32);
             Compare(Path.Combine(dir, "float64"), "TorchSharp float32 vs torch float64", ours32);
             model.to(ScalarType.Float64);
@@ -92,36 +86,18 @@ public sealed class TorchBertModelTorchParityTests
         }
     }
 
-    private static TrainerTensor AsFloat(int[] values) => new(values.Select(v => (float)v).ToArray(), [Batch, Length]);
-
-    /// <summary>The TorchSharp model computes what the current trainer's model computes on the same weights.</summary>
-    private static void CompareWithCurrentTrainer(BertModel trainerModel, TorchBertModel model, BertBatch batch)
-    {
-        BertOutput expected = trainerModel.Forward(batch);
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        TorchBertOutput actual = model.Forward(batch);
-        double hidden = TorchReference.Error(actual.Hidden.data<float>().ToArray(), expected.Sequence.Data, 0);
-        double logits = TorchReference.Error(actual.Logits!.data<float>().ToArray(), expected.Logits!.Data, 0);
-        int[] rows = [1, 3, 8, 11];
-        float[] expectedMlm = trainerModel.Mlm.Forward(expected.Sequence, rows).Data;
-        double mlm = TorchReference.Error(model.Mlm.forward(actual.Hidden, tensor(rows.Select(i => (long)i).ToArray())).data<float>().ToArray(), expectedMlm, 0);
-        TestContext.Out.WriteLine($"vs current trainer: hidden error {hidden:G3}, logits error {logits:G3}, MLM logits error {mlm:G3}");
-        Assert.That(hidden, Is.LessThanOrEqualTo(1e-4), "hidden states vs the current trainer");
-        Assert.That(logits, Is.LessThanOrEqualTo(1e-4), "logits vs the current trainer");
-        Assert.That(mlm, Is.LessThanOrEqualTo(1e-4), "MLM logits vs the current trainer");
-    }
+    private static HostTensor AsFloat(int[] values) => new(values.Select(v => (float)v).ToArray(), [Batch, Length]);
 
     private sealed record Evaluation(float[] Hidden, float[] Logits, Dictionary<string, float[]> Gradients);
 
-    private static Evaluation Evaluate(TorchBertModel model, BertBatch batch, TrainerTensor r, TrainerTensor s)
+    private static Evaluation Evaluate(TorchBertModel model, BertBatch batch, HostTensor r, HostTensor s)
     {
         using var scope = NewDisposeScope();
         model.zero_grad();
         TorchBertOutput output = model.Forward(batch);
         ScalarType dtype = output.Hidden.dtype;
-        Tensor loss = (output.Hidden * tensor(r.Data, [Batch, Length, r.Dim(2)]).to(dtype)).sum()
-                      + (output.Logits! * tensor(s.Data, [Batch, s.Dim(1)]).to(dtype)).sum();
+        Tensor loss = (output.Hidden * tensor(r.Data, [Batch, Length, r.Shape[2]]).to(dtype)).sum()
+                      + (output.Logits! * tensor(s.Data, [Batch, s.Shape[1]]).to(dtype)).sum();
         loss.backward();
         var gradients = model.NamedWeights().Where(w => !w.Name.StartsWith("mlm.", StringComparison.Ordinal))
             .ToDictionary(w => w.Name, w => Floats(w.Parameter.grad!));

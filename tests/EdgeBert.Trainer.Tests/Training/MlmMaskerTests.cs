@@ -1,5 +1,4 @@
 using EdgeBert.Text;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Training;
 
@@ -32,13 +31,13 @@ public class MlmMaskerTests
             bool special = batch.Keep[i] == 0 || batch.Ids[i] == Vocab.ClassifierId || batch.Ids[i] == Vocab.SeparatorId;
             if (special)
             {
-                Assert.That(masked.Labels[i], Is.EqualTo(Ops.IgnoreIndex), $"special/pad position {i} (seed 11)");
+                Assert.That(masked.Labels[i], Is.EqualTo(MlmMasker.IgnoreIndex), $"special/pad position {i} (seed 11)");
                 Assert.That(masked.Ids[i], Is.EqualTo(batch.Ids[i]));
                 continue;
             }
 
             candidates++;
-            if (masked.Labels[i] == Ops.IgnoreIndex)
+            if (masked.Labels[i] == MlmMasker.IgnoreIndex)
             {
                 Assert.That(masked.Ids[i], Is.EqualTo(batch.Ids[i]), "unchosen tokens are unchanged");
                 continue;
@@ -68,9 +67,9 @@ public class MlmMaskerTests
         for (int w = 0; w < 30; w++)
         {
             int start = 1 + 4 * w;
-            bool first = masked.Labels[start] != Ops.IgnoreIndex;
-            Assert.That(masked.Labels[start + 1] != Ops.IgnoreIndex, Is.EqualTo(first), $"word {w}: ##l follows c");
-            Assert.That(masked.Labels[start + 2] != Ops.IgnoreIndex, Is.EqualTo(first), $"word {w}: ##i follows c");
+            bool first = masked.Labels[start] != MlmMasker.IgnoreIndex;
+            Assert.That(masked.Labels[start + 1] != MlmMasker.IgnoreIndex, Is.EqualTo(first), $"word {w}: ##l follows c");
+            Assert.That(masked.Labels[start + 2] != MlmMasker.IgnoreIndex, Is.EqualTo(first), $"word {w}: ##i follows c");
         }
     }
 
@@ -81,7 +80,7 @@ public class MlmMaskerTests
         var masked = new MlmMasker(Vocab, 0.01f).Apply(batch, new TrainingRandom(1));
         for (int b = 0; b < batch.Size; b++)
         {
-            Assert.That(masked.Labels.Skip(b * batch.Length).Take(batch.Length).Count(x => x != Ops.IgnoreIndex), Is.GreaterThanOrEqualTo(1), $"sequence {b}");
+            Assert.That(masked.Labels.Skip(b * batch.Length).Take(batch.Length).Count(x => x != MlmMasker.IgnoreIndex), Is.GreaterThanOrEqualTo(1), $"sequence {b}");
         }
 
         (int[] rows, int[] labels) = MlmMasker.Targets(masked);

@@ -1,5 +1,4 @@
 using EdgeBert.Text;
-using EdgeBert.Trainer.Autograd;
 using EdgeBert.Trainer.Commands;
 using EdgeBert.Trainer.Data;
 using EdgeBert.Trainer.Model;
@@ -45,12 +44,4 @@ internal static class Tiny
 
     public static string JsonLines(IEnumerable<LabeledExample> examples) =>
         string.Join('\n', examples.Select(e => $"{{\"text\":\"{e.Text}\",\"label\":\"{e.Label}\"}}")) + "\n";
-
-    /// <summary>The model's eval-mode forward of one unpadded sequence, as the runtime runs it.</summary>
-    public static BertOutput Forward(BertModel model, int[] ids, int[] typeIds)
-    {
-        model.Training = false;
-        using var _ = Tape.NoGrad();
-        return model.Forward(new BertBatch(1, ids.Length, ids, typeIds, [.. Enumerable.Repeat(1, ids.Length)], [0]));
-    }
 }

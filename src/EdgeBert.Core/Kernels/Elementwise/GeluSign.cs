@@ -15,7 +15,8 @@ namespace EdgeBert.Kernels.Elementwise;
 /// <remarks>
 /// Checked exhaustively over every float32 input, both signs, for the runtime's vector GELU
 /// (Vector512, Vector256, Vector128: one per instruction-set mask), its scalar <see cref="Gelu.Of(float)"/>
-/// and the trainer's <c>Ops.Gelu</c>: benchmarks/gelu-sign-threshold (README.md there has the
+/// and the trainer's former <c>Ops.Gelu</c> (its W1A1 students now use these runtime values:
+/// <c>TorchRuntimeGelu</c>): benchmarks/gelu-sign-threshold (README.md there has the
 /// results). A test keeps the boundary and its neighbourhood checked.
 /// </remarks>
 public static class GeluSign

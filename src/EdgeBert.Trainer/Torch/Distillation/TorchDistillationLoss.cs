@@ -3,11 +3,10 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Distillation;
 
 /// <summary>
-/// The distillation objectives on TorchSharp tensors, the twins of the current trainer's
-/// <c>Distillation.DistillationLoss</c> (TernaryBERT, progressive), <c>BinaryBertDistillationTask</c>
-/// (BinaryBERT's stages) and <c>DirectionMatchingLoss</c> (BiBERT). Both forwards must carry a
+/// The distillation objectives on TorchSharp tensors (METHODS.md): TernaryBERT's (also progressive's),
+/// BinaryBERT's stages and BiBERT's direction-matching distillation. Both forwards must carry a
 /// <see cref="TorchBertTrace"/> (<see cref="TorchBertModel.Trace"/>). Padded tokens are zeroed on both
-/// sides (their hidden rows, the rows and columns of scores and Gram matrices), as there.
+/// sides (their hidden rows, the rows and columns of scores and Gram matrices).
 /// </summary>
 public static class TorchDistillationLoss
 {

@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Distillation;
 
 /// <summary>
-/// Quantization-aware distillation on LibTorch (the twin of <c>Distillation.TeacherStudentTask</c>):
-/// the same batches as the classic trainer, the teacher in eval mode without autograd, the student
+/// Quantization-aware distillation on LibTorch :
+/// the batches of <see cref="TorchClassificationTask"/>, the teacher in eval mode without autograd, the student
 /// (with its quantizers installed) in training mode, and <paramref name="loss"/> on both traced forwards;
 /// dev scores of the quantized student as <see cref="TorchClassificationTask"/>.
 /// </summary>

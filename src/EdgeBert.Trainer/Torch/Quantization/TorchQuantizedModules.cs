@@ -5,8 +5,7 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Quantization;
 
 /// <summary>
-/// The quantizers attached to the TorchSharp modules of a model (the hooks of the current trainer's
-/// <c>Nn</c> modules): a <see cref="TorchLinearQuantizer"/> per Linear, a weight quantizer per
+/// The quantizers attached to the TorchSharp modules of a model: a <see cref="TorchLinearQuantizer"/> per Linear, a weight quantizer per
 /// Embedding, and float64 evaluation per LayerNorm (the runtime's LayerNorm, for BiBERT). The
 /// modules of <see cref="TorchBertModel"/> call <c>Forward</c> here instead of their own forward;
 /// without an attachment it is the plain module.

@@ -1,9 +1,9 @@
+using EdgeBert.Trainer.Checkpoints;
+using EdgeBert.Trainer.Interop;
 using EdgeBert.Trainer.Model;
 using EdgeBert.Trainer.Quantization;
-using EdgeBert.Trainer.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using TrainerTensor = EdgeBert.Trainer.Autograd.Tensor;
 
 namespace EdgeBert.Trainer.Torch.Quantization;
 
@@ -11,8 +11,7 @@ namespace EdgeBert.Trainer.Torch.Quantization;
 /// Hands a TorchSharp student's weights to the existing exporters (<see cref="TernaryBertExporter"/>,
 /// <see cref="BiBertExporter"/>, <see cref="ProgressiveExporter"/>, <see cref="BinaryBertExporter"/>),
 /// which quantize with the Core quantizers and write the .ebm: the latent weights, BinaryBERT's split
-/// halves and A4 steps are copied by name into a current-trainer <see cref="BertModel"/>, so the file is
-/// the one the current trainer writes for the same weights, byte for byte.
+/// halves and A4 steps are copied to the host as <see cref="ModelWeights"/> in the model file's order.
 /// </summary>
 public static class TorchStudentExport
 {
@@ -38,54 +37,52 @@ public static class TorchStudentExport
         if (split is not null) yield return ("embeddings.word.split", split);
     }
 
-    /// <summary>A TorchSharp model holding <paramref name="model"/>'s weights (BERT parameters only), in eval mode.</summary>
-    public static TorchBertModel FromTrainerModel(BertModel model)
+    /// <summary>
+    /// Loads a student's model directory (e.g. a quantize stage's <c>best/</c>): a model of its
+    /// configuration, <paramref name="install"/>'s quantizers (which create the split halves and LSQ
+    /// steps the file holds), then every tensor of the file by name (<c>mlm.*</c> may be missing).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is missing or malformed, or a tensor does not fit.</exception>
+    public static TorchBertModel LoadStudent(string directory, Action<TorchBertModel>? install)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var torchModel = new TorchBertModel(model.Config);
-        torchModel.eval();
-        Dictionary<string, TrainerTensor> source = model.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        using var noGrad = no_grad();
-        foreach ((string name, Tensor p) in torchModel.NamedWeights())
-        {
-            if (!source.TryGetValue(name, out TrainerTensor? t)) throw new InvalidOperationException($"copy: the trainer model has no parameter '{name}'.");
-            using Tensor values = tensor(t.Data, p.shape);
-            p.copy_(values);
-        }
-        return torchModel;
+        var model = new TorchBertModel(ModelDirectory.ReadConfig(directory));
+        install?.Invoke(model);
+        string file = Path.Combine(directory, ModelDirectory.WeightsFile);
+        if (!File.Exists(file)) throw new FileNotFoundException($"{directory}: no {ModelDirectory.WeightsFile}", file);
+        TorchBertModel.LoadWeights(SafeTensors.Read(file), file, [.. model.NamedWeights(), .. NamedQuantizerParameters(model)]);
+        return model;
     }
 
-    /// <summary>Copies BinaryBERT's split halves and A4 steps of a current-trainer model into the quantizers installed on <paramref name="target"/>, by name.</summary>
-    public static void CopyQuantizerParameters(BertModel source, TorchBertModel target)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentNullException.ThrowIfNull(target);
-        Dictionary<string, TrainerTensor> values = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        using var noGrad = no_grad();
-        foreach ((string name, Tensor p) in NamedQuantizerParameters(target))
-        {
-            if (!values.TryGetValue(name, out TrainerTensor? t)) continue; // e.g. an A4 step the classic model has not created yet: initialised on the first batch
-            using Tensor copy = tensor(t.Data, p.shape);
-            p.copy_(copy);
-        }
-    }
+    /// <summary>Every trained parameter of <paramref name="model"/>: its weights and its quantizers' (what checkpoints and best/ hold).</summary>
+    public static (string Name, Tensor Parameter)[] TrainedParameters(TorchBertModel model) => [.. model.NamedWeights(), .. NamedQuantizerParameters(model)];
 
-    /// <summary>A current-trainer model holding <paramref name="model"/>'s weights (and split halves and A4 steps), for the exporters.</summary>
-    public static BertModel ToTrainerModel(TorchBertModel model)
+    /// <summary>
+    /// <paramref name="model"/>'s weights on the host for the exporters (<see cref="ModelWeights"/>): every
+    /// BERT tensor in the model file's order without the MLM head, a split linear's <c>weight_split</c>
+    /// and <c>act_scale</c> right after its bias and <c>embeddings.word.split</c> right after the word
+    /// table, as the model file has always ordered them.
+    /// </summary>
+    public static ModelWeights Weights(TorchBertModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        (string Name, Tensor Parameter)[] extra = [.. NamedQuantizerParameters(model)];
-        var trainer = new BertModel(model.Config, new TrainingRandom(0)) { Training = false };
-        if (extra.Any(e => e.Name.EndsWith("split", StringComparison.Ordinal))) TernaryWeightSplit.AddEmptyHalves(trainer);
-        if (extra.Any(e => e.Name.EndsWith(".act_scale", StringComparison.Ordinal))) BinaryBertQuantization.AddActivationScales(trainer);
-        Dictionary<string, TrainerTensor> target = trainer.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
-        foreach ((string name, Tensor p) in model.NamedWeights().Concat(extra))
+        Dictionary<string, Tensor> extra = NamedQuantizerParameters(model).ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        var tensors = new List<NamedWeight>();
+        void Add(string name, Tensor p) => tensors.Add(new NamedWeight(name, TorchTensors.Shape(p), TorchSte.HostValues(p, "export " + name)));
+        void AddExtra(string name)
         {
-            if (!target.TryGetValue(name, out TrainerTensor? t)) throw new InvalidOperationException($"export: the trainer model has no parameter '{name}'.");
-            float[] values = TorchSte.HostValues(p, "export " + name);
-            if (values.Length != t.Length) throw new InvalidOperationException($"export: '{name}' has {values.Length} values, the trainer model {t.Length}.");
-            values.CopyTo(t.Data, 0);
+            if (extra.Remove(name, out Tensor? p)) Add(name, p);
         }
-        return trainer;
+        foreach ((string name, Tensor p) in model.NamedWeights())
+        {
+            if (name.StartsWith("mlm.", StringComparison.Ordinal)) continue;
+            Add(name, p);
+            if (name == StudentExport.WordEmbedding) AddExtra(StudentExport.WordEmbeddingSplit);
+            if (!name.EndsWith(".bias", StringComparison.Ordinal)) continue;
+            string linear = name[..^".bias".Length];
+            AddExtra(linear + ".weight_split");
+            AddExtra(linear + ".act_scale");
+        }
+        if (extra.Count > 0) throw new InvalidOperationException($"export: quantizer parameter '{extra.Keys.First()}' belongs to no weight of the model.");
+        return new ModelWeights(model.Config, tensors);
     }
 }

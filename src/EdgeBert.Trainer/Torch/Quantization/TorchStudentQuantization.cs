@@ -5,10 +5,9 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Quantization;
 
 /// <summary>
-/// Installs each method's quantizers on a <see cref="TorchBertModel"/>, the TorchSharp twins of
-/// <see cref="TernaryBertQuantization"/>, <see cref="BiBertQuantization"/>,
-/// <see cref="ProgressiveQuantization"/> and <see cref="BinaryBertQuantization"/> (same quantizers on
-/// the same tensors, so the same forward as the current trainer and the runtime): the six linears of
+/// Installs each method's quantizers on a <see cref="TorchBertModel"/>: TernaryBERT, BiBERT,
+/// two-stage progressive and BinaryBERT (the Core quantizers' codes on the trainer's tensors, so
+/// the runtime's forward): the six linears of
 /// every layer and the pooler, the word embedding, and for BiBERT the attention and the LayerNorms.
 /// Position/type embeddings, biases, LayerNorm parameters and the classifier stay FP32.
 /// </summary>
@@ -22,8 +21,8 @@ public static class TorchStudentQuantization
     }
 
     /// <summary>
-    /// Installs the quantized forward an exported .ebm records (method and layer bits), the twin of
-    /// <see cref="StudentQuantization.Apply"/>: ternarybert, bibert and the two-stage targets; an FP32
+    /// Installs the quantized forward an exported .ebm records (method and layer bits), for
+    /// <c>parity</c>: ternarybert, bibert and the two-stage targets; an FP32
     /// export needs nothing.
     /// </summary>
     /// <exception cref="ArgumentException">BinaryBERT (its split student lives in per-stage directories) or bits that are not the method's.</exception>
@@ -87,10 +86,11 @@ public static class TorchStudentQuantization
             attention.AttentionFunction = TorchBinaryActivation.BiAttention;
             attention.DropoutOnScores = true;
             foreach (LayerNorm norm in layer.Norms) TorchQuantizedModules.SetFloat64(norm, true);
+            layer.RuntimeGelu = true; // the FFN-out input is sign(gelu(y)): the runtime's GELU decides the sign
         }
     }
 
-    /// <summary>One step of two-stage progressive quantization (<see cref="ProgressiveQuantization"/>'s quantizers).</summary>
+    /// <summary>One step of two-stage progressive quantization (METHODS.md §4).</summary>
     /// <exception cref="ArgumentException">The step's bits are not those of the progressive chain.</exception>
     public static void Progressive(TorchBertModel model, ProgressiveStep step)
     {
@@ -119,6 +119,7 @@ public static class TorchStudentQuantization
         };
         TorchQuantizedModules.Attach(model.Embeddings.Word, embedding);
         foreach (Linear linear in QuantizedLinears(model)) TorchQuantizedModules.Attach(linear, new TorchLinearQuantizer { Weight = weight, Input = input });
+        foreach (TorchBertLayer layer in model.Layers) layer.RuntimeGelu = step.ActivationBits == 1; // A1: sign(gelu(y)) as the runtime's GELU gives it
     }
 
     /// <summary>BinaryBERT's ternary stage: TWN weights (word embedding per row), A8 per-token symmetric or A4 learned LSQ steps.</summary>

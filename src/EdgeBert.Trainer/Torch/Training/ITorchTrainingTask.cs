@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Training;
 
 /// <summary>
-/// What <see cref="TorchTrainingLoop"/> trains (the LibTorch twin of <see cref="ITrainingTask"/>):
-/// the batches of each epoch (the data side is shared with the classic trainer), the loss as a
+/// What <see cref="TorchTrainingLoop"/> trains:
+/// the batches of each epoch (<see cref="EdgeBert.Trainer.Training.ShuffledEpochs"/>), the loss as a
 /// LibTorch tensor, and dev evaluation.
 /// </summary>
 public interface ITorchTrainingTask

@@ -8,7 +8,7 @@ namespace EdgeBert.Trainer.Torch.Training;
 /// LibTorch's AdamW (<c>torch.optim.AdamW</c>) with the trainer's hyper-parameters
 /// (<see cref="AdamWOptions"/>: β 0.9/0.999, ε 1e-8, decoupled weight decay) and its exclusions:
 /// two parameter groups, the weights decayed and biases, LayerNorm gamma/beta and learned
-/// activation steps (<c>act_scale</c>) not (<see cref="EdgeBert.Trainer.Training.AdamW.DecaysWeight"/>). Its moments are
+/// activation steps (<c>act_scale</c>) not (<see cref="EdgeBert.Trainer.Training.WeightDecayRule.DecaysWeight"/>). Its moments are
 /// read and written by parameter name for checkpoints.
 /// </summary>
 public sealed class TorchAdamW : IDisposable
@@ -26,8 +26,8 @@ public sealed class TorchAdamW : IDisposable
         var all = namedParameters.Select(p => (p.Name, p.Parameter as Parameter ?? throw new ArgumentException($"AdamW: '{p.Name}' is not a trainable parameter."))).ToArray();
         string? repeated = all.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
         if (repeated is not null) throw new ArgumentException($"AdamW: parameter name '{repeated}' appears twice.", nameof(namedParameters));
-        decayed = [.. all.Where(p => EdgeBert.Trainer.Training.AdamW.DecaysWeight(p.Name))];
-        notDecayed = [.. all.Where(p => !EdgeBert.Trainer.Training.AdamW.DecaysWeight(p.Name))];
+        decayed = [.. all.Where(p => EdgeBert.Trainer.Training.WeightDecayRule.DecaysWeight(p.Name))];
+        notDecayed = [.. all.Where(p => !EdgeBert.Trainer.Training.WeightDecayRule.DecaysWeight(p.Name))];
         var groups = new List<TorchSharp.Modules.AdamW.ParamGroup>();
         if (decayed.Length > 0) groups.Add(Group(decayed, Options.WeightDecay));
         if (notDecayed.Length > 0) groups.Add(Group(notDecayed, 0));

@@ -16,8 +16,16 @@ namespace EdgeBert.Trainer.Torch.Training;
 /// </summary>
 public static class TorchCheckpoint
 {
+    /// <summary>The optimizer state's file name.</summary>
+    public const string OptimizerFile = "optimizer.safetensors";
+
+    /// <summary>The run state's file name.</summary>
+    public const string StateFile = "state.json";
+
     /// <summary>Whether <paramref name="directory"/> holds a complete checkpoint.</summary>
-    public static bool Exists(string directory) => TrainingCheckpoint.Exists(directory);
+    public static bool Exists(string directory) =>
+        File.Exists(Path.Combine(directory, StateFile)) && File.Exists(Path.Combine(directory, OptimizerFile))
+        && File.Exists(Path.Combine(directory, ModelDirectory.WeightsFile));
 
     /// <summary>Saves a checkpoint of the named parameters, the optimizer, the generator and the run state.</summary>
     public static void Save(string directory, BertConfig config, IReadOnlyList<(string Name, Tensor Parameter)> parameters, IReadOnlyList<string> vocabulary, TorchAdamW optimizer, TorchTrainingState state)
@@ -34,8 +42,8 @@ public static class TorchCheckpoint
         DirectorySwap.Replace(directory, temporary =>
         {
             TorchModelDirectory.Save(temporary, config, parameters, vocabulary);
-            SafeTensors.Write(Path.Combine(temporary, TrainingCheckpoint.OptimizerFile), moments);
-            File.WriteAllText(Path.Combine(temporary, TrainingCheckpoint.StateFile), JsonSerializer.Serialize(full, TorchCheckpointJson.Default.TorchTrainingState));
+            SafeTensors.Write(Path.Combine(temporary, OptimizerFile), moments);
+            File.WriteAllText(Path.Combine(temporary, StateFile), JsonSerializer.Serialize(full, TorchCheckpointJson.Default.TorchTrainingState));
         });
     }
 
@@ -46,22 +54,22 @@ public static class TorchCheckpoint
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(optimizer);
-        if (!Exists(directory)) throw new InvalidDataException($"{directory}: not a complete training checkpoint ({TrainingCheckpoint.StateFile}, {TrainingCheckpoint.OptimizerFile}, {ModelDirectory.WeightsFile}).");
+        if (!Exists(directory)) throw new InvalidDataException($"{directory}: not a complete training checkpoint ({StateFile}, {OptimizerFile}, {ModelDirectory.WeightsFile}).");
         BertConfig saved = ModelDirectory.ReadConfig(directory);
         if (saved != config with { Labels = saved.Labels } || !saved.Labels.SequenceEqual(config.Labels))
         {
             throw new InvalidDataException($"{directory}: the checkpoint's configuration differs from this run's; resume with the same model options.");
         }
 
-        string statePath = Path.Combine(directory, TrainingCheckpoint.StateFile);
+        string statePath = Path.Combine(directory, StateFile);
         try
         {
             TorchTrainingState state = JsonSerializer.Deserialize(File.ReadAllText(statePath), TorchCheckpointJson.Default.TorchTrainingState)
                 ?? throw new InvalidDataException($"{statePath}: empty state.");
-            if (state.Engine != TorchTrainingState.TorchEngine) throw new InvalidDataException($"{statePath}: written by the classic trainer; resume it with --engine classic.");
+            if (state.Engine != TorchTrainingState.TorchEngine) throw new InvalidDataException($"{statePath}: written by the classic trainer, which was removed; start the run again without --resume.");
             string weights = Path.Combine(directory, ModelDirectory.WeightsFile);
             LoadParameters(SafeTensors.Read(weights), parameters, weights);
-            var moments = SafeTensors.Read(Path.Combine(directory, TrainingCheckpoint.OptimizerFile)).ToDictionary(p => p.Key, p => p.Value.Values, StringComparer.Ordinal);
+            var moments = SafeTensors.Read(Path.Combine(directory, OptimizerFile)).ToDictionary(p => p.Key, p => p.Value.Values, StringComparer.Ordinal);
             optimizer.LoadState(moments, state.OptimizerSteps);
             using Tensor generator = tensor(Convert.FromBase64String(state.CpuGeneratorState));
             random.set_rng_state(generator);

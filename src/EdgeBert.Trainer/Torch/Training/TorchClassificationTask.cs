@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace EdgeBert.Trainer.Torch.Training;
 
-/// <summary>Sequence classification on LibTorch: cross-entropy of the classifier logits (the twin of <see cref="ClassificationTask"/>, same batches).</summary>
+/// <summary>Sequence classification on LibTorch: cross-entropy of the classifier logits on shuffled length-planned batches.</summary>
 public sealed class TorchClassificationTask : ITorchTrainingTask
 {
     private readonly IReadOnlyList<EncodedExample> dev;
@@ -58,7 +58,21 @@ public sealed class TorchClassificationTask : ITorchTrainingTask
     public static EvalResult Score(TorchBertModel model, IReadOnlyList<EncodedExample> examples, int classes, int batchSize, int padId, string metric = "accuracy")
     {
         (int[] predicted, int[] gold, double loss) = Predict(model, examples, batchSize, padId);
-        return ClassificationTask.Result(predicted, gold, loss, classes, metric);
+        return Result(predicted, gold, loss, classes, metric);
+    }
+
+    /// <summary>The evaluation of predictions against gold labels: accuracy, f1, mcc and the given mean loss, ranked by <paramref name="metric"/>.</summary>
+    public static EvalResult Result(int[] predicted, int[] gold, double loss, int classes, string metric)
+    {
+        ClassificationMetrics m = ClassificationMetrics.Compute(predicted, gold, classes);
+        var values = new Dictionary<string, double>
+        {
+            ["accuracy"] = m.Accuracy,
+            ["f1"] = m.F1,
+            ["mcc"] = m.Mcc,
+            ["loss"] = loss,
+        };
+        return new EvalResult(metric, m.Get(metric), values);
     }
 
     /// <summary>Predicted and gold labels (in length-sorted order) and the mean loss, in eval mode without autograd.</summary>

@@ -5,8 +5,7 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Training;
 
 /// <summary>
-/// Masked-language-model pretraining on LibTorch (the twin of <see cref="MlmTask"/>: the same
-/// batches and the same masks, drawn by <see cref="MlmMasker"/> from a generator derived from
+/// Masked-language-model pretraining on LibTorch (shuffled batches; masks drawn by <see cref="MlmMasker"/> from a generator derived from
 /// (seed, epoch, batch), so they need no checkpointed state). The ranking score is the negative dev loss.
 /// </summary>
 public sealed class TorchMlmTask : ITorchTrainingTask

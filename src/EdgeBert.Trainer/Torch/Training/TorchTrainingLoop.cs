@@ -6,8 +6,8 @@ using static TorchSharp.torch;
 namespace EdgeBert.Trainer.Torch.Training;
 
 /// <summary>
-/// The optimisation loop of pretraining, fine-tuning and distillation on LibTorch (the twin of
-/// <see cref="TrainingLoop"/>, same options and outputs): <see cref="TorchAdamW"/> with the
+/// The optimisation loop of pretraining, fine-tuning and distillation on LibTorch:
+/// <see cref="TorchAdamW"/> with the
 /// trainer's linear warm-up and decay (<see cref="LearningRateSchedule"/>, set on the optimizer
 /// before every update), global-norm clipping by <c>torch.nn.utils.clip_grad_norm_</c>, dev
 /// evaluation every <see cref="TrainingOptions.EvalEvery"/> updates (or each epoch) keeping the

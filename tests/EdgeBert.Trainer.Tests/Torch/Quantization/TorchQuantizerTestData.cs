@@ -1,12 +1,10 @@
 using static TorchSharp.torch;
-using OldTensor = EdgeBert.Trainer.Autograd.Tensor;
 
 namespace EdgeBert.Trainer.Tests.Torch.Quantization;
 
 /// <summary>
-/// Inputs with edge cases for the TorchSharp quantizer tests, and the comparison of a TorchSharp
-/// quantizer with the current trainer's autograd op on the same values: forward bit for bit,
-/// gradients for the same random upstream gradient.
+/// Inputs with edge cases for the TorchSharp quantizer tests, a forward/backward run with a seeded
+/// upstream gradient, and the checks of bit patterns and straight-through gradients.
 /// </summary>
 internal static class TorchQuantizerTestData
 {
@@ -43,31 +41,29 @@ internal static class TorchQuantizerTestData
     }
 
     /// <summary>
-    /// Runs the current trainer's op and the TorchSharp one on <paramref name="values"/>: the forward
-    /// values must be equal bit for bit and the input gradients for one random upstream gradient
-    /// equal (value equality: a blocked gradient may be +0 or −0) within <paramref name="gradTolerance"/>.
-    /// Returns the TorchSharp forward values.
+    /// Runs <paramref name="torchOp"/> on <paramref name="values"/> and back-propagates a seeded random
+    /// upstream gradient: the forward values, the input gradient (zeros where none flowed) and the upstream gradient.
     /// </summary>
-    public static float[] CompareWithCurrentTrainer(float[] values, int[] shape, Func<OldTensor, OldTensor> current, Func<Tensor, Tensor> torchOp, string what, int seed, double gradTolerance = 0)
+    public static (float[] Forward, float[] Gradient, float[] Upstream) Run(float[] values, int[] shape, Func<Tensor, Tensor> torchOp, int seed)
     {
         using var scope = NewDisposeScope();
-        var old = new OldTensor((float[])values.Clone(), shape, requiresGrad: true);
-        OldTensor oldY = current(old);
         Tensor x = Make(values, shape);
         Tensor y = torchOp(x);
         float[] forward = Host(y);
-        AssertBits(oldY.Data, forward, what + " forward");
-
-        float[] g = Upstream(oldY.Length, seed);
-        oldY.Backward(g);
+        float[] g = Upstream(forward.Length, seed);
         (y * Make(g, y.shape.Select(d => (int)d).ToArray(), requiresGrad: false)).sum().backward();
-        float[] oldGrad = old.Grad ?? new float[values.Length];
-        float[] grad = x.grad is null ? new float[values.Length] : Host(x.grad);
-        for (int i = 0; i < grad.Length; i++)
+        return (forward, x.grad is null ? new float[values.Length] : Host(x.grad), g);
+    }
+
+    /// <summary>Asserts a straight-through gradient: the upstream gradient where <paramref name="passes"/>, 0 elsewhere (value equality, so ±0 agree).</summary>
+    public static void AssertSte(float[] upstream, float[] gradient, Func<int, bool> passes, string what)
+    {
+        Assert.That(gradient, Has.Length.EqualTo(upstream.Length), what);
+        for (int i = 0; i < gradient.Length; i++)
         {
-            Assert.That(grad[i], Is.EqualTo(oldGrad[i]).Within(gradTolerance * Math.Max(1, Math.Abs(oldGrad[i]))), $"{what} gradient {i}");
+            float expected = passes(i) ? upstream[i] : 0f;
+            if (gradient[i] != expected) Assert.Fail($"{what}: gradient {i} is {gradient[i]:R}, expected {expected:R}");
         }
-        return forward;
     }
 
     /// <summary>A seeded upstream gradient in [−1, 1).</summary>

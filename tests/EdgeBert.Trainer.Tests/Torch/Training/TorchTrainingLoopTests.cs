@@ -108,7 +108,7 @@ public sealed class TorchTrainingLoopTests
             Assert.That(TorchTiny.Weights(loaded), Is.EqualTo(TorchTiny.Weights(first)), "last/ is a model directory with the weights at the stop");
         }
 
-        Assert.That(File.ReadAllText(Path.Combine(last, TrainingCheckpoint.StateFile)), Does.Contain("\"step\": 2").And.Contain("\"engine\": \"torch\""));
+        Assert.That(File.ReadAllText(Path.Combine(last, TorchCheckpoint.StateFile)), Does.Contain("\"step\": 2").And.Contain("\"engine\": \"torch\""));
         Assert.That(Directory.Exists(last + ".tmp"), Is.False);
 
         (TorchBertModel resumed, TorchClassificationTask t2) = TorchTiny.Setup(4, 0.1f, batchSize: 3, initSeed: 77);
@@ -116,27 +116,5 @@ public sealed class TorchTrainingLoopTests
         Assert.That(half.Losses.Concat(rest.Losses), Is.EqualTo(full.Losses));
         Assert.That(TorchTiny.Weights(resumed), Is.EqualTo(TorchTiny.Weights(straight)));
         foreach (TorchBertModel m in new[] { straight, first, resumed }) m.Dispose();
-    }
-
-    [Test]
-    public void ResumingAClassicCheckpointIsRefusedWithAClearError()
-    {
-        using var dir = new TempDirectory();
-        var options = new TrainingOptions { MaxSteps = 2, LearningRate = 1e-3f, Seed = 1, OutputDirectory = dir.Path };
-        BertModelRun();
-        (TorchBertModel model, TorchClassificationTask task) = TorchTiny.Setup(1, 0f);
-        using (model)
-        {
-            Assert.That(() => new TorchTrainingLoop(model, s_vocabulary, task, options with { Resume = true, MaxSteps = 4 }).Run(),
-                Throws.TypeOf<InvalidDataException>().With.Message.Contains("classic trainer"));
-        }
-
-        void BertModelRun()
-        {
-            var config = Tiny.Config();
-            var classic = new EdgeBert.Trainer.Model.BertModel(config, new TrainingRandom(1));
-            var examples = Tiny.Encoded(config);
-            new TrainingLoop(classic, s_vocabulary, new ClassificationTask(examples, examples, 2, 4, 1, 0), options).Run();
-        }
     }
 }

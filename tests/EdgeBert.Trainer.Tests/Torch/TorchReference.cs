@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using EdgeBert.Trainer.Autograd;
 
-namespace EdgeBert.Trainer.Tests.Nn;
+namespace EdgeBert.Trainer.Tests.Torch;
+
+/// <summary>A host tensor exchanged with the PyTorch scripts: row-major values and their shape.</summary>
+/// <param name="Data">The values, row-major.</param>
+/// <param name="Shape">The dimensions.</param>
+internal sealed record HostTensor(float[] Data, int[] Shape);
 
 /// <summary>
 /// Runs a script under scripts/torch with Debian's PyTorch (/usr/bin/python3) on tensors
@@ -60,9 +64,9 @@ internal static class TorchReference
     }
 
     /// <summary>Writes a tensor as &lt;name&gt;.f32.</summary>
-    public static void Write(string directory, string name, Tensor t)
+    public static void Write(string directory, string name, HostTensor t)
     {
-        var bytes = new byte[t.Length * sizeof(float)];
+        var bytes = new byte[t.Data.Length * sizeof(float)];
         Buffer.BlockCopy(t.Data, 0, bytes, 0, bytes.Length);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("the exchange format is little-endian");
         File.WriteAllBytes(Path.Combine(directory, name + ".f32"), bytes);
@@ -112,13 +116,13 @@ internal static class TorchReference
     }
 
     /// <summary>Writes manifest.json: the configuration and the shapes of inputs and parameters.</summary>
-    public static void WriteManifest(string directory, object config, IEnumerable<(string Name, Tensor T)> inputs, IEnumerable<(string Name, Tensor T)> parameters)
+    public static void WriteManifest(string directory, object config, IEnumerable<(string Name, HostTensor T)> inputs, IEnumerable<(string Name, HostTensor T)> parameters)
     {
         var manifest = new Dictionary<string, object>
         {
             ["config"] = config,
-            ["inputs"] = inputs.ToDictionary(i => i.Name, i => i.T.ShapeArray()),
-            ["parameters"] = parameters.ToDictionary(p => p.Name, p => p.T.ShapeArray()),
+            ["inputs"] = inputs.ToDictionary(i => i.Name, i => i.T.Shape),
+            ["parameters"] = parameters.ToDictionary(p => p.Name, p => p.T.Shape),
         };
         File.WriteAllText(Path.Combine(directory, "manifest.json"), JsonSerializer.Serialize(manifest));
     }
