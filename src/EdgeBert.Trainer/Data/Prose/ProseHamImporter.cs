@@ -1,5 +1,6 @@
 using System.IO.Enumeration;
 using System.Text;
+using EdgeBert.Trainer.Data.Corpus;
 
 namespace EdgeBert.Trainer.Data.Prose;
 
@@ -78,7 +79,7 @@ public static class ProseHamImporter
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"{directory}: no such corpus directory (--corpus); run scripts/fetch-data.sh for data/stdlib.");
         var documents = new List<ProseDocument>();
-        foreach (string path in Directory.EnumerateFiles(directory, "*.txt", SearchOption.AllDirectories))
+        foreach (string path in TextCorpusReader.ListFiles(directory))
         {
             string fileName = Path.GetFileName(path);
             if (options.Exclude.Any(pattern => FileSystemName.MatchesSimpleExpression(pattern, fileName, ignoreCase: true))) continue;
