@@ -13,13 +13,15 @@ namespace EdgeBert.Kernels.Elementwise;
 /// y_i = (float)((x_i − mean) · inverse · gamma_i + beta_i) evaluated in float64 without fused
 /// multiply-adds. That is exactly the scalar reference (<see cref="Reference"/>) and what the
 /// trainer simulates; the order of each row's sums is fixed, so the result does not depend on the
-/// instruction set. The speed comes from running the sequential sums of
-/// <see cref="RowBlock"/> rows side by side (independent dependency chains) and the last pass
-/// as float64 vectors (element-wise, so identical to the scalar one), rows split over threads.
+/// instruction set. The speed comes from running the sequential sums of many rows side by side
+/// (independent dependency chains): with AVX-512, <see cref="VectorRowBlock"/> rows as the lanes
+/// of four float64 vectors after an 8 × 8 transpose (ExactLayerNorm.Avx512.cs), otherwise
+/// <see cref="RowBlock"/> scalar chains; the last pass runs as float64 vectors (element-wise, so
+/// identical to the scalar one); blocks of rows are split over threads.
 /// </summary>
-public static unsafe class ExactLayerNorm
+public static unsafe partial class ExactLayerNorm
 {
-    /// <summary>Rows whose sums run interleaved.</summary>
+    /// <summary>Rows whose sums run interleaved as scalar chains.</summary>
     public const int RowBlock = 8;
 
     /// <summary>
@@ -60,7 +62,8 @@ public static unsafe class ExactLayerNorm
                 X = px, Residual = pr, Gamma = pg, Beta = pb, Signs = ps, SignStride = BinaryLayout.RowStrideWords(width),
                 Rows = rows, Width = width, Epsilon = epsilon,
             };
-            KernelParallel.For((rows + RowBlock - 1) / RowBlock, threads, minChunk: 1, in work);
+            int block = VectorSumsSupported ? VectorRowBlock : RowBlock;
+            KernelParallel.For((rows + block - 1) / block, threads, minChunk: 1, in work);
         }
     }
 
@@ -91,28 +94,33 @@ public static unsafe class ExactLayerNorm
         [SkipLocalsInit]
         public readonly void Invoke(int block)
         {
-            int first = block * RowBlock, count = Math.Min(RowBlock, Rows - first), w = Width;
+            int size = VectorSumsSupported ? VectorRowBlock : RowBlock;
+            int first = block * size, count = Math.Min(size, Rows - first), w = Width;
             float* x = X + (long)first * w;
             if (Residual != null) AddResidual(x, Residual + (long)first * w, count * w);
-            double* mean = stackalloc double[RowBlock];
-            double* inverse = stackalloc double[RowBlock];
-            if (count == RowBlock)
+            double* mean = stackalloc double[VectorRowBlock];
+            double* inverse = stackalloc double[VectorRowBlock];
+            int r0 = 0;
+            if (count == VectorRowBlock)
             {
-                Means8(x, w, mean);
-                Variances8(x, w, mean, inverse);
+                Means32(x, w, mean);
+                Variances32(x, w, mean, inverse);
+                r0 = VectorRowBlock;
             }
-            else
+            for (; r0 + RowBlock <= count; r0 += RowBlock)
             {
-                for (int r = 0; r < count; r++)
-                {
-                    float* row = x + (long)r * w;
-                    double sum = 0;
-                    for (int i = 0; i < w; i++) sum += row[i];
-                    mean[r] = sum / w;
-                    double m = mean[r], variance = 0;
-                    for (int i = 0; i < w; i++) variance += (row[i] - m) * (row[i] - m);
-                    inverse[r] = variance;
-                }
+                Means8(x + (long)r0 * w, w, mean + r0);
+                Variances8(x + (long)r0 * w, w, mean + r0, inverse + r0);
+            }
+            for (int r = r0; r < count; r++)
+            {
+                float* row = x + (long)r * w;
+                double sum = 0;
+                for (int i = 0; i < w; i++) sum += row[i];
+                mean[r] = sum / w;
+                double m = mean[r], variance = 0;
+                for (int i = 0; i < w; i++) variance += (row[i] - m) * (row[i] - m);
+                inverse[r] = variance;
             }
             for (int r = 0; r < count; r++)
             {
@@ -174,7 +182,11 @@ public static unsafe class ExactLayerNorm
     {
         int i = 0;
         ulong word = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (VectorSumsSupported)
+        {
+            i = Normalize512(x, w, mean, inverse, gamma, beta, signs, ref word);
+        }
+        else if (Vector256.IsHardwareAccelerated)
         {
             Vector256<double> m = Vector256.Create(mean), s = Vector256.Create(inverse);
             for (; i <= w - Vector256<float>.Count; i += Vector256<float>.Count)

@@ -7,8 +7,17 @@ namespace EdgeBert.Core.Tests.Kernels.Elementwise;
 [Category("Kernels")]
 public class ExactLayerNormTests
 {
-    /// <summary>Blocks of 8 rows, partial blocks, vector tails and one or two threads: bit for bit the scalar reference.</summary>
+    /// <summary>
+    /// Blocks of 32 rows (vector lanes under AVX-512) and of 8 rows, partial blocks, column and
+    /// vector tails, one or two threads: bit for bit the scalar reference.
+    /// </summary>
     [TestCase(1, 1, 1, 1)]
+    [TestCase(32, 8, 7, 1)]
+    [TestCase(32, 130, 8, 1)]
+    [TestCase(64, 768, 9, 2)]
+    [TestCase(70, 37, 10, 2)]
+    [TestCase(128, 128, 11, 1)]
+    [TestCase(45, 7, 12, 1)]
     [TestCase(7, 13, 2, 1)]
     [TestCase(8, 768, 3, 1)]
     [TestCase(19, 37, 4, 2)]
@@ -47,6 +56,9 @@ public class ExactLayerNormTests
     [TestCase(8, 130, 15, 1)]
     [TestCase(33, 768, 16, 2)]
     [TestCase(3, 7, 17, 1)]
+    [TestCase(40, 130, 18, 2)]
+    [TestCase(64, 768, 19, 1)]
+    [TestCase(33, 200, 20, 1)]
     public void PackedSignsEqualSignPackingOfTheResult(int rows, int width, int seed, int threads)
     {
         var rng = new Random(seed);
