@@ -216,11 +216,24 @@ internal sealed class BertEncoder
         }
         else
         {
-            layer.Query.Forward(hidden, tokens, s.Query, lin, threads);
-            profile?.Lap(ForwardStep.QkvGemm);
-            layer.Key.Forward(hidden, tokens, s.Key, lin, threads);
-            profile?.Lap(ForwardStep.QkvGemm);
-            layer.Value.Forward(hidden, tokens, s.Value, lin, threads);
+            if (layer.Query is Int8InputLinear query && layer.Key is Int8InputLinear key && layer.Value is Int8InputLinear value)
+            {
+                // Q, K and V read the same hidden states: one quantization for the three GEMMs.
+                query.QuantizeInput(hidden, tokens, lin, threads);
+                query.ForwardQuantized(tokens, s.Query, lin, threads);
+                profile?.Lap(ForwardStep.QkvGemm);
+                key.ForwardQuantized(tokens, s.Key, lin, threads);
+                profile?.Lap(ForwardStep.QkvGemm);
+                value.ForwardQuantized(tokens, s.Value, lin, threads);
+            }
+            else
+            {
+                layer.Query.Forward(hidden, tokens, s.Query, lin, threads);
+                profile?.Lap(ForwardStep.QkvGemm);
+                layer.Key.Forward(hidden, tokens, s.Key, lin, threads);
+                profile?.Lap(ForwardStep.QkvGemm);
+                layer.Value.Forward(hidden, tokens, s.Value, lin, threads);
+            }
             profile?.Lap(ForwardStep.QkvGemm);
             SoftmaxAttention.Compute(_sgemm, s.Query, s.Key, s.Value, tokens, a, Architecture.Heads, Architecture.HeadDim, s.Scores, context, threads);
         }

@@ -10,23 +10,12 @@ namespace EdgeBert.Encoder;
 /// y[m, n] = (float)Σ q_a·q_w · (scale_w[n] · scale_a[m]) + b[n]; the integer sum is exact.
 /// </summary>
 internal sealed class IntegerLinear<TWeights>(string name, LinearScheme scheme, IntegerGemmKernel<TWeights> gemm, TWeights weights, float[] bias)
-    : QuantizedLinear(name, scheme, weights.N, weights.K)
+    : Int8InputLinear(name, scheme, weights.N, weights.K)
     where TWeights : PackedIntegerWeights
 {
-    public override void Forward(ReadOnlySpan<float> x, int tokens, Span<float> y, LinearScratch scratch, int threads)
+    public override void ForwardQuantized(int tokens, Span<float> y, LinearScratch scratch, int threads)
     {
-        ThrowIfBad(x, tokens, y);
-        Span<sbyte> codes = scratch.Codes.AsSpan(0, tokens * K);
-        Span<float> scales = scratch.Scales.AsSpan(0, tokens);
-        try
-        {
-            Int8Quantization.QuantizeSymmetric(x, tokens, K, K, codes, K, scales);
-        }
-        catch (ArgumentException e) when (IsNonFiniteInput(e))
-        {
-            throw InputOverflow(e);
-        }
-        scratch.Profile?.Lap(ForwardStep.Quantize);
-        gemm.Multiply(weights, codes, tokens, K, scales, bias, y, N, threads);
+        if (y.Length < tokens * N) throw new ArgumentException($"{Name}: {y.Length} output floats for {tokens} tokens of [{N}, {K}].");
+        gemm.Multiply(weights, scratch.Codes.AsSpan(0, tokens * K), tokens, K, scratch.Scales.AsSpan(0, tokens), bias, y, N, threads);
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using CommunityToolkit.HighPerformance.Buffers;
+using CommunityToolkit.HighPerformance.Helpers;
 
 namespace EdgeBert.Kernels.Integer;
 
@@ -8,7 +9,7 @@ namespace EdgeBert.Kernels.Integer;
 /// Activation quantization helpers (float rows → int8, one scale per row = per token),
 /// vectorised through <see cref="TensorPrimitives"/>. Rounding is to nearest, ties to even.
 /// </summary>
-public static class Int8Quantization
+public static unsafe class Int8Quantization
 {
     /// <summary>
     /// Symmetric absmax quantization per row: <c>scale = absmax / 127</c>,
@@ -16,27 +17,47 @@ public static class Int8Quantization
     /// With a <paramref name="clip"/> c (TernaryBERT's clip_val), x is first clipped to [−c, c],
     /// i.e. absmax becomes min(absmax, c) and q saturates at ±127. This is the activation format of
     /// the W8A8 and W2A8 GEMMs. For a per-tensor scale, pass the contiguous tensor as one row.
+    /// Rows are independent, so <paramref name="threads"/> &gt; 1 splits them over threads with
+    /// the same result.
     /// </summary>
     /// <exception cref="ArgumentException">A row holds NaN or infinity, a buffer is too short, or clip ≤ 0.</exception>
     public static void QuantizeSymmetric(ReadOnlySpan<float> x, int rows, int cols, int ldx,
-        Span<sbyte> q, int ldq, Span<float> scales, float clip = float.PositiveInfinity)
+        Span<sbyte> q, int ldq, Span<float> scales, float clip = float.PositiveInfinity, int threads = 1)
     {
         Check(x.Length, rows, cols, ldx, q.Length, ldq, scales.Length, "scales");
         if (!(clip > 0f)) throw new ArgumentOutOfRangeException(nameof(clip), clip, "The clip value must be positive.");
-        for (int r = 0; r < rows; r++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (rows == 0) return;
+        fixed (float* px = x, ps = scales)
+        fixed (sbyte* pq = q)
         {
-            ReadOnlySpan<float> row = x.Slice(r * ldx, cols);
-            Span<sbyte> dst = q.Slice(r * ldq, cols);
-            float absMax = cols == 0 ? 0f : Math.Abs(TensorPrimitives.MaxMagnitude(row));
+            var work = new SymmetricRows { X = px, Q = pq, Scales = ps, Cols = cols, Ldx = ldx, Ldq = ldq, Clip = clip };
+            KernelParallel.For(rows, threads, minChunk: 8, in work);
+        }
+    }
+
+    /// <summary>One row of <see cref="QuantizeSymmetric"/>.</summary>
+    private struct SymmetricRows : IAction
+    {
+        public float* X, Scales;
+        public sbyte* Q;
+        public int Cols, Ldx, Ldq;
+        public float Clip;
+
+        public readonly void Invoke(int r)
+        {
+            var row = new ReadOnlySpan<float>(X + (long)r * Ldx, Cols);
+            var dst = new Span<sbyte>(Q + (long)r * Ldq, Cols);
+            float absMax = Cols == 0 ? 0f : Math.Abs(TensorPrimitives.MaxMagnitude(row));
             ThrowIfNotFinite(absMax, r);
-            absMax = Math.Min(absMax, clip);
+            absMax = Math.Min(absMax, Clip);
             if (absMax == 0f)
             {
-                scales[r] = 0f;
+                Scales[r] = 0f;
                 dst.Clear();
-                continue;
+                return;
             }
-            scales[r] = absMax / 127f;
+            Scales[r] = absMax / 127f;
             RoundToCodes(row, 127f / absMax, dst);
         }
     }

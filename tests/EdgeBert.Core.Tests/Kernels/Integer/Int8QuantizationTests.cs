@@ -57,6 +57,34 @@ public class Int8QuantizationTests
         Assert.That(q, Is.EqualTo(expected), $"cols={cols} clip={clip}");
     }
 
+    /// <summary>Rows split over threads give the same codes and scales as one thread (rows are independent); a bad row is still an error naming it.</summary>
+    [TestCase(1, 768, 2)]
+    [TestCase(17, 300, 2)]
+    [TestCase(128, 768, 2)]
+    [TestCase(70, 3072, 3)]
+    public void SymmetricOverThreadsEqualsOneThread(int rows, int cols, int threads)
+    {
+        var rng = new Random(rows * 31 + cols);
+        float[] x = Enumerable.Range(0, rows * cols).Select(_ => (float)(rng.NextDouble() * 8 - 4)).ToArray();
+        for (int j = 0; j < cols; j++) x[(rows / 2) * cols + j] = 0; // an all-zero row
+        int ldq = cols + 5;
+        var q1 = new sbyte[rows * ldq];
+        var qN = Enumerable.Repeat((sbyte)99, rows * ldq).ToArray();
+        var s1 = new float[rows];
+        var sN = new float[rows];
+        Int8Quantization.QuantizeSymmetric(x, rows, cols, cols, q1, ldq, s1);
+        Int8Quantization.QuantizeSymmetric(x, rows, cols, cols, qN, ldq, sN, threads: threads);
+        for (int r = 0; r < rows; r++)
+        {
+            Assert.That(qN.AsSpan(r * ldq, cols).ToArray(), Is.EqualTo(q1.AsSpan(r * ldq, cols).ToArray()), $"codes row {r}, threads {threads}");
+        }
+        Assert.That(sN, Is.EqualTo(s1), $"scales, threads {threads}");
+
+        x[(rows - 1) * cols + cols / 2] = float.PositiveInfinity;
+        var ex = Assert.Throws<ArgumentException>(() => Int8Quantization.QuantizeSymmetric(x, rows, cols, cols, qN, ldq, sN, threads: threads));
+        Assert.That(ex!.Message, Does.Contain($"Row {rows - 1}"));
+    }
+
     [Test]
     public void AsymmetricRoundTripsWithinHalfAStep()
     {
