@@ -56,10 +56,10 @@ internal sealed unsafe partial class SgemmBlocked<TMicro>
         fixed (float* px = x, py = y, pb = bias, pWeights = weights.Data, aRaw = aPack.Span)
         {
             float* aBuf = Align(aRaw);
-            for (int p0 = 0; p0 < k; p0 += Kc)
-            {
-                PackA(transA: false, px, ldx, p0, Math.Min(Kc, k - p0), m, 1f, aBuf + (long)mPad * p0);
-            }
+            // Packing x is a copy, so splitting it over the threads (K slabs × groups of row slivers) changes nothing but time.
+            int rowGroups = (m + PackRows - 1) / PackRows;
+            var pack = new PackWork { X = px, Ldx = ldx, M = m, MPad = mPad, K = k, RowGroups = rowGroups, A = aBuf };
+            KernelParallel.For((k + Kc - 1) / Kc * rowGroups, threads, 1, in pack);
             int rowsPerBlock = Balanced(m, mr, Math.Max(mr, ActivationBudgetFloats / Kc / mr * mr));
             int slivers = (n + nr - 1) / nr, parts = Math.Min(threads, slivers);
             var work = new LinearWork
@@ -69,6 +69,23 @@ internal sealed unsafe partial class SgemmBlocked<TMicro>
                 SlabsPerGroup = Math.Max(1, ActivationBudgetFloats / (RoundUp(rowsPerBlock, mr) * Kc)),
             };
             KernelParallel.For(parts, parts, 1, in work);
+        }
+    }
+
+    /// <summary>Rows of x packed per work item: four row slivers.</summary>
+    private static int PackRows => 4 * TMicro.Mr;
+
+    /// <summary>Packs one K slab of one group of <see cref="PackRows"/> rows of x.</summary>
+    private struct PackWork : IAction
+    {
+        public float* X, A;
+        public int Ldx, M, MPad, K, RowGroups;
+
+        public readonly void Invoke(int index)
+        {
+            int p0 = index / RowGroups * Kc, r0 = index % RowGroups * PackRows;
+            int kc = Math.Min(Kc, K - p0), rows = Math.Min(PackRows, M - r0);
+            PackA(transA: false, X + (long)r0 * Ldx, Ldx, p0, kc, rows, 1f, A + (long)MPad * p0 + (long)r0 * kc);
         }
     }
 
