@@ -34,11 +34,6 @@ internal sealed class EmbeddingTable(EbmFile file, EbmTensorInfo info)
         ReadOnlySpan<ulong> sign = words.Slice(id * stride, stride);
         // Ternary: plane 1 (nonzero) follows plane 0 (sign), Rows × stride words each.
         ReadOnlySpan<ulong> nonzero = info.DType == EbmDType.Ternary ? words.Slice((Rows + id) * stride, stride) : default;
-        float alpha = _alpha[id];
-        for (int k = 0; k < Width; k++)
-        {
-            if (!nonzero.IsEmpty && (nonzero[k >> 6] >> (k & 63) & 1) == 0) continue;
-            destination[k] += (sign[k >> 6] >> (k & 63) & 1) != 0 ? -alpha : alpha;
-        }
+        PackedRowExpansion.AddScaled(sign, nonzero, _alpha[id], destination.Slice(0, Width));
     }
 }
