@@ -6,7 +6,7 @@ namespace EdgeBert.Kernels.Elementwise;
 
 /// <summary>
 /// The AVX-512 path of <see cref="ExactLayerNorm"/>: the same float64 arithmetic in the same
-/// order, with rows as vector lanes. Eight rows × eight columns are transposed (24 AVX shuffles)
+/// order, with rows as vector lanes. Eight rows × eight columns are transposed (<see cref="RegisterTranspose"/>)
 /// so that one float64 vector holds column i of eight rows; each row's sum then still runs
 /// i = 0, 1, …, w − 1 in its own lane, and four such vectors (32 rows) are four independent
 /// dependency chains. The last pass converts, normalizes and narrows eight values per
@@ -106,27 +106,11 @@ public static unsafe partial class ExactLayerNorm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(float* x, int w,
         out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
-        out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
-    {
-        Vector256<float> r0 = Avx.LoadVector256(x), r1 = Avx.LoadVector256(x + w);
-        Vector256<float> r2 = Avx.LoadVector256(x + 2 * w), r3 = Avx.LoadVector256(x + 3 * w);
-        Vector256<float> r4 = Avx.LoadVector256(x + 4 * w), r5 = Avx.LoadVector256(x + 5 * w);
-        Vector256<float> r6 = Avx.LoadVector256(x + 6 * w), r7 = Avx.LoadVector256(x + 7 * w);
-        // Pairs of rows interleaved: t0 = (a0 b0 a1 b1 | a4 b4 a5 b5), t1 = (a2 b2 a3 b3 | a6 b6 a7 b7), …
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        // Four rows per 128-bit half: u0 = (a0 b0 c0 d0 | a4 b4 c4 d4), u1 = column 1 | 5, …
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        c0 = Avx.Permute2x128(u0, u4, 0x20); c4 = Avx.Permute2x128(u0, u4, 0x31);
-        c1 = Avx.Permute2x128(u1, u5, 0x20); c5 = Avx.Permute2x128(u1, u5, 0x31);
-        c2 = Avx.Permute2x128(u2, u6, 0x20); c6 = Avx.Permute2x128(u2, u6, 0x31);
-        c3 = Avx.Permute2x128(u3, u7, 0x20); c7 = Avx.Permute2x128(u3, u7, 0x31);
-    }
+        out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7) =>
+        RegisterTranspose.Transpose8x8(
+            Avx.LoadVector256(x), Avx.LoadVector256(x + w), Avx.LoadVector256(x + 2 * w), Avx.LoadVector256(x + 3 * w),
+            Avx.LoadVector256(x + 4 * w), Avx.LoadVector256(x + 5 * w), Avx.LoadVector256(x + 6 * w), Avx.LoadVector256(x + 7 * w),
+            out c0, out c1, out c2, out c3, out c4, out c5, out c6, out c7);
 
     /// <summary>
     /// The last pass of one row, eight values per step: y_i = (float)((x_i − mean) · inverse ·

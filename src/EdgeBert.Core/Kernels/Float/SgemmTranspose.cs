@@ -61,31 +61,20 @@ internal static unsafe class SgemmTranspose
         Sse.Store(dst + 3L * dstStride, Sse.MoveHighToLow(t3, t1));
     }
 
-    /// <summary>The classic unpack / shuffle / lane-permute 8 × 8 transpose.</summary>
+    /// <summary>One 8 × 8 block: rows p … p + 7 of the 8 source rows, stored as 8 rows of dst.</summary>
     private static void Transpose8x8(float** rows, int p, float* dst, int dstStride)
     {
-        Vector256<float> r0 = Avx.LoadVector256(rows[0] + p), r1 = Avx.LoadVector256(rows[1] + p);
-        Vector256<float> r2 = Avx.LoadVector256(rows[2] + p), r3 = Avx.LoadVector256(rows[3] + p);
-        Vector256<float> r4 = Avx.LoadVector256(rows[4] + p), r5 = Avx.LoadVector256(rows[5] + p);
-        Vector256<float> r6 = Avx.LoadVector256(rows[6] + p), r7 = Avx.LoadVector256(rows[7] + p);
-
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-
-        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
-
-        Avx.Store(dst + 0L * dstStride, Avx.Permute2x128(s0, s4, 0x20));
-        Avx.Store(dst + 1L * dstStride, Avx.Permute2x128(s1, s5, 0x20));
-        Avx.Store(dst + 2L * dstStride, Avx.Permute2x128(s2, s6, 0x20));
-        Avx.Store(dst + 3L * dstStride, Avx.Permute2x128(s3, s7, 0x20));
-        Avx.Store(dst + 4L * dstStride, Avx.Permute2x128(s0, s4, 0x31));
-        Avx.Store(dst + 5L * dstStride, Avx.Permute2x128(s1, s5, 0x31));
-        Avx.Store(dst + 6L * dstStride, Avx.Permute2x128(s2, s6, 0x31));
-        Avx.Store(dst + 7L * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+        RegisterTranspose.Transpose8x8(
+            Avx.LoadVector256(rows[0] + p), Avx.LoadVector256(rows[1] + p), Avx.LoadVector256(rows[2] + p), Avx.LoadVector256(rows[3] + p),
+            Avx.LoadVector256(rows[4] + p), Avx.LoadVector256(rows[5] + p), Avx.LoadVector256(rows[6] + p), Avx.LoadVector256(rows[7] + p),
+            out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        Avx.Store(dst + 0L * dstStride, c0);
+        Avx.Store(dst + 1L * dstStride, c1);
+        Avx.Store(dst + 2L * dstStride, c2);
+        Avx.Store(dst + 3L * dstStride, c3);
+        Avx.Store(dst + 4L * dstStride, c4);
+        Avx.Store(dst + 5L * dstStride, c5);
+        Avx.Store(dst + 6L * dstStride, c6);
+        Avx.Store(dst + 7L * dstStride, c7);
     }
 }
