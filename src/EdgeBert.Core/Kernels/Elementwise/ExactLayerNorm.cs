@@ -24,6 +24,9 @@ public static unsafe partial class ExactLayerNorm
     /// <summary>Rows whose sums run interleaved as scalar chains.</summary>
     public const int RowBlock = 8;
 
+    /// <summary>Rows per parallel work item: one vector block with AVX-512, else one scalar block.</summary>
+    private static int BlockRows => VectorSumsSupported ? VectorRowBlock : RowBlock;
+
     /// <summary>
     /// x ← LayerNorm(x + residual) over each of <paramref name="rows"/> rows of <paramref name="width"/>,
     /// in place; an empty <paramref name="residual"/> means no add.
@@ -62,8 +65,7 @@ public static unsafe partial class ExactLayerNorm
                 X = px, Residual = pr, Gamma = pg, Beta = pb, Signs = ps, SignStride = BinaryLayout.RowStrideWords(width),
                 Rows = rows, Width = width, Epsilon = epsilon,
             };
-            int block = VectorSumsSupported ? VectorRowBlock : RowBlock;
-            KernelParallel.For((rows + block - 1) / block, threads, minChunk: 1, in work);
+            KernelParallel.For((rows + BlockRows - 1) / BlockRows, threads, minChunk: 1, in work);
         }
     }
 
@@ -94,8 +96,7 @@ public static unsafe partial class ExactLayerNorm
         [SkipLocalsInit]
         public readonly void Invoke(int block)
         {
-            int size = VectorSumsSupported ? VectorRowBlock : RowBlock;
-            int first = block * size, count = Math.Min(size, Rows - first), w = Width;
+            int first = block * BlockRows, count = Math.Min(BlockRows, Rows - first), w = Width;
             float* x = X + (long)first * w;
             if (Residual != null) AddResidual(x, Residual + (long)first * w, count * w);
             double* mean = stackalloc double[VectorRowBlock];
