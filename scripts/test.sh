@@ -19,8 +19,9 @@ dotnet test EdgeBert.sln -c Release --no-build -nologo \
 
 # The .NET 10 runtime ignores DOTNET_EnableAVX512F and honours DOTNET_EnableAVX512; both are set
 # so the mask reads the same to anyone who knows either name.
+# DOTNET_EnableAVX512v2=0 switches off AVX-512 VBMI only (the W1A1 sextet vpermb tile), AVX-512 stays.
 # KernelIsaMaskTests checks that each mask really took effect.
-for mask in "DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0" "DOTNET_EnableAVX2=0" "DOTNET_EnableHWIntrinsic=0"; do
+for mask in "DOTNET_EnableAVX512F=0 DOTNET_EnableAVX512=0" "DOTNET_EnableAVX512v2=0" "DOTNET_EnableAVX2=0" "DOTNET_EnableHWIntrinsic=0"; do
   name="${mask%%=*}"
   echo "== NUnit: kernel tests with $mask"
   # shellcheck disable=SC2086 # $mask is a list of VAR=value words

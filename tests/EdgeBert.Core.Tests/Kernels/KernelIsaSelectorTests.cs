@@ -97,6 +97,11 @@ public class KernelIsaMaskTests
             case "DOTNET_EnableAVX512F":
                 Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Avx512), Is.False);
                 break;
+            case "DOTNET_EnableAVX512v2":
+                // AVX-512 VBMI off (AVX-512 itself may stay): W1A1 falls back from the sextet vpermb tile.
+                Assert.That(System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported, Is.False);
+                Assert.That(EdgeBert.Kernels.Binary.BinaryGemm.Active.PopCountFor(768), Is.Not.EqualTo("vpermb"));
+                break;
             case "DOTNET_EnableAVX2":
                 Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Avx2), Is.False);
                 Assert.That(KernelIsaSelector.IsSupported(KernelIsa.Avx512), Is.False);

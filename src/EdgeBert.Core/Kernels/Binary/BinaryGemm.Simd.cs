@@ -1,3 +1,4 @@
+using System.Buffers;
 using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Kernels.Binary;
@@ -7,35 +8,41 @@ namespace EdgeBert.Kernels.Binary;
 /// <see cref="XorOp"/>. The instruction set lives in <typeparamref name="TTile"/>
 /// (PopCountTile.Avx512.cs, .Avx2.cs, .AdvSimd.cs, .Vector128.cs); products with at least
 /// <c>longKWords</c> K-words run on <typeparamref name="TLongTile"/> instead (Harley–Seal on
-/// AVX-512, PopCountTile.Avx512HarleySeal.cs). Both give the same integer counts.
+/// AVX-512, PopCountTile.Avx512HarleySeal.cs). With <c>sextet</c> every product runs on
+/// <see cref="Avx512SextetTile"/> instead (AVX-512 VBMI): the activations are re-laid into
+/// <see cref="SextetLayout"/> rows per call (O(M·K), a pooled buffer) and the weights' sextet
+/// panels are built on first use. All give the same integer counts.
 /// </summary>
 internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     where TTile : struct, IPopCountTile
     where TLongTile : struct, IPopCountTile
 {
     private readonly int _longKWords;
+    private readonly bool _sextet;
 
     /// <param name="isa">The instruction-set family.</param>
     /// <param name="longKWords">K-words from which <typeparamref name="TLongTile"/> runs (int.MaxValue: never).</param>
-    public BinaryGemmSimd(KernelIsa isa, int longKWords = int.MaxValue)
+    /// <param name="sextet">Run every product on <see cref="Avx512SextetTile"/>.</param>
+    public BinaryGemmSimd(KernelIsa isa, int longKWords = int.MaxValue, bool sextet = false)
         : base(isa)
     {
         // The selector and the micro-kernel must agree; a mismatch would execute unsupported instructions.
         if (!TTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TTile).Name} cannot run in this process.");
         if (longKWords != int.MaxValue && !TLongTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TLongTile).Name} cannot run in this process.");
+        if (sextet && !Avx512SextetTile.IsSupported) throw new PlatformNotSupportedException($"{nameof(Avx512SextetTile)} cannot run in this process.");
         _longKWords = longKWords;
+        _sextet = sextet;
     }
 
     /// <inheritdoc/>
     public override string PopCountFor(int k) =>
-        BinaryLayout.RowStrideWords(k) >= _longKWords ? TileName(typeof(TLongTile)) : TileName(typeof(TTile));
+        _sextet ? "vpermb" : BinaryLayout.RowStrideWords(k) >= _longKWords ? TileName(typeof(TLongTile)) : TileName(typeof(TTile));
 
     private static string TileName(Type tile) => tile == typeof(Avx512HarleySealTile) ? "harley-seal" : "lookup";
 
     private protected override unsafe void MultiplyCore(ulong* activations, int tokens, PackedBinaryWeights weights,
         float* activationScale, float* bias, float* output, int outputStride, int threads)
     {
-        fixed (ulong* w = weights.PanelWords)
         fixed (float* alpha = weights.Alpha)
         {
             var epilogue = new DotFloatEpilogue
@@ -43,14 +50,13 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
                 Output = output, OutputStride = outputStride, Alpha = alpha,
                 TokenScale = activationScale, Bias = bias, Base = null, K = weights.K,
             };
-            Run(activations, tokens, weights, w, in epilogue, threads);
+            Run(activations, tokens, weights, in epilogue, threads);
         }
     }
 
     private protected override unsafe void MultiplySignsCore(ulong* activations, int tokens, PackedBinaryWeights weights,
         SignThresholds thresholds, ulong* output, int outputStride, int threads)
     {
-        fixed (ulong* w = weights.PanelWords)
         fixed (int* threshold = thresholds.Threshold)
         fixed (int* bound = thresholds.Bound)
         {
@@ -59,22 +65,51 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
                 Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
                 Base = null, K = weights.K,
             };
-            Run(activations, tokens, weights, w, in epilogue, threads);
+            Run(activations, tokens, weights, in epilogue, threads);
         }
     }
 
     /// <summary>The driver on the tile this product's depth calls for.</summary>
-    private unsafe void Run<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, ulong* w, in TEpilogue epilogue, int threads)
+    private unsafe void Run<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, in TEpilogue epilogue, int threads)
         where TEpilogue : struct, IPopCountEpilogue
     {
-        int stride = BinaryLayout.RowStrideWords(weights.K);
-        if (weights.KWords >= _longKWords)
+        if (_sextet)
         {
-            PopCountGemmDriver.Run<TLongTile, XorOp, TEpilogue>(activations, stride, 1, tokens, w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            RunSextets(activations, tokens, weights, in epilogue, threads);
+            return;
         }
-        else
+        int stride = BinaryLayout.RowStrideWords(weights.K);
+        fixed (ulong* w = weights.PanelWords)
         {
-            PopCountGemmDriver.Run<TTile, XorOp, TEpilogue>(activations, stride, 1, tokens, w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            if (weights.KWords >= _longKWords)
+            {
+                PopCountGemmDriver.Run<TLongTile, XorOp, TEpilogue>(activations, stride, 1, tokens, w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            }
+            else
+            {
+                PopCountGemmDriver.Run<TTile, XorOp, TEpilogue>(activations, stride, 1, tokens, w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
+            }
+        }
+    }
+
+    /// <summary>The sextet tile: activations re-laid per call into a pooled buffer, weights' sextet panels.</summary>
+    private static unsafe void RunSextets<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, in TEpilogue epilogue, int threads)
+        where TEpilogue : struct, IPopCountEpilogue
+    {
+        int canonicalStride = BinaryLayout.RowStrideWords(weights.K), stride = SextetLayout.WordsPerRow(weights.K);
+        ulong[] staged = ArrayPool<ulong>.Shared.Rent(checked(tokens * stride));
+        try
+        {
+            fixed (ulong* a = staged)
+            fixed (ulong* w = weights.SextetPanelWords)
+            {
+                for (int t = 0; t < tokens; t++) SextetLayout.FromCanonical(activations + (long)t * canonicalStride, weights.K, a + (long)t * stride);
+                PopCountGemmDriver.Run<Avx512SextetTile, XorOp, TEpilogue>(a, stride, 1, tokens, w, stride, weights.PanelCount, weights.N, in epilogue, threads);
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(staged);
         }
     }
 }

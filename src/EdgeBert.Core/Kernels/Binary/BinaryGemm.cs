@@ -38,7 +38,8 @@ public abstract class BinaryGemm
 
     /// <summary>
     /// The implementation for <paramref name="isa"/> with the popcount <paramref name="method"/>
-    /// (Harley–Seal exists for AVX-512 only; elsewhere every method is the lookup).
+    /// (Harley–Seal exists for AVX-512 only and the sextet lookup for AVX-512 VBMI only; elsewhere
+    /// every method is the lookup).
     /// </summary>
     public static BinaryGemm Create(KernelIsa isa, PopCountMethod method)
     {
@@ -49,13 +50,14 @@ public abstract class BinaryGemm
             PopCountMethod.HarleySeal => 0,
             _ => HarleySealMinKWords,
         };
+        bool sextet = method is PopCountMethod.PerShape or PopCountMethod.Sextet && Avx512SextetTile.IsSupported;
         return isa switch
         {
             KernelIsa.Scalar => new BinaryGemmScalar(),
             KernelIsa.Vector128 => new BinaryGemmSimd<Vector128PopCountTile, Vector128PopCountTile>(isa),
             KernelIsa.AdvSimd => new BinaryGemmSimd<AdvSimdPopCountTile, AdvSimdPopCountTile>(isa),
             KernelIsa.Avx2 => new BinaryGemmSimd<Avx2PopCountTile, Avx2PopCountTile>(isa),
-            _ => new BinaryGemmSimd<Avx512PopCountTile, Avx512HarleySealTile>(isa, longKWords),
+            _ => new BinaryGemmSimd<Avx512PopCountTile, Avx512HarleySealTile>(isa, longKWords, sextet),
         };
     }
 

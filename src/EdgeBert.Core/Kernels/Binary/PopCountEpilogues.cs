@@ -31,6 +31,19 @@ internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
             float* y = Output + (long)m * OutputStride + n0;
             int* c = counts + t * countStride;
             int j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> scales = Vector512.Create(scale);
+                for (; j + 16 <= nCount; j += 16)
+                {
+                    Vector512<int> count = Vector512.Load(c + j);
+                    Vector512<int> bases = Base == null ? Vector512.Create(K) : Vector512.Load(Base + n0 + j);
+                    Vector512<float> dot = Vector512.ConvertToSingle(bases - count - count);
+                    Vector512<float> r = Vector512.Load(Alpha + n0 + j) * scales * dot;
+                    r += Bias == null ? Vector512<float>.Zero : Vector512.Load(Bias + n0 + j);
+                    r.Store(y + j);
+                }
+            }
             if (Vector256.IsHardwareAccelerated)
             {
                 Vector256<float> scales = Vector256.Create(scale);
@@ -79,6 +92,26 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
             ulong word = 0;
             int wordIndex = n0 >> 6;
             int j = 0;
+            if (Vector512.IsHardwareAccelerated && n0 % 16 == 0)
+            {
+                // 16 channels at once; n0 + j is a multiple of 16, so they never straddle a word.
+                for (; j + 16 <= nCount; j += 16)
+                {
+                    int n = n0 + j;
+                    if ((n >> 6) != wordIndex)
+                    {
+                        if (word != 0) Interlocked.Or(ref row[wordIndex], word);
+                        word = 0;
+                        wordIndex = n >> 6;
+                    }
+                    Vector512<int> count = Vector512.Load(c + j);
+                    Vector512<int> bases = Base == null ? Vector512.Create(K) : Vector512.Load(Base + n);
+                    Vector512<int> dot = bases - count - count;
+                    Vector512<int> negative = Vector512.LessThan(dot, Vector512.Load(Threshold + n))
+                        ^ Vector512.LessThan(dot, Vector512.Load(Bound + n));
+                    word |= negative.ExtractMostSignificantBits() << (n & 63);
+                }
+            }
             if (Vector256.IsHardwareAccelerated)
             {
                 for (; j + 8 <= nCount; j += 8)

@@ -54,6 +54,34 @@ public sealed class PackedBinaryWeights
     internal int[] NegativeCount { get; }
 
     /// <summary>
+    /// The same panels in the <see cref="SextetLayout"/> (PanelCount × SextetLayout.WordsPerRow(K)
+    /// × 8 words), for the AVX-512 VBMI W1A1 kernel; built on its first use (once per weight).
+    /// </summary>
+    internal ulong[] SextetPanelWords => LazyInitializer.EnsureInitialized(ref _sextetPanels, BuildSextetPanels);
+
+    private ulong[]? _sextetPanels;
+
+    private unsafe ulong[] BuildSextetPanels()
+    {
+        int kWords = KWords, sextets = SextetLayout.WordsPerRow(K), lanes = BinaryLayout.PanelRows;
+        var panels = new ulong[checked(PanelCount * sextets * lanes)];
+        var row = new ulong[kWords];
+        var sextetRow = new ulong[sextets];
+        fixed (ulong* src = row)
+        fixed (ulong* dst = sextetRow)
+        {
+            for (int n = 0; n < PanelCount * lanes; n++)
+            {
+                int panel = n / lanes, lane = n % lanes;
+                for (int w = 0; w < kWords; w++) row[w] = PanelWords[(panel * kWords + w) * lanes + lane];
+                SextetLayout.FromCanonical(src, K, dst);
+                for (int j = 0; j < sextets; j++) panels[(panel * sextets + j) * lanes + lane] = sextetRow[j];
+            }
+        }
+        return panels;
+    }
+
+    /// <summary>
     /// Re-lays canonical binary weights (N rows × <see cref="BinaryLayout.RowStrideWords"/> words).
     /// <paramref name="alpha"/> holds 1 (per tensor) or N (per row) finite scales.
     /// </summary>

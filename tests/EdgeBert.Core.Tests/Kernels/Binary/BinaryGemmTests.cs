@@ -96,18 +96,27 @@ public class BinaryGemmTests
         }
     }
 
-    /// <summary>Deep K: 32 Harley–Seal blocks of 8 words (one eights-count flush) and a leftover word.</summary>
+    /// <summary>
+    /// Deep K for Harley–Seal (32 blocks of 8 words, one eights-count flush, a leftover word) and
+    /// the sextet tile (343 words: 8 byte-count flushes of 42), and K around a sextet word (48 bits).
+    /// </summary>
+    [TestCase(47)]
+    [TestCase(49)]
+    [TestCase(2017)]
     [TestCase(16448)]
-    public void HarleySealOnDeepKMatchesScalar(int k)
+    public void HarleySealAndSextetOnEdgeAndDeepKMatchScalar(int k)
     {
         var p = Make(5, 30, k);
         var scalar = BinaryGemm.Create(KernelIsa.Scalar);
         foreach (var isa in SimdIsas)
         {
-            var gemm = BinaryGemm.Create(isa, PopCountMethod.HarleySeal);
-            string what = $"W1A1 {isa} {gemm.PopCountFor(k)} M={p.M} N={p.N} K={k} seed={p.Seed}";
-            AssertSameFloats(RunFloat(scalar, p, 1), RunFloat(gemm, p, 2), p.M, p.N, what);
-            AssertSameWords(RunSigns(scalar, p, 1), RunSigns(gemm, p, 1), what + " signs");
+            foreach (var method in new[] { PopCountMethod.HarleySeal, PopCountMethod.Sextet })
+            {
+                var gemm = BinaryGemm.Create(isa, method);
+                string what = $"W1A1 {isa} {gemm.PopCountFor(k)} M={p.M} N={p.N} K={k} seed={p.Seed}";
+                AssertSameFloats(RunFloat(scalar, p, 1), RunFloat(gemm, p, 2), p.M, p.N, what);
+                AssertSameWords(RunSigns(scalar, p, 1), RunSigns(gemm, p, 1), what + " signs");
+            }
         }
     }
 
