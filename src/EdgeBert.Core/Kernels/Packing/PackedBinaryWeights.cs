@@ -57,9 +57,12 @@ public sealed class PackedBinaryWeights
     /// The same panels in the <see cref="SextetLayout"/> (PanelCount × SextetLayout.WordsPerRow(K)
     /// × 8 words), for the AVX-512 VBMI W1A1 kernel; built on its first use (once per weight).
     /// </summary>
-    internal ulong[] SextetPanelWords => LazyInitializer.EnsureInitialized(ref _sextetPanels, BuildSextetPanels);
+    internal ulong[] SextetPanelWords => Volatile.Read(ref _sextetPanels) ?? PublishSextetPanels();
 
     private ulong[]? _sextetPanels;
+
+    /// <summary>Builds the sextet panels once (a racing thread's copy is dropped); no delegate, so no allocation once built.</summary>
+    private ulong[] PublishSextetPanels() => Interlocked.CompareExchange(ref _sextetPanels, BuildSextetPanels(), null) ?? _sextetPanels!;
 
     private unsafe ulong[] BuildSextetPanels()
     {
