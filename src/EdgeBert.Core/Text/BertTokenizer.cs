@@ -159,6 +159,34 @@ public sealed class BertTokenizer
     }
 
     /// <summary>
+    /// The token ids of the windows a session classifies <paramref name="text"/> over when it is
+    /// longer than <see cref="BertTokenizerOptions.MaxLength"/> (overlapping windows of
+    /// MaxLength − 2 word pieces every half window, the last one aligned to the end; see
+    /// docs/inference.md), each as [CLS] … [SEP] with type ids 0; one sequence, equal to
+    /// <see cref="Encode(string, string?)"/>'s ids, when the text fits (or MaxLength is null). For
+    /// training on the windows the runtime will see.
+    /// </summary>
+    public IReadOnlyList<int[]> EncodeWindows(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int[] pieces = [];
+        int count = EncodePieces(text, ref pieces);
+        // No length limit (MaxLength null): one window of everything.
+        var windows = new Runtime.TextWindows(count, Options.MaxLength is int max ? max - 2 : Math.Max(count, 1));
+        var sequences = new int[windows.Count][];
+        for (int w = 0; w < windows.Count; w++)
+        {
+            int start = windows.Start(w), length = windows.Length(w);
+            var ids = new int[length + 2];
+            ids[0] = Vocabulary.ClassifierId;
+            pieces.AsSpan(start, length).CopyTo(ids.AsSpan(1));
+            ids[^1] = Vocabulary.SeparatorId;
+            sequences[w] = ids;
+        }
+        return sequences;
+    }
+
+    /// <summary>
     /// The word pieces of one sequence, with no [CLS]/[SEP] and no length limit (the runtime's
     /// windows over long texts), into <paramref name="pieces"/>, which is replaced by a larger array
     /// when it is short: a caller that keeps the array allocates nothing once it has seen its

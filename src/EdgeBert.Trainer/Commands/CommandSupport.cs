@@ -29,6 +29,15 @@ internal static class CommandSupport
     /// <summary>What <see cref="Guard"/> (and Program for the unguarded commands) reports as bad input.</summary>
     public static bool IsBadInput(Exception e) => InputErrors.IsInputError(e) || e is ArgumentException or InvalidOperationException;
 
+    /// <summary>
+    /// <c>--train-windows</c> of finetune and quantize: a training text longer than the model's
+    /// length becomes one example per window the runtime will read it over, instead of its first tokens.
+    /// </summary>
+    public static Option<bool> TrainWindows() => new("--train-windows")
+    {
+        Description = "Train on every window of a long text (as the runtime classifies it: overlapping windows, each with the text's label) instead of its first tokens. Dev and test stay cut.",
+    };
+
     /// <summary>An option with a default value.</summary>
     public static Option<T> Option<T>(string name, string description, T defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

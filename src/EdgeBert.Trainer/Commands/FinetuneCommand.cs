@@ -27,12 +27,13 @@ public static class FinetuneCommand
         var labels = new Option<string?>("--labels") { Description = "Comma-separated labels in logit order (default: the training labels, sorted)." };
         var metric = CommandSupport.Option("--metric", "Dev metric that picks the best checkpoint: accuracy, f1 or mcc.", "accuracy");
         var taskName = new Option<string?>("--task") { Description = "Task name recorded in scores.json and the exported model." };
+        var trainWindows = CommandSupport.TrainWindows();
         var sizes = new ModelSizeOptions();
         var run = new TrainingRunOptions(defaultLearningRate: 5e-5f, defaultEpochs: 3, defaultBatchSize: 16);
         var engine = new EngineOptions();
         var command = new Command("finetune", "Fine-tune a BERT sequence classifier (best dev model in OUT/best).")
         {
-            train, dev, test, vocab, init, labels, metric, taskName,
+            train, dev, test, vocab, init, labels, metric, taskName, trainWindows,
         };
         sizes.AddTo(command);
         run.AddTo(command);
@@ -58,7 +59,7 @@ public static class FinetuneCommand
                 config.Validate();
                 BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
                 int pad = vocabulary.PaddingId ?? 0;
-                var trainSet = ExampleEncoder.Encode(trainExamples, tokenizer, labelList);
+                var trainSet = ExampleEncoder.Encode(trainExamples, tokenizer, labelList, parse.GetValue(trainWindows));
                 var devSet = parse.GetValue(dev) is { } d ? ExampleEncoder.Encode(TaskFile.Read(d), tokenizer, labelList) : [];
                 int batchSize = parse.GetValue(run.BatchSize);
                 string metricName = parse.GetValue(metric)!;

@@ -26,11 +26,12 @@ public static class QuantizeCommand
         var test = new Option<string?>("--test") { Description = "Test examples, scored once with the best quantized student." };
         var metric = CommandSupport.Option("--metric", "Dev metric that picks the best checkpoint: accuracy, f1 or mcc.", "accuracy");
         var taskName = new Option<string?>("--task") { Description = "Task name recorded in scores.json and the exported model." };
+        var trainWindows = CommandSupport.TrainWindows();
         var engine = new EngineOptions();
         var run = new TrainingRunOptions(defaultLearningRate: 5e-5f, defaultEpochs: 3, defaultBatchSize: 16);
         var command = new Command("quantize", "Distil a fine-tuned teacher into a quantized student (OUT/best, OUT/model.ebm).")
         {
-            method, teacher, train, dev, test, metric, taskName,
+            method, teacher, train, dev, test, metric, taskName, trainWindows,
         };
         engine.AddTo(command);
         run.AddTo(command);
@@ -50,6 +51,9 @@ public static class QuantizeCommand
                 string teacherDir = parse.GetValue(teacher)!;
                 EngineOptions.Start(parse.GetValue(run.Threads));
                 if (parse.GetValue(engine.Device) != "cpu") throw new ArgumentException("quantize: --device cuda is not supported yet (the quantizers' weights are quantized on the host).");
+                bool windows = parse.GetValue(trainWindows);
+                if (windows && methodName is "binarybert" or QuantizeProgressive.MethodName)
+                    throw new ArgumentException($"quantize: --train-windows is implemented for ternarybert and bibert only, not {methodName}.");
                 if (methodName == "binarybert")
                 {
                     return QuantizeBinaryBertCommand.Run(ui, binaryBert.Recipe(parse, run, options, teacherDir,
@@ -61,7 +65,7 @@ public static class QuantizeCommand
                         parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), parse.GetValue(run.Threads));
                 }
                 return QuantizeTorch.Run(ui, methodName, options, teacherDir, parse.GetValue(train)!, parse.GetValue(dev), parse.GetValue(test),
-                    parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), parse.GetValue(run.Threads));
+                    parse.GetValue(run.BatchSize), parse.GetValue(metric)!, parse.GetValue(taskName), parse.GetValue(run.Threads), windows);
             });
         });
         return command;

@@ -46,10 +46,13 @@ internal static class QuantizeTorch
         return result;
     }
 
-    /// <summary>Runs the method; returns the exit code (1 when parity fails).</summary>
+    /// <summary>
+    /// Runs the method; returns the exit code (1 when parity fails). With <paramref name="trainWindows"/>
+    /// the long training texts become one example per runtime window (<see cref="ExampleEncoder.Encode"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">A method the torch engine does not run yet, or bad data.</exception>
     public static int Run(IAnsiConsole ui, string method, TrainingOptions options, string teacherDir, string trainPath, string? devPath, string? testPath,
-        int batchSize, string metric, string? taskName, int threads)
+        int batchSize, string metric, string? taskName, int threads, bool trainWindows = false)
     {
         if (!Methods.Contains(method)) throw new ArgumentException($"quantize: '{method}' is not a one-stage method ({string.Join(", ", Methods)}).");
         bool bibert = method == "bibert";
@@ -63,7 +66,7 @@ internal static class QuantizeTorch
         string[] labels = [.. config.Labels];
         BertTokenizer tokenizer = ExampleEncoder.Tokenizer(vocabulary, config);
         int pad = vocabulary.PaddingId ?? 0;
-        var trainSet = ExampleEncoder.Encode(TaskFile.Read(trainPath), tokenizer, labels);
+        var trainSet = ExampleEncoder.Encode(TaskFile.Read(trainPath), tokenizer, labels, trainWindows);
         var devSet = devPath is { } d ? ExampleEncoder.Encode(TaskFile.Read(d), tokenizer, labels) : [];
 
         using TorchBertModel student = TorchBertModel.Load(teacherDir);

@@ -14,9 +14,15 @@ public static class ExampleEncoder
         return new BertTokenizer(vocabulary, new BertTokenizerOptions { Lowercase = config.Lowercase, MaxLength = config.MaxSequenceLength });
     }
 
-    /// <summary>Encodes labelled examples; labels map to their index in <paramref name="labels"/>.</summary>
+    /// <summary>
+    /// Encodes labelled examples; labels map to their index in <paramref name="labels"/>. A text
+    /// longer than the tokenizer's length is cut to its first tokens, or with
+    /// <paramref name="windows"/> becomes one example per runtime window
+    /// (<see cref="BertTokenizer.EncodeWindows"/>), each with the text's label (sentence pairs are always cut).
+    /// </summary>
     /// <exception cref="ArgumentException">An example's label is not one of <paramref name="labels"/>.</exception>
-    public static List<EncodedExample> Encode(IEnumerable<LabeledExample> examples, BertTokenizer tokenizer, IReadOnlyList<string> labels)
+    public static List<EncodedExample> Encode(IEnumerable<LabeledExample> examples, BertTokenizer tokenizer, IReadOnlyList<string> labels,
+        bool windows = false)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -32,6 +38,11 @@ public static class ExampleEncoder
                 throw new ArgumentException($"example {n}: label '{e.Label}' is not one of the model's labels ({string.Join(", ", labels)}).");
             }
 
+            if (windows && e.TextPair is null)
+            {
+                foreach (int[] ids in tokenizer.EncodeWindows(e.Text)) encoded.Add(new EncodedExample(ids, new int[ids.Length], label));
+                continue;
+            }
             BertEncoding enc = tokenizer.Encode(e.Text, e.TextPair);
             encoded.Add(new EncodedExample(enc.Ids.ToArray(), enc.TypeIds.ToArray(), label));
         }

@@ -41,6 +41,28 @@ public class SessionWindowsTests
         return all;
     }
 
+    /// <summary>BertTokenizer.EncodeWindows (the trainer's --train-windows) gives exactly the windows a session reads.</summary>
+    [TestCase(5)]
+    [TestCase(40)]
+    [TestCase(300)]
+    public void Tokenizer_windows_are_the_windows_the_session_reads(int words)
+    {
+        var model = Load();
+        string text = Text(words);
+        var tokenizer = new BertTokenizer(model.Vocabulary, model.TokenizerOptions(OverlongInput.Windows));
+        IReadOnlyList<int[]> windows = tokenizer.EncodeWindows(text);
+        int[] pieces = Pieces(model, text);
+        var expected = new TextWindows(pieces.Length, tokenizer.Options.MaxLength!.Value - 2);
+        Assert.That(windows, Has.Count.EqualTo(expected.Count), $"{pieces.Length} pieces");
+        for (int w = 0; w < expected.Count; w++)
+        {
+            int[] ids = [model.Vocabulary.ClassifierId, .. pieces.AsSpan(expected.Start(w), expected.Length(w)), model.Vocabulary.SeparatorId];
+            Assert.That(windows[w], Is.EqualTo(ids), $"window {w}");
+        }
+        if (expected.Count == 1) Assert.That(windows[0], Is.EqualTo(tokenizer.Encode(text).Ids.ToArray()), "a text that fits: the plain encoding");
+        Assert.That(model.CreateSession().Classify(text).Windows, Is.EqualTo(windows.Count), "the session reports as many windows");
+    }
+
     [TestCase(1, 1)]
     [TestCase(14, 1)]
     [TestCase(15, 2)]
