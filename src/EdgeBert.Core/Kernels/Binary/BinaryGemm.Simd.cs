@@ -63,7 +63,7 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
             var epilogue = new DotSignEpilogue
             {
                 Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
-                Base = null, K = weights.K,
+                Base = null, K = weights.K, Concurrent = threads > 1,
             };
             Run(activations, tokens, weights, in epilogue, threads);
         }

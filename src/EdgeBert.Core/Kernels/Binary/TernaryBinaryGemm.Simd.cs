@@ -45,7 +45,7 @@ internal sealed class TernaryBinaryGemmSimd<TTile> : TernaryBinaryGemm
             var epilogue = new DotSignEpilogue
             {
                 Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
-                Base = nonzero, K = weights.K,
+                Base = nonzero, K = weights.K, Concurrent = threads > 1,
             };
             PopCountGemmDriver.Run<TTile, MaskedXorOp, DotSignEpilogue>(
                 activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
