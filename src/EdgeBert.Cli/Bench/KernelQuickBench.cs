@@ -89,7 +89,7 @@ public static class KernelQuickBench
         var w1a1 = BinaryGemm.Active;
         results.Add(Time("w1a1", $"{w1a1.Isa}/{w1a1.PopCountFor(k)}", m, k, n, budgetPerKernel,
             () => w1a1.Multiply(activationSigns, m, binaryWeights, default, bias, new Span2D<float>(output, m, n), threads)));
-        // Both popcounts side by side, so the per-shape choice (BinaryGemm.HarleySealMinKWords) can be checked.
+        // Every popcount side by side, so the per-shape choice (BinaryGemm.Create, PopCountMethod.PerShape) can be checked.
         foreach (var method in new[] { PopCountMethod.Lookup, PopCountMethod.HarleySeal, PopCountMethod.Sextet })
         {
             var forced = BinaryGemm.Create(w1a1.Isa, method);

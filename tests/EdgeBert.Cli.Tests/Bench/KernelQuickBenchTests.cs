@@ -12,7 +12,7 @@ public class KernelQuickBenchTests
     {
         var timings = KernelQuickBench.Run(m, k, n, TimeSpan.FromMilliseconds(1));
         Assert.That(timings.Select(t => t.Kernel), Is.EqualTo(new[]
-            { "fp32", "w8a8", "w2a8", "w1a8-vnni", "w1a8-bitserial", "w1a4-bitserial", "w2a1", "w1a1", "w1a1-lookup", "w1a1-harleyseal" }));
+            { "fp32", "w8a8", "w2a8", "w1a8-vnni", "w1a8-bitserial", "w1a4-bitserial", "w2a1", "w1a1", "w1a1-lookup", "w1a1-harleyseal", "w1a1-sextet" }));
         foreach (var t in timings)
         {
             Assert.That(t.Milliseconds, Is.GreaterThan(0), t.Kernel);
