@@ -96,24 +96,15 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
             ulong word = 0;
             int wordIndex = n0 >> 6;
             int j = 0;
+            // bit n = (dot < T[n]) XOR (dot < B[n]); 16 or 8 channels at once start at a multiple
+            // of their count (n0 is a multiple of 8), so they never straddle a word.
             if (Vector512.IsHardwareAccelerated && n0 % 16 == 0)
             {
-                // 16 channels at once; n0 + j is a multiple of 16, so they never straddle a word.
                 for (; j + 16 <= nCount; j += 16)
                 {
                     int n = n0 + j;
-                    if ((n >> 6) != wordIndex)
-                    {
-                        Merge(row, wordIndex, word);
-                        word = 0;
-                        wordIndex = n >> 6;
-                    }
-                    Vector512<int> count = Vector512.Load(c + j);
-                    Vector512<int> bases = Base == null ? Vector512.Create(K) : Vector512.Load(Base + n);
-                    Vector512<int> dot = bases - count - count;
-                    Vector512<int> negative = Vector512.LessThan(dot, Vector512.Load(Threshold + n))
-                        ^ Vector512.LessThan(dot, Vector512.Load(Bound + n));
-                    word |= negative.ExtractMostSignificantBits() << (n & 63);
+                    Advance(row, n, ref wordIndex, ref word);
+                    word |= Negatives16(c + j, n) << (n & 63);
                 }
             }
             if (Vector256.IsHardwareAccelerated)
@@ -121,35 +112,44 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
                 for (; j + 8 <= nCount; j += 8)
                 {
                     int n = n0 + j;
-                    if ((n >> 6) != wordIndex)
-                    {
-                        Merge(row, wordIndex, word);
-                        word = 0;
-                        wordIndex = n >> 6;
-                    }
-                    // bit = (dot < T[n]) XOR (dot < B[n]), 8 channels at once.
-                    Vector256<int> count = Vector256.Load(c + j);
-                    Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n);
-                    Vector256<int> dot = bases - count - count;
-                    Vector256<int> negative = Vector256.LessThan(dot, Vector256.Load(Threshold + n))
-                        ^ Vector256.LessThan(dot, Vector256.Load(Bound + n));
-                    word |= (ulong)negative.ExtractMostSignificantBits() << (n & 63);
+                    Advance(row, n, ref wordIndex, ref word);
+                    word |= Negatives8(c + j, n) << (n & 63);
                 }
             }
             for (; j < nCount; j++)
             {
                 int n = n0 + j;
-                if ((n >> 6) != wordIndex)
-                {
-                    Merge(row, wordIndex, word);
-                    word = 0;
-                    wordIndex = n >> 6;
-                }
+                Advance(row, n, ref wordIndex, ref word);
                 int dot = (Base == null ? K : Base[n]) - 2 * c[j];
                 if ((dot < Threshold[n]) != (dot < Bound[n])) word |= 1UL << (n & 63);
             }
             Merge(row, wordIndex, word);
         }
+    }
+
+    /// <summary>The sign bits of channels n … n + 15 from their counts.</summary>
+    private readonly ulong Negatives16(int* count, int n)
+    {
+        Vector512<int> bases = Base == null ? Vector512.Create(K) : Vector512.Load(Base + n);
+        Vector512<int> dot = bases - Vector512.Load(count) - Vector512.Load(count);
+        return (Vector512.LessThan(dot, Vector512.Load(Threshold + n)) ^ Vector512.LessThan(dot, Vector512.Load(Bound + n))).ExtractMostSignificantBits();
+    }
+
+    /// <summary>The sign bits of channels n … n + 7 from their counts.</summary>
+    private readonly ulong Negatives8(int* count, int n)
+    {
+        Vector256<int> bases = Base == null ? Vector256.Create(K) : Vector256.Load(Base + n);
+        Vector256<int> dot = bases - Vector256.Load(count) - Vector256.Load(count);
+        return (Vector256.LessThan(dot, Vector256.Load(Threshold + n)) ^ Vector256.LessThan(dot, Vector256.Load(Bound + n))).ExtractMostSignificantBits();
+    }
+
+    /// <summary>Before channel n: when it starts a new word, merges the finished one and starts afresh.</summary>
+    private readonly void Advance(ulong* row, int n, ref int wordIndex, ref ulong word)
+    {
+        if ((n >> 6) == wordIndex) return;
+        Merge(row, wordIndex, word);
+        word = 0;
+        wordIndex = n >> 6;
     }
 
     /// <summary>row[index] |= word: atomically when <see cref="Concurrent"/>.</summary>

@@ -64,32 +64,16 @@ internal readonly unsafe struct Avx512SextetTile : IPopCountTile
                 c30 += Count(b3 ^ p0, table); c31 += Count(b3 ^ p1, table); c32 += Count(b3 ^ p2, table);
             }
 
-            s00 += Avx512BW.SumAbsoluteDifferences(c00, Vector512<byte>.Zero).AsUInt64();
-            s01 += Avx512BW.SumAbsoluteDifferences(c01, Vector512<byte>.Zero).AsUInt64();
-            s02 += Avx512BW.SumAbsoluteDifferences(c02, Vector512<byte>.Zero).AsUInt64();
-            s10 += Avx512BW.SumAbsoluteDifferences(c10, Vector512<byte>.Zero).AsUInt64();
-            s11 += Avx512BW.SumAbsoluteDifferences(c11, Vector512<byte>.Zero).AsUInt64();
-            s12 += Avx512BW.SumAbsoluteDifferences(c12, Vector512<byte>.Zero).AsUInt64();
-            s20 += Avx512BW.SumAbsoluteDifferences(c20, Vector512<byte>.Zero).AsUInt64();
-            s21 += Avx512BW.SumAbsoluteDifferences(c21, Vector512<byte>.Zero).AsUInt64();
-            s22 += Avx512BW.SumAbsoluteDifferences(c22, Vector512<byte>.Zero).AsUInt64();
-            s30 += Avx512BW.SumAbsoluteDifferences(c30, Vector512<byte>.Zero).AsUInt64();
-            s31 += Avx512BW.SumAbsoluteDifferences(c31, Vector512<byte>.Zero).AsUInt64();
-            s32 += Avx512BW.SumAbsoluteDifferences(c32, Vector512<byte>.Zero).AsUInt64();
+            Avx512TileRows.Flush(ref s00, ref s01, ref s02, c00, c01, c02);
+            Avx512TileRows.Flush(ref s10, ref s11, ref s12, c10, c11, c12);
+            Avx512TileRows.Flush(ref s20, ref s21, ref s22, c20, c21, c22);
+            Avx512TileRows.Flush(ref s30, ref s31, ref s32, c30, c31, c32);
         }
 
-        Avx512F.ConvertToVector256Int32(s00.AsInt64()).Store(counts + 0 * countStride + 0);
-        Avx512F.ConvertToVector256Int32(s01.AsInt64()).Store(counts + 0 * countStride + 8);
-        Avx512F.ConvertToVector256Int32(s02.AsInt64()).Store(counts + 0 * countStride + 16);
-        Avx512F.ConvertToVector256Int32(s10.AsInt64()).Store(counts + 1 * countStride + 0);
-        Avx512F.ConvertToVector256Int32(s11.AsInt64()).Store(counts + 1 * countStride + 8);
-        Avx512F.ConvertToVector256Int32(s12.AsInt64()).Store(counts + 1 * countStride + 16);
-        Avx512F.ConvertToVector256Int32(s20.AsInt64()).Store(counts + 2 * countStride + 0);
-        Avx512F.ConvertToVector256Int32(s21.AsInt64()).Store(counts + 2 * countStride + 8);
-        Avx512F.ConvertToVector256Int32(s22.AsInt64()).Store(counts + 2 * countStride + 16);
-        Avx512F.ConvertToVector256Int32(s30.AsInt64()).Store(counts + 3 * countStride + 0);
-        Avx512F.ConvertToVector256Int32(s31.AsInt64()).Store(counts + 3 * countStride + 8);
-        Avx512F.ConvertToVector256Int32(s32.AsInt64()).Store(counts + 3 * countStride + 16);
+        Avx512TileRows.Store(counts, countStride, 0, s00, s01, s02);
+        Avx512TileRows.Store(counts, countStride, 1, s10, s11, s12);
+        Avx512TileRows.Store(counts, countStride, 2, s20, s21, s22);
+        Avx512TileRows.Store(counts, countStride, 3, s30, s31, s32);
     }
 
     /// <summary>Per-byte popcount of 6-bit bytes: table[x &amp; 63].</summary>
