@@ -72,8 +72,8 @@ internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
 /// straight into the next layer's canonical binary activation row (output channel n = bit n).
 /// Work items cover 48 outputs, which do not align with 64-bit words, so words are merged with
 /// an OR into rows the caller zeroed: an atomic one when other threads may share the word
-/// (<see cref="Concurrent"/>), a plain one on one thread (a locked OR per word costs about a
-/// fifth of a K = 768 product there). n0 is a multiple of 8, so a group of 8 outputs never
+/// (<see cref="Concurrent"/>), a plain one on one thread (no other writer; a locked OR also
+/// orders every memory access around it). n0 is a multiple of 8, so a group of 8 outputs never
 /// straddles two words.
 /// </summary>
 internal unsafe struct DotSignEpilogue : IPopCountEpilogue
