@@ -28,6 +28,7 @@ public static class Program
             ImportSotuCommand.Create(),
             ImportShortTextsCommand.Create(),
             ImportProseHamCommand.Create(),
+            ImportMailSnippetsCommand.Create(),
             VocabCommand.Create(),
             PretrainCommand.Create(),
             FinetuneCommand.Create(),

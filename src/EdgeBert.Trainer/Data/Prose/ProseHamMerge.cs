@@ -60,9 +60,14 @@ public static class ProseHamMerge
             throw new DataFormatException(path, 1, $"its labels ({string.Join(", ", labels.Order(StringComparer.Ordinal))}) have no '{ProseHamImporter.Label}'; prose snippets would add a new class.");
     }
 
-    private static int MergeLines(string taskPath, string prosePath, string outputPath, int seed, string split)
+    /// <summary>
+    /// Writes <paramref name="outputPath"/>: the non-blank lines of <paramref name="taskPath"/> and of
+    /// <paramref name="extraPath"/>, unchanged, in an order shuffled with a generator seeded by
+    /// <paramref name="seed"/> and <paramref name="split"/>; returns the number of lines.
+    /// </summary>
+    public static int MergeLines(string taskPath, string extraPath, string outputPath, int seed, string split)
     {
-        var lines = Lines(taskPath).Concat(Lines(prosePath)).ToArray();
+        var lines = Lines(taskPath).Concat(Lines(extraPath)).ToArray();
         new Random(ProseHamImporter.DerivedSeed(seed, "merge|" + split)).Shuffle(lines);
         var text = new StringBuilder();
         foreach (string line in lines) text.Append(line).Append('\n');
