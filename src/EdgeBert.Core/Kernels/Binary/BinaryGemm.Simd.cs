@@ -8,9 +8,10 @@ namespace EdgeBert.Kernels.Binary;
 /// <see cref="XorOp"/>. The instruction set lives in <typeparamref name="TTile"/>
 /// (PopCountTile.Avx512.cs, .Avx2.cs, .AdvSimd.cs, .Vector128.cs); products with at least
 /// <c>longKWords</c> K-words run on <typeparamref name="TLongTile"/> instead (Harley–Seal on
-/// AVX-512, PopCountTile.Avx512HarleySeal.cs). With <c>sextet</c> every product runs on
-/// <see cref="Avx512SextetTile"/> instead (AVX-512 VBMI): the activations are re-laid into
-/// <see cref="SextetLayout"/> rows per call (O(M·K), a pooled buffer) and the weights' sextet
+/// AVX-512, PopCountTile.Avx512HarleySeal.cs). With <c>sextet</c> every product with
+/// K ≤ <see cref="Avx512XorTableTile.MaxK"/> runs on <see cref="Avx512XorTableTile"/> instead
+/// (AVX-512 VBMI): the activations are staged per call as table offsets of their
+/// <see cref="SextetLayout"/> sextets (O(M·K), a pooled buffer) and the weights' 64-output
 /// panels are built on first use. All give the same integer counts.
 /// </summary>
 internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
@@ -22,21 +23,21 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
 
     /// <param name="isa">The instruction-set family.</param>
     /// <param name="longKWords">K-words from which <typeparamref name="TLongTile"/> runs (int.MaxValue: never).</param>
-    /// <param name="sextet">Run every product on <see cref="Avx512SextetTile"/>.</param>
+    /// <param name="sextet">Run every product with K ≤ <see cref="Avx512XorTableTile.MaxK"/> on <see cref="Avx512XorTableTile"/>.</param>
     public BinaryGemmSimd(KernelIsa isa, int longKWords = int.MaxValue, bool sextet = false)
         : base(isa)
     {
         // The selector and the micro-kernel must agree; a mismatch would execute unsupported instructions.
         if (!TTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TTile).Name} cannot run in this process.");
         if (longKWords != int.MaxValue && !TLongTile.IsSupported) throw new PlatformNotSupportedException($"{typeof(TLongTile).Name} cannot run in this process.");
-        if (sextet && !Avx512SextetTile.IsSupported) throw new PlatformNotSupportedException($"{nameof(Avx512SextetTile)} cannot run in this process.");
+        if (sextet && !Avx512XorTableTile.IsSupported) throw new PlatformNotSupportedException($"{nameof(Avx512XorTableTile)} cannot run in this process.");
         _longKWords = longKWords;
         _sextet = sextet;
     }
 
     /// <inheritdoc/>
     public override string PopCountFor(int k) =>
-        _sextet ? "vpermb" : BinaryLayout.RowStrideWords(k) >= _longKWords ? TileName(typeof(TLongTile)) : TileName(typeof(TTile));
+        UsesSextets(k) ? "vpermb" : BinaryLayout.RowStrideWords(k) >= _longKWords ? TileName(typeof(TLongTile)) : TileName(typeof(TTile));
 
     private static string TileName(Type tile) => tile == typeof(Avx512HarleySealTile) ? "harley-seal" : "lookup";
 
@@ -73,7 +74,7 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     private unsafe void Run<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, in TEpilogue epilogue, int threads)
         where TEpilogue : struct, IPopCountEpilogue
     {
-        if (_sextet)
+        if (UsesSextets(weights.K))
         {
             RunSextets(activations, tokens, weights, in epilogue, threads);
             return;
@@ -92,24 +93,27 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
         }
     }
 
-    /// <summary>The sextet tile: activations re-laid per call into a pooled buffer, weights' sextet panels.</summary>
+    private bool UsesSextets(int k) => _sextet && k <= Avx512XorTableTile.MaxK;
+
+    /// <summary>The sextet table tile: activations staged per call as table offsets in a pooled buffer, weights' 64-output panels.</summary>
     private static unsafe void RunSextets<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, in TEpilogue epilogue, int threads)
         where TEpilogue : struct, IPopCountEpilogue
     {
-        int canonicalStride = BinaryLayout.RowStrideWords(weights.K), stride = SextetLayout.WordsPerRow(weights.K);
-        ulong[] staged = ArrayPool<ulong>.Shared.Rent(checked(tokens * stride));
+        int canonicalStride = BinaryLayout.RowStrideWords(weights.K), stride = SextetLayout.SextetsPerRow(weights.K);
+        ushort[] staged = ArrayPool<ushort>.Shared.Rent(checked(tokens * stride));
+        ulong* scratch = stackalloc ulong[SextetLayout.WordsPerRow(weights.K)];
         try
         {
-            fixed (ulong* a = staged)
-            fixed (ulong* w = weights.SextetPanelWords)
+            fixed (ushort* a = staged)
+            fixed (byte* w = weights.XorTablePanels)
             {
-                for (int t = 0; t < tokens; t++) SextetLayout.FromCanonical(activations + (long)t * canonicalStride, weights.K, a + (long)t * stride);
-                PopCountGemmDriver.Run<Avx512SextetTile, XorOp, TEpilogue>(a, stride, 1, tokens, w, stride, weights.PanelCount, weights.N, in epilogue, threads);
+                for (int t = 0; t < tokens; t++) SextetLayout.ToTableOffsets(activations + (long)t * canonicalStride, weights.K, scratch, a + (long)t * stride);
+                XorTableGemmDriver.Run(a, stride, tokens, w, stride, weights.N, in epilogue, threads);
             }
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(staged);
+            ArrayPool<ushort>.Shared.Return(staged);
         }
     }
 }

@@ -38,7 +38,7 @@ public abstract class BinaryGemm
 
     /// <summary>
     /// The implementation for <paramref name="isa"/> with the popcount <paramref name="method"/>
-    /// (Harley–Seal exists for AVX-512 only and the sextet lookup for AVX-512 VBMI only; elsewhere
+    /// (Harley–Seal exists for AVX-512 only and the sextet table for AVX-512 VBMI only; elsewhere
     /// every method is the lookup).
     /// </summary>
     public static BinaryGemm Create(KernelIsa isa, PopCountMethod method)
@@ -50,7 +50,7 @@ public abstract class BinaryGemm
             PopCountMethod.HarleySeal => 0,
             _ => HarleySealMinKWords,
         };
-        bool sextet = method is PopCountMethod.PerShape or PopCountMethod.Sextet && Avx512SextetTile.IsSupported;
+        bool sextet = method is PopCountMethod.PerShape or PopCountMethod.Sextet && Avx512XorTableTile.IsSupported;
         return isa switch
         {
             KernelIsa.Scalar => new BinaryGemmScalar(),

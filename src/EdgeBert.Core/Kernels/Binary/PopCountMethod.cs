@@ -4,7 +4,7 @@ namespace EdgeBert.Kernels.Binary;
 public enum PopCountMethod
 {
     /// <summary>
-    /// The fastest this process has: the sextet vpermb lookup on AVX-512 VBMI, otherwise the
+    /// The fastest this process has: the sextet vpermb table on AVX-512 VBMI, otherwise the
     /// lookup or Harley–Seal for each product's depth K (<see cref="BinaryGemm.HarleySealMinKWords"/>).
     /// </summary>
     PerShape,
@@ -16,8 +16,9 @@ public enum PopCountMethod
     HarleySeal,
 
     /// <summary>
-    /// 6 bits per byte and one vpermb 64-entry lookup per byte on every product (AVX-512 VBMI;
-    /// elsewhere the per-shape choice).
+    /// 6 bits of K per byte, the weights as vpermb indices into the row of a popcount(a ⊕ w)
+    /// table that each activation sextet picks, 64 outputs per vector (AVX-512 VBMI, products
+    /// with K ≤ 65,535; elsewhere, and deeper, the per-shape choice).
     /// </summary>
     Sextet,
 }

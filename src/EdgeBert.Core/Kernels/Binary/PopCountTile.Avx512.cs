@@ -94,8 +94,7 @@ internal readonly unsafe struct Avx512PopCountTile : IPopCountTile
 }
 
 /// <summary>
-/// What the 4 × 3 AVX-512 byte-count tiles (<see cref="Avx512PopCountTile"/>,
-/// <see cref="Avx512SextetTile"/>) share: flushing a row's byte counts into per-output 64-bit sums
+/// The row helpers of the 4 × 3 AVX-512 byte-count tile (<see cref="Avx512PopCountTile"/>): flushing a row's byte counts into per-output 64-bit sums
 /// (SumAbsoluteDifferences: one 64-bit lane per output) and storing a row's sums as int32.
 /// </summary>
 internal static unsafe class Avx512TileRows

@@ -54,34 +54,36 @@ public sealed class PackedBinaryWeights
     internal int[] NegativeCount { get; }
 
     /// <summary>
-    /// The same panels in the <see cref="SextetLayout"/> (PanelCount × SextetLayout.WordsPerRow(K)
-    /// × 8 words), for the AVX-512 VBMI W1A1 kernel; built on its first use (once per weight).
+    /// The weights for <see cref="Binary.Avx512XorTableTile"/>: panels of 64 outputs, and in each,
+    /// for every sextet s (<see cref="SextetLayout.SextetsPerRow"/>), the 64 outputs' sextet s as
+    /// 64 bytes (rows past N are 0); built on first use (once per weight).
     /// </summary>
-    internal ulong[] SextetPanelWords => Volatile.Read(ref _sextetPanels) ?? PublishSextetPanels();
+    internal byte[] XorTablePanels => Volatile.Read(ref _xorTablePanels) ?? PublishXorTablePanels();
 
-    private ulong[]? _sextetPanels;
+    private byte[]? _xorTablePanels;
 
-    /// <summary>Builds the sextet panels once (a racing thread's copy is dropped); no delegate, so no allocation once built.</summary>
-    private ulong[] PublishSextetPanels() => Interlocked.CompareExchange(ref _sextetPanels, BuildSextetPanels(), null) ?? _sextetPanels!;
+    private byte[] PublishXorTablePanels() => Interlocked.CompareExchange(ref _xorTablePanels, BuildXorTablePanels(), null) ?? _xorTablePanels!;
 
-    private unsafe ulong[] BuildSextetPanels()
+    private unsafe byte[] BuildXorTablePanels()
     {
-        int kWords = KWords, sextets = SextetLayout.WordsPerRow(K), lanes = BinaryLayout.PanelRows;
-        var panels = new ulong[checked(PanelCount * sextets * lanes)];
+        const int outputs = 64;
+        int kWords = KWords, sextets = SextetLayout.SextetsPerRow(K), panels = (N + outputs - 1) / outputs;
+        var bytes = new byte[checked(panels * sextets * outputs)];
         var row = new ulong[kWords];
-        var sextetRow = new ulong[sextets];
+        var sextetRow = new ulong[SextetLayout.WordsPerRow(K)];
         fixed (ulong* src = row)
         fixed (ulong* dst = sextetRow)
         {
-            for (int n = 0; n < PanelCount * lanes; n++)
+            for (int n = 0; n < N; n++)
             {
-                int panel = n / lanes, lane = n % lanes;
-                for (int w = 0; w < kWords; w++) row[w] = PanelWords[(panel * kWords + w) * lanes + lane];
+                for (int w = 0; w < kWords; w++) row[w] = Word(n, w);
                 SextetLayout.FromCanonical(src, K, dst);
-                for (int j = 0; j < sextets; j++) panels[(panel * sextets + j) * lanes + lane] = sextetRow[j];
+                byte* values = (byte*)dst;
+                int panel = n / outputs, lane = n % outputs;
+                for (int s = 0; s < sextets; s++) bytes[((long)panel * sextets + s) * outputs + lane] = values[s];
             }
         }
-        return panels;
+        return bytes;
     }
 
     /// <summary>

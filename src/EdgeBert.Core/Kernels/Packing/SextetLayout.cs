@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace EdgeBert.Kernels.Packing;
@@ -46,6 +47,31 @@ internal static unsafe class SextetLayout
             if (shift > 64 - WordBits && i + 1 < words) chunk |= src[i + 1] << (64 - shift);
             dst[j] = Spread(chunk);
         }
+    }
+
+    /// <summary>Sextets (bytes) per row: <see cref="WordsPerRow"/> · 8, the last ones padding.</summary>
+    public static int SextetsPerRow(int k) => WordsPerRow(k) * 8;
+
+    /// <summary>
+    /// The <see cref="Binary.Avx512XorTableTile"/> form of one canonical row: offset[s] = 64 · sextet s
+    /// (the start of its row of the popcount(a ⊕ w) table) for <see cref="SextetsPerRow"/> sextets;
+    /// <paramref name="scratch"/> holds <see cref="WordsPerRow"/> words.
+    /// </summary>
+    public static void ToTableOffsets(ulong* src, int k, ulong* scratch, ushort* dst)
+    {
+        FromCanonical(src, k, scratch);
+        byte* sextets = (byte*)scratch;
+        int count = SextetsPerRow(k), s = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; s + 32 <= count; s += 32)
+            {
+                var (low, high) = Vector256.Widen(Vector256.Load(sextets + s));
+                (low << 6).Store(dst + s);
+                (high << 6).Store(dst + s + 16);
+            }
+        }
+        for (; s < count; s++) dst[s] = (ushort)(sextets[s] << 6);
     }
 
     /// <summary>The low 48 bits of <paramref name="bits"/>, 6 per byte (pdep where BMI2 has it).</summary>

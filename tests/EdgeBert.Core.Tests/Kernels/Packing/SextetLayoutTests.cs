@@ -71,24 +71,50 @@ public class SextetLayoutTests
     }
 
     [Test]
-    public void WeightSextetPanelsHoldTheSameBits()
+    public void WeightTablePanelsHoldTheSameBits()
     {
         var rng = new Random(7);
-        const int n = 13, k = 100;
+        const int n = 70, k = 100;
         float[] w = PackingTestData.Floats(rng, n * k);
         var weights = PackedBinaryWeights.FromFloat(new CommunityToolkit.HighPerformance.ReadOnlySpan2D<float>(w, n, k), [1f]);
-        ulong[] panels = weights.SextetPanelWords;
-        int words = SextetLayout.WordsPerRow(k);
-        Assert.That(panels, Has.Length.EqualTo(weights.PanelCount * words * BinaryLayout.PanelRows));
-        for (int row = 0; row < weights.PanelCount * BinaryLayout.PanelRows; row++)
+        byte[] panels = weights.XorTablePanels;
+        int sextets = SextetLayout.SextetsPerRow(k);
+        Assert.That(panels, Has.Length.EqualTo(2 * sextets * 64), "two panels of 64 outputs");
+        for (int row = 0; row < 128; row++)
         {
-            for (int j = 0; j < k; j++)
+            for (int j = 0; j < sextets * 6; j++)
             {
-                ulong word = panels[(row / 8 * words + j / 48) * 8 + row % 8];
-                bool negative = ((word >> (j % 48 / 6 * 8 + j % 6)) & 1) != 0;
-                Assert.That(negative, Is.EqualTo(row < n && weights.IsNegative(row, j)), $"[{row}, {j}]");
+                byte sextet = panels[(row / 64 * sextets + j / 6) * 64 + row % 64];
+                Assert.That(sextet >> 6, Is.Zero, $"[{row}, sextet {j / 6}]: bits 6-7 set");
+                bool negative = ((sextet >> (j % 6)) & 1) != 0;
+                Assert.That(negative, Is.EqualTo(row < n && j < k && weights.IsNegative(row, j)), $"[{row}, {j}]");
             }
         }
-        Assert.That(weights.SextetPanelWords, Is.SameAs(panels), "built once");
+        Assert.That(weights.XorTablePanels, Is.SameAs(panels), "built once");
+    }
+
+    [TestCase(1)]
+    [TestCase(47)]
+    [TestCase(200)]
+    [TestCase(768)]
+    public unsafe void TableOffsetsAreSixtyFourTimesEachSextet(int k)
+    {
+        var rng = new Random(k);
+        var row = new ulong[BinaryLayout.RowStrideWords(k)];
+        for (int j = 0; j < k; j++) if (rng.Next(2) == 1) row[j >> 6] |= 1UL << (j & 63);
+        var scratch = new ulong[SextetLayout.WordsPerRow(k)];
+        var offsets = new ushort[SextetLayout.SextetsPerRow(k)];
+        fixed (ulong* src = row)
+        fixed (ulong* s = scratch)
+        fixed (ushort* dst = offsets)
+        {
+            SextetLayout.ToTableOffsets(src, k, s, dst);
+        }
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            int expected = 0;
+            for (int b = 0; b < 6 && i * 6 + b < k; b++) expected |= (int)((row[(i * 6 + b) >> 6] >> ((i * 6 + b) & 63)) & 1) << b;
+            Assert.That(offsets[i], Is.EqualTo(expected * 64), $"K={k} sextet {i}");
+        }
     }
 }
