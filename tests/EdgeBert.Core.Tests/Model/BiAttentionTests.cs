@@ -52,6 +52,12 @@ public class BiAttentionTests
     [TestCase(130, 768, 12, 3, 2)]
     [TestCase(70, 40, 4, 4, 1)]
     [TestCase(9, 96, 3, 5, 2)]
+    // Odd head widths, long sequences (more than 31 words of selection in the byte counts) and wide heads.
+    [TestCase(65, 26, 2, 10, 1)]
+    [TestCase(300, 128, 2, 6, 2)]
+    [TestCase(512, 252, 1, 8, 2)]
+    [TestCase(513, 64, 1, 7, 1)]
+    [TestCase(20, 256, 1, 9, 1)]
     public void Kernel_equals_the_scalar_reference(int tokens, int hidden, int heads, int seed, int threads)
     {
         var rng = new Random(seed);

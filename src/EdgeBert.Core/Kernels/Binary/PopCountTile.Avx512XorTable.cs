@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -41,9 +40,6 @@ internal static unsafe class Avx512XorTableTile
 
     private const int FlushSextets = 42;
 
-    /// <summary>table[a · 64 + w] = popcount(a ⊕ w): 64 rows of 64 bytes, 64-byte aligned, never freed.</summary>
-    internal static readonly byte* Table = BuildTable();
-
     public static bool IsSupported => Avx512F.IsSupported && Avx512BW.IsSupported && Avx512Vbmi.IsSupported;
 
     /// <summary>
@@ -53,7 +49,7 @@ internal static unsafe class Avx512XorTableTile
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in XorTableOperands t, int sextets, int* counts, int countStride)
     {
-        byte* table = Table, w = t.W;
+        byte* table = SextetTables.Xor, w = t.W;
         ushort* a0 = t.A0, a1 = t.A1, a2 = t.A2, a3 = t.A3, a4 = t.A4, a5 = t.A5, a6 = t.A6, a7 = t.A7;
         Vector512<ushort> l0 = default, l1 = default, l2 = default, l3 = default, l4 = default, l5 = default, l6 = default, l7 = default;
         Vector512<ushort> h0 = default, h1 = default, h2 = default, h3 = default, h4 = default, h5 = default, h6 = default, h7 = default;
@@ -99,15 +95,5 @@ internal static unsafe class Avx512XorTableTile
         Vector512.WidenUpper(low).AsInt32().Store(row + 16);
         Vector512.WidenLower(high).AsInt32().Store(row + 32);
         Vector512.WidenUpper(high).AsInt32().Store(row + 48);
-    }
-
-    private static byte* BuildTable()
-    {
-        var table = (byte*)NativeMemory.AlignedAlloc(64 * 64, 64);
-        for (int a = 0; a < 64; a++)
-        {
-            for (int w = 0; w < 64; w++) table[a * 64 + w] = (byte)System.Numerics.BitOperations.PopCount((uint)(a ^ w));
-        }
-        return table;
     }
 }
