@@ -39,7 +39,7 @@ public static class ImportMailSnippetsCommand
                 int shown = parse.GetValue(examples);
                 if (shown < 0) throw new ArgumentException($"--examples must not be negative (got {shown}).");
                 string taskDir = parse.GetValue(task)!, outDir = parse.GetValue(output)!;
-                if (string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(taskDir)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir)), StringComparison.Ordinal))
+                if (ProseHamMerge.SamePath(taskDir, outDir))
                     throw new ArgumentException($"--out {outDir} is the --task directory; write the new task elsewhere so the task's files stay as they are.");
                 foreach (string file in ProseHamMerge.SplitFiles)
                 {

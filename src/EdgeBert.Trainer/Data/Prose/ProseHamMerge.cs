@@ -77,6 +77,7 @@ public static class ProseHamMerge
 
     private static List<string> Lines(string path) => File.ReadLines(path).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
 
-    private static bool SamePath(string a, string b) =>
+    /// <summary>Whether two paths name the same directory (full paths, trailing separators ignored).</summary>
+    internal static bool SamePath(string a, string b) =>
         string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 }
