@@ -70,10 +70,12 @@ internal unsafe struct DotFloatEpilogue : IPopCountEpilogue
 /// <summary>
 /// Fused sign epilogue of W1A1 and W2A1 (KERNELS.md lesson 6): writes bit (dot &lt; T[n]) ⊕ (dot &lt; B[n])
 /// straight into the next layer's canonical binary activation row (output channel n = bit n).
-/// Work items cover 48 outputs, which do not align with 64-bit words, so words are merged with
-/// an OR into rows the caller zeroed: an atomic one when other threads may share the word
-/// (<see cref="Concurrent"/>), a plain one on one thread (no other writer; a locked OR also
-/// orders every memory access around it). n0 is a multiple of 8, so a group of 8 outputs never
+/// Work items of the 4 × 3 tiles cover 48 outputs, which do not align with 64-bit words, so
+/// words are merged with an OR into rows the caller zeroed: an atomic one when other threads may
+/// share the word (<see cref="Concurrent"/>), a plain one on one thread (no other writer; a locked
+/// OR also orders every memory access around it). An item of whole words (n0 and the output count
+/// multiples of 64, as the sextet table's 64-output items are) is the only writer of its words
+/// and merges them plainly on any thread. n0 is a multiple of 8, so a group of 8 outputs never
 /// straddles two words.
 /// </summary>
 internal unsafe struct DotSignEpilogue : IPopCountEpilogue
@@ -89,6 +91,7 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
 
     public readonly void Apply(int token0, int tokenCount, int n0, int nCount, int* counts, int countStride)
     {
+        bool atomic = Concurrent && (n0 % 64 != 0 || nCount % 64 != 0);
         for (int t = 0; t < tokenCount; t++)
         {
             ulong* row = Output + (long)(token0 + t) * OutputStride;
@@ -103,7 +106,7 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
                 for (; j + 16 <= nCount; j += 16)
                 {
                     int n = n0 + j;
-                    Advance(row, n, ref wordIndex, ref word);
+                    Advance(row, n, ref wordIndex, ref word, atomic);
                     word |= Negatives16(c + j, n) << (n & 63);
                 }
             }
@@ -112,18 +115,18 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
                 for (; j + 8 <= nCount; j += 8)
                 {
                     int n = n0 + j;
-                    Advance(row, n, ref wordIndex, ref word);
+                    Advance(row, n, ref wordIndex, ref word, atomic);
                     word |= Negatives8(c + j, n) << (n & 63);
                 }
             }
             for (; j < nCount; j++)
             {
                 int n = n0 + j;
-                Advance(row, n, ref wordIndex, ref word);
+                Advance(row, n, ref wordIndex, ref word, atomic);
                 int dot = (Base == null ? K : Base[n]) - 2 * c[j];
                 if ((dot < Threshold[n]) != (dot < Bound[n])) word |= 1UL << (n & 63);
             }
-            Merge(row, wordIndex, word);
+            Merge(row, wordIndex, word, atomic);
         }
     }
 
@@ -144,19 +147,19 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
     }
 
     /// <summary>Before channel n: when it starts a new word, merges the finished one and starts afresh.</summary>
-    private readonly void Advance(ulong* row, int n, ref int wordIndex, ref ulong word)
+    private static void Advance(ulong* row, int n, ref int wordIndex, ref ulong word, bool atomic)
     {
         if ((n >> 6) == wordIndex) return;
-        Merge(row, wordIndex, word);
+        Merge(row, wordIndex, word, atomic);
         word = 0;
         wordIndex = n >> 6;
     }
 
-    /// <summary>row[index] |= word: atomically when <see cref="Concurrent"/>.</summary>
-    private readonly void Merge(ulong* row, int index, ulong word)
+    /// <summary>row[index] |= word: atomically when another item may write the same word.</summary>
+    private static void Merge(ulong* row, int index, ulong word, bool atomic)
     {
         if (word == 0) return;
-        if (Concurrent) Interlocked.Or(ref row[index], word);
+        if (atomic) Interlocked.Or(ref row[index], word);
         else row[index] |= word;
     }
 }
