@@ -62,6 +62,7 @@ public sealed class PackedBinaryWeights
 
     private byte[]? _xorTablePanels;
 
+    /// <summary>Builds the panels once (a racing thread's copy is dropped); no delegate, so no allocation once built.</summary>
     private byte[] PublishXorTablePanels() => Interlocked.CompareExchange(ref _xorTablePanels, BuildXorTablePanels(), null) ?? _xorTablePanels!;
 
     private unsafe byte[] BuildXorTablePanels()
