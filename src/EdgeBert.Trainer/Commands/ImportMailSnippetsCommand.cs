@@ -41,11 +41,7 @@ public static class ImportMailSnippetsCommand
                 string taskDir = parse.GetValue(task)!, outDir = parse.GetValue(output)!;
                 if (ProseHamMerge.SamePath(taskDir, outDir))
                     throw new ArgumentException($"--out {outDir} is the --task directory; write the new task elsewhere so the task's files stay as they are.");
-                foreach (string file in ProseHamMerge.SplitFiles)
-                {
-                    string path = Path.Combine(taskDir, file);
-                    if (!File.Exists(path)) throw new FileNotFoundException($"{path}: missing; --task needs a directory with train.jsonl, dev.jsonl and test.jsonl.", path);
-                }
+                ProseHamMerge.RequireSplitFiles(taskDir, "--task");
                 var clock = Stopwatch.StartNew();
                 ui.MarkupLine(Markup.Escape($"cutting snippets of the whole mails in {Path.Combine(taskDir, "train.jsonl")} ..."));
                 var snippets = MailSnippets.Cut(JsonlTaskFile.Read(Path.Combine(taskDir, "train.jsonl")), parse.GetValue(perMail), options);

@@ -36,7 +36,8 @@ public static class ProseHamMerge
         {
             if (SamePath(mergeDirectory, outputDirectory))
                 throw new ArgumentException($"--out {outputDirectory} is the --merge-with directory; write the merged task elsewhere so the import-spam files stay as they are.");
-            foreach (string file in SplitFiles) CheckTask(Path.Combine(mergeDirectory, file));
+            RequireSplitFiles(mergeDirectory, "--merge-with");
+            foreach (string file in SplitFiles) CheckLabels(Path.Combine(mergeDirectory, file));
         }
         Directory.CreateDirectory(outputDirectory);
         string proseTrain = Path.Combine(outputDirectory, "prose-train.jsonl");
@@ -51,10 +52,20 @@ public static class ProseHamMerge
         return new ProseMergeCounts(trainCount, devCount, train, dev, Lines(test).Count);
     }
 
-    private static void CheckTask(string path)
+    /// <summary>Throws when <paramref name="directory"/> lacks one of <see cref="SplitFiles"/>; the message names <paramref name="option"/>.</summary>
+    /// <exception cref="FileNotFoundException">A split file is missing.</exception>
+    internal static void RequireSplitFiles(string directory, string option)
     {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: missing; --merge-with needs the train.jsonl, dev.jsonl and test.jsonl of edgebert-train import-spam.", path);
+        foreach (string file in SplitFiles)
+        {
+            string path = Path.Combine(directory, file);
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{path}: missing; {option} needs a task directory with train.jsonl, dev.jsonl and test.jsonl (edgebert-train import-spam).", path);
+        }
+    }
+
+    private static void CheckLabels(string path)
+    {
         var labels = JsonlTaskFile.Read(path).Select(e => e.Label).ToHashSet(StringComparer.Ordinal);
         if (labels.Count > 0 && !labels.Contains(ProseHamImporter.Label))
             throw new DataFormatException(path, 1, $"its labels ({string.Join(", ", labels.Order(StringComparer.Ordinal))}) have no '{ProseHamImporter.Label}'; prose snippets would add a new class.");
