@@ -190,7 +190,7 @@ internal sealed class BertEncoder
             Span<ulong> q = s.QuerySigns.AsSpan(0, words), k = s.KeySigns.AsSpan(0, words), v = s.ValueSigns.AsSpan(0, words);
             if (layer.Scheme == LinearScheme.W1A1)
             {
-                // sign(x) once for Q, K and V; each linear's fused epilogue writes sign(Q), sign(K), sign(V) directly.
+                // sign(x) once for Q, K and V, staged once by the kernel; the fused epilogues write sign(Q), sign(K), sign(V) directly.
                 Span<ulong> input = s.InputSigns.AsSpan(0, words);
                 if (!inputPacked)
                 {
@@ -198,9 +198,7 @@ internal sealed class BertEncoder
                     profile?.Lap(ForwardStep.Quantize);
                 }
                 trace?.Bits(layer.SignNames[0], input);
-                ((BinaryLinear)layer.Query).ForwardSigns(input, tokens, q, threads);
-                ((BinaryLinear)layer.Key).ForwardSigns(input, tokens, k, threads);
-                ((BinaryLinear)layer.Value).ForwardSigns(input, tokens, v, threads);
+                BinaryLinear.ForwardSigns((BinaryLinear)layer.Query, (BinaryLinear)layer.Key, (BinaryLinear)layer.Value, input, tokens, q, k, v, threads);
                 profile?.Lap(ForwardStep.QkvGemm);
             }
             else

@@ -105,6 +105,27 @@ internal sealed class BinaryLinear : QuantizedLinear
         _binary.MultiplySigns(signs, tokens, Weights, Thresholds, output, threads);
 
     /// <summary>
+    /// <see cref="ForwardSigns(ReadOnlySpan{ulong}, int, Span{ulong}, int)"/> of three W1A1 linears on one packed sign input (Bi-Attention's
+    /// Q, K and V): one kernel call that stages the input once and runs the three as one step
+    /// where the kernel can, else three calls; the same bits either way.
+    /// </summary>
+    public static void ForwardSigns(BinaryLinear first, BinaryLinear second, BinaryLinear third, ReadOnlySpan<ulong> signs, int tokens,
+        Span<ulong> firstOutput, Span<ulong> secondOutput, Span<ulong> thirdOutput, int threads)
+    {
+        if (first._binary != second._binary || first._binary != third._binary)
+        {
+            first.ForwardSigns(signs, tokens, firstOutput, threads);
+            second.ForwardSigns(signs, tokens, secondOutput, threads);
+            third.ForwardSigns(signs, tokens, thirdOutput, threads);
+            return;
+        }
+        first._binary.MultiplySigns(signs, tokens,
+            new SignProduct(first.Weights, first.Thresholds, firstOutput),
+            new SignProduct(second.Weights, second.Thresholds, secondOutput),
+            new SignProduct(third.Weights, third.Thresholds, thirdOutput), threads);
+    }
+
+    /// <summary>
     /// W1A1 FFN-in with GELU and FFN-out's sign fused: packed sign input [tokens, K] to the
     /// packed signs of gelu(this layer's output) [tokens, N], bit = (gelu(α·dot + b) &lt; 0),
     /// without evaluating GELU or writing floats (<see cref="GeluSign"/>).

@@ -1,4 +1,3 @@
-using System.Buffers;
 using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Kernels.Binary;
@@ -10,9 +9,10 @@ namespace EdgeBert.Kernels.Binary;
 /// <c>longKWords</c> K-words run on <typeparamref name="TLongTile"/> instead (Harley–Seal on
 /// AVX-512, PopCountTile.Avx512HarleySeal.cs). With <c>sextet</c> every product with
 /// K ≤ <see cref="Avx512XorTableTile.MaxK"/> runs on <see cref="Avx512XorTableTile"/> instead
-/// (AVX-512 VBMI): the activations are staged per call as table offsets of their
-/// <see cref="SextetLayout"/> sextets (O(M·K), a pooled buffer) and the weights' 64-output
-/// panels are built on first use. All give the same integer counts.
+/// (AVX-512 VBMI): the activations are staged as table offsets of their
+/// <see cref="SextetLayout"/> sextets inside the product's parallel step (O(M·K), a pooled
+/// buffer; once for three products of one input) and the weights' 64-output panels are built
+/// on first use. All give the same integer counts.
 /// </summary>
 internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     where TTile : struct, IPopCountTile
@@ -95,25 +95,53 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
 
     private bool UsesSextets(int k) => _sextet && k <= Avx512XorTableTile.MaxK;
 
-    /// <summary>The sextet table tile: activations staged per call as table offsets in a pooled buffer, weights' 64-output panels.</summary>
+    /// <summary>The sextet table tile on one product: <see cref="XorTableGemmDriver"/> stages the activations in the same step.</summary>
     private static unsafe void RunSextets<TEpilogue>(ulong* activations, int tokens, PackedBinaryWeights weights, in TEpilogue epilogue, int threads)
         where TEpilogue : struct, IPopCountEpilogue
     {
-        int canonicalStride = BinaryLayout.RowStrideWords(weights.K), stride = SextetLayout.SextetsPerRow(weights.K);
-        ushort[] staged = ArrayPool<ushort>.Shared.Rent(checked(tokens * stride));
-        ulong* scratch = stackalloc ulong[SextetLayout.WordsPerRow(weights.K)];
-        try
+        fixed (byte* w = weights.XorTablePanels)
         {
-            fixed (ushort* a = staged)
-            fixed (byte* w = weights.XorTablePanels)
-            {
-                for (int t = 0; t < tokens; t++) SextetLayout.ToTableOffsets(activations + (long)t * canonicalStride, weights.K, scratch, a + (long)t * stride);
-                XorTableGemmDriver.Run(a, stride, tokens, w, stride, weights.N, in epilogue, threads);
-            }
-        }
-        finally
-        {
-            ArrayPool<ushort>.Shared.Return(staged);
+            ReadOnlySpan<XorTableProduct<TEpilogue>> product = [new XorTableProduct<TEpilogue> { Panels = w, N = weights.N, Epilogue = epilogue }];
+            XorTableGemmDriver.Run(activations, tokens, weights.K, product, threads);
         }
     }
+
+    private protected override unsafe void MultiplySignsCore(ulong* activations, int tokens, SignCall first, SignCall second, SignCall third, int threads)
+    {
+        if (!UsesSextets(first.Weights.K))
+        {
+            base.MultiplySignsCore(activations, tokens, first, second, third, threads);
+            return;
+        }
+        // One step for the three: the input is staged once and the work items of all three share the threads.
+        fixed (byte* w0 = first.Weights.XorTablePanels)
+        fixed (int* t0 = first.Thresholds.Threshold)
+        fixed (int* b0 = first.Thresholds.Bound)
+        fixed (byte* w1 = second.Weights.XorTablePanels)
+        fixed (int* t1 = second.Thresholds.Threshold)
+        fixed (int* b1 = second.Thresholds.Bound)
+        fixed (byte* w2 = third.Weights.XorTablePanels)
+        fixed (int* t2 = third.Thresholds.Threshold)
+        fixed (int* b2 = third.Thresholds.Bound)
+        {
+            ReadOnlySpan<XorTableProduct<DotSignEpilogue>> products =
+            [
+                SignProductOf(first, w0, t0, b0, threads),
+                SignProductOf(second, w1, t1, b1, threads),
+                SignProductOf(third, w2, t2, b2, threads),
+            ];
+            XorTableGemmDriver.Run(activations, tokens, first.Weights.K, products, threads);
+        }
+    }
+
+    private static unsafe XorTableProduct<DotSignEpilogue> SignProductOf(SignCall call, byte* panels, int* threshold, int* bound, int threads) => new()
+    {
+        Panels = panels,
+        N = call.Weights.N,
+        Epilogue = new DotSignEpilogue
+        {
+            Output = call.Output, OutputStride = call.OutputStride, Threshold = threshold, Bound = bound,
+            Base = null, K = call.Weights.K, Concurrent = threads > 1,
+        },
+    };
 }

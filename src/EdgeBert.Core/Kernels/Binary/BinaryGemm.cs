@@ -122,6 +122,68 @@ public abstract class BinaryGemm
         }
     }
 
+    /// <summary>
+    /// Three fused sign products of one input (Bi-Attention's Q, K and V projections), each
+    /// exactly as <see cref="MultiplySigns(ReadOnlySpan{ulong}, int, PackedBinaryWeights, SignThresholds, Span{ulong}, int)"/>
+    /// would write it. Where the kernel stages its input (the AVX-512 VBMI sextet table), the
+    /// input is staged once for the three and they run as one parallel step.
+    /// </summary>
+    /// <param name="activations">tokens × <see cref="BinaryLayout.RowStrideWords"/>(K) words, padding bits 0.</param>
+    /// <param name="tokens">M.</param>
+    /// <param name="first">The first product (same K as the others).</param>
+    /// <param name="second">The second product.</param>
+    /// <param name="third">The third product.</param>
+    /// <param name="threads">Threads to use (1 runs on the caller).</param>
+    public unsafe void MultiplySigns(ReadOnlySpan<ulong> activations, int tokens, SignProduct first, SignProduct second, SignProduct third, int threads)
+    {
+        ValidateSigns(activations, tokens, first);
+        ValidateSigns(activations, tokens, second);
+        ValidateSigns(activations, tokens, third);
+        if (second.Weights.K != first.Weights.K || third.Weights.K != first.Weights.K)
+        {
+            throw new ArgumentException($"The three products read one input, so they need one K, not {first.Weights.K}, {second.Weights.K} and {third.Weights.K}.", nameof(second));
+        }
+        if (tokens == 0) return;
+        fixed (ulong* a = activations)
+        fixed (ulong* y0 = first.Output)
+        fixed (ulong* y1 = second.Output)
+        fixed (ulong* y2 = third.Output)
+        {
+            MultiplySignsCore(a, tokens,
+                new SignCall(first.Weights, first.Thresholds, y0), new SignCall(second.Weights, second.Thresholds, y1),
+                new SignCall(third.Weights, third.Thresholds, y2), threads);
+        }
+    }
+
+    /// <summary>Validates one sign product and zeroes its output rows.</summary>
+    private static void ValidateSigns(ReadOnlySpan<ulong> activations, int tokens, SignProduct product)
+    {
+        ArgumentNullException.ThrowIfNull(product.Weights);
+        GemmValidation.ThrowIfBadCall(tokens, product.Weights.N, default, false, default, 1);
+        GemmValidation.ThrowIfBadThresholds(product.Thresholds, product.Weights.N, product.Weights.K);
+        BinaryLayout.ThrowIfTooShort(activations.Length, tokens, product.Weights.K, nameof(activations));
+        BinaryLayout.ThrowIfPaddingSet(activations, tokens, product.Weights.K, nameof(activations));
+        GemmValidation.ThrowIfBadSignOutput(product.Output.Length, tokens, product.Weights.N);
+        product.Output.Slice(0, tokens * BinaryLayout.RowStrideWords(product.Weights.N)).Clear();
+    }
+
+    /// <summary>One validated, pinned sign product: its weights, thresholds and zeroed output rows.</summary>
+    private protected readonly unsafe struct SignCall(PackedBinaryWeights weights, SignThresholds thresholds, ulong* output)
+    {
+        public PackedBinaryWeights Weights { get; } = weights;
+        public SignThresholds Thresholds { get; } = thresholds;
+        public ulong* Output { get; } = output;
+        public int OutputStride => BinaryLayout.RowStrideWords(Weights.N);
+    }
+
+    /// <summary>Three sign products of one input on validated, pinned operands: by default one after the other.</summary>
+    private protected virtual unsafe void MultiplySignsCore(ulong* activations, int tokens, SignCall first, SignCall second, SignCall third, int threads)
+    {
+        MultiplySignsCore(activations, tokens, first.Weights, first.Thresholds, first.Output, first.OutputStride, threads);
+        MultiplySignsCore(activations, tokens, second.Weights, second.Thresholds, second.Output, second.OutputStride, threads);
+        MultiplySignsCore(activations, tokens, third.Weights, third.Thresholds, third.Output, third.OutputStride, threads);
+    }
+
     /// <summary>Float product on validated, pinned operands.</summary>
     private protected abstract unsafe void MultiplyCore(ulong* activations, int tokens, PackedBinaryWeights weights,
         float* activationScale, float* bias, float* output, int outputStride, int threads);

@@ -13,11 +13,14 @@ public class BinaryGemmTests
     private sealed record Problem(int M, int N, int K, int Seed, float[] A, float[] W, ulong[] Packed,
         PackedBinaryWeights Weights, float[] TokenScale, float[] Bias, SignThresholds Thresholds, float[] Beta);
 
-    private static Problem Make(int m, int n, int k)
+    private static Problem Make(int m, int n, int k) => Make(m, n, k, null);
+
+    /// <summary>A random problem; with <paramref name="shared"/>, on that problem's activations (another product of one input).</summary>
+    private static Problem Make(int m, int n, int k, Problem? shared)
     {
         int seed = SeedOf(m, n, k);
         var rng = new Random(seed);
-        float[] a = PackingTestData.Floats(rng, m * k);
+        float[] a = shared?.A ?? PackingTestData.Floats(rng, m * k);
         float[] w = PackingTestData.Floats(rng, n * k);
         float[] alpha = Alpha(rng, n);
         var weights = PackedBinaryWeights.FromFloat(new ReadOnlySpan2D<float>(w, n, k), alpha);
@@ -118,6 +121,62 @@ public class BinaryGemmTests
                 AssertSameWords(RunSigns(scalar, p, 1), RunSigns(gemm, p, 1), what + " signs");
             }
         }
+    }
+
+    /// <summary>
+    /// Q, K and V of Bi-Attention: three products of one input in one call (the sextet table
+    /// stages the input once and runs them as one step) write exactly the bits of three single
+    /// calls on the scalar reference, for outputs of different widths, partial token blocks,
+    /// every popcount method and thread count.
+    /// </summary>
+    [TestCaseSource(typeof(GemmTestData), nameof(SimdIsaByEdgeK))]
+    public void ThreeSignProductsOfOneInputMatchScalarSingleCalls(KernelIsa isa, int k)
+    {
+        RequireSupported(isa);
+        var scalar = BinaryGemm.Create(KernelIsa.Scalar);
+        foreach (var (m, n0, n1, n2) in new[] { (1, 1, 64, 13), (9, 64, 64, 64), (17, 130, 5, 200) })
+        {
+            var first = Make(m, n0, k);
+            var second = Make(m, n1, k, first);
+            var third = Make(m, n2, k, first);
+            Problem[] products = [first, second, third];
+            ulong[][] expected = [.. products.Select(p => RunSigns(scalar, p, 1))];
+            foreach (var method in Enum.GetValues<PopCountMethod>())
+            {
+                var gemm = BinaryGemm.Create(isa, method);
+                foreach (int threads in ThreadCounts)
+                {
+                    ulong[][] bits = [.. products.Select(p => SignPackingTests.Fill(BinaryLayout.MatrixWords(m, p.N)))];
+                    gemm.MultiplySigns(first.Packed, m,
+                        new SignProduct(first.Weights, first.Thresholds, bits[0]),
+                        new SignProduct(second.Weights, second.Thresholds, bits[1]),
+                        new SignProduct(third.Weights, third.Thresholds, bits[2]), threads);
+                    for (int i = 0; i < 3; i++)
+                    {
+                        AssertSameWords(expected[i], bits[i],
+                            $"W1A1 {isa} {method} ({gemm.PopCountFor(k)}) product {i} of 3, M={m} N={products[i].N} K={k} threads={threads} seed={products[i].Seed}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void ThreeSignProductsNeedOneK()
+    {
+        var p = Make(3, 5, 70);
+        var q = Make(3, 5, 71);
+        var gemm = BinaryGemm.Active;
+        var ex = Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3,
+            new SignProduct(p.Weights, p.Thresholds, new ulong[3]), new SignProduct(q.Weights, q.Thresholds, new ulong[3]),
+            new SignProduct(p.Weights, p.Thresholds, new ulong[3]), 1));
+        Assert.That(ex!.Message, Does.Contain("one K"));
+        Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3,
+            new SignProduct(p.Weights, p.Thresholds, new ulong[3]), new SignProduct(p.Weights, p.Thresholds, new ulong[2]),
+            new SignProduct(p.Weights, p.Thresholds, new ulong[3]), 1));
+        Assert.Throws<ArgumentNullException>(() => gemm.MultiplySigns(p.Packed, 3,
+            new SignProduct(null!, p.Thresholds, new ulong[3]), new SignProduct(p.Weights, p.Thresholds, new ulong[3]),
+            new SignProduct(p.Weights, p.Thresholds, new ulong[3]), 1));
     }
 
     [Test]
