@@ -38,8 +38,8 @@ public static class KernelParallel
             return;
         }
         int participants = (count + perThread - 1) / perThread;
-        // Grains of about a quarter of a participant's share (at least minChunk) balance a slow thread.
-        int grain = Math.Max(minChunk, (count + 4 * participants - 1) / (4 * participants));
+        // Grains of about a sixteenth of a participant's share (at least minChunk) balance a slow thread.
+        int grain = Math.Max(minChunk, (count + 16 * participants - 1) / (16 * participants));
         KernelWorkerSet.Shared.Run(count, grain, participants - 1, in work);
     }
 
