@@ -26,9 +26,10 @@ public static class ImportMailSnippetsCommand
         var maxWords = CommandSupport.Option("--max-words", "Longest snippet, in words.", defaults.MaxWords);
         var seed = CommandSupport.Option("--seed", "Seed of the snippet lengths, the choice per mail and the shuffle.", defaults.Seed);
         var examples = CommandSupport.Option("--examples", "Snippets printed per label.", 3);
+        var labels = new Option<string?>("--labels") { Description = "Cut only the mails with these labels, comma-separated (e.g. ham); default: every mail." };
         var command = new Command("import-mail-snippets", "Add short snippets of every training mail's body, with the mail's label, to a task's train split")
         {
-            task, output, perMail, minWords, maxWords, seed, examples,
+            task, output, perMail, minWords, maxWords, seed, examples, labels,
         };
         command.SetAction(parse =>
         {
@@ -44,7 +45,11 @@ public static class ImportMailSnippetsCommand
                 ProseHamMerge.RequireSplitFiles(taskDir, "--task");
                 var clock = Stopwatch.StartNew();
                 ui.MarkupLine(Markup.Escape($"cutting snippets of the whole mails in {Path.Combine(taskDir, "train.jsonl")} ..."));
-                var snippets = MailSnippets.Cut(JsonlTaskFile.Read(Path.Combine(taskDir, "train.jsonl")), parse.GetValue(perMail), options);
+                string? labelList = parse.GetValue(labels);
+                IReadOnlySet<string>? only = labelList is null
+                    ? null
+                    : labelList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+                var snippets = MailSnippets.Cut(JsonlTaskFile.Read(Path.Combine(taskDir, "train.jsonl")), parse.GetValue(perMail), options, only);
                 string snippetPath = Path.Combine(outDir, "snippet-train.jsonl");
                 JsonlTaskFile.Write(snippetPath, snippets);
                 int train = ProseHamMerge.MergeLines(Path.Combine(taskDir, "train.jsonl"), snippetPath, Path.Combine(outDir, "train.jsonl"), options.Seed, "snippets");

@@ -20,9 +20,15 @@ public static class MailSnippets
     public const string SourceView = "whole";
 
     /// <summary>Cuts the snippets of the <c>whole</c> examples of <paramref name="train"/>; see the class summary.</summary>
-    /// <exception cref="ArgumentException"><paramref name="perMail"/> is not positive, or the options are invalid.</exception>
-    public static IReadOnlyList<LabeledExample> Cut(IEnumerable<LabeledExample> train, int perMail, ProseHamOptions options)
+    /// <param name="train">The train split.</param>
+    /// <param name="perMail">Snippets per mail, at most.</param>
+    /// <param name="options">Snippet rule, word bounds and seed.</param>
+    /// <param name="labels">Cut only the mails with one of these labels (null: every mail). A sentence cut from a
+    /// ham mail is ham; one cut from a spam mail may be an innocuous line that the spam label would teach as spam.</param>
+    /// <exception cref="ArgumentException"><paramref name="perMail"/> is not positive, <paramref name="labels"/> is empty, or the options are invalid.</exception>
+    public static IReadOnlyList<LabeledExample> Cut(IEnumerable<LabeledExample> train, int perMail, ProseHamOptions options, IReadOnlySet<string>? labels = null)
     {
+        if (labels is { Count: 0 }) throw new ArgumentException("--labels names no label: give at least one, or leave it out to cut every mail.");
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         if (perMail < 1) throw new ArgumentException($"--per-mail must be at least 1 (got {perMail}).");
@@ -34,6 +40,7 @@ public static class MailSnippets
         {
             if (example.View != SourceView) continue;
             var random = new Random(ProseHamImporter.DerivedSeed(options.Seed, "mail|" + mail++));
+            if (labels is not null && !labels.Contains(example.Label)) continue;
             var snippets = ProseHamImporter.Snippets(example.Text, options, random).ToArray();
             random.Shuffle(snippets);
             int taken = 0;

@@ -52,6 +52,21 @@ public class MailSnippetsTests
     }
 
     [Test]
+    public void Cut_WithLabels_CutsOnlyThoseMails_AndTheSameSnippetsOfThem()
+    {
+        var mails = Mails(12);
+        var options = new ProseHamOptions { Seed = 5 };
+        var all = MailSnippets.Cut(mails, 2, options);
+        var hamOnly = MailSnippets.Cut(mails, 2, options, new HashSet<string> { "ham" });
+
+        Assert.That(hamOnly, Has.Count.EqualTo(16), "8 ham mails of 12, two snippets each");
+        Assert.That(hamOnly, Is.All.Matches<LabeledExample>(s => s.Label == "ham"));
+        // A mail's snippets depend on its place in the file, not on which other mails are cut.
+        Assert.That(hamOnly.Select(s => s.Text), Is.EqualTo(all.Where(s => s.Label == "ham").Select(s => s.Text)));
+        Assert.That(() => MailSnippets.Cut(mails, 2, options, new HashSet<string>()), Throws.ArgumentException.With.Message.Contains("--labels names no label"));
+    }
+
+    [Test]
     public void Cut_RejectsAPerMailBelowOne() =>
         Assert.That(() => MailSnippets.Cut(Mails(2), 0, new ProseHamOptions()), Throws.ArgumentException.With.Message.Contains("--per-mail must be at least 1"));
 
