@@ -10,9 +10,15 @@
 # C# on the FP32 export and its dynamic-int8 rewrite (benchmarks/peers/export_onnx.py). Then a
 # markdown report with ratios and the sanity checks (same logits, int8 close to FP32).
 #
-#   benchmarks/end-to-end.sh [--quick] [--extras] [OUT]      (OUT defaults to /tmp/edgebert-e2e)
+#   benchmarks/end-to-end.sh [--quick] [--extras] [--rounds N] [OUT]      (OUT defaults to /tmp/edgebert-e2e)
 #
-#   --quick   2 layers, 3 runs, 1 batch pass: checks that everything works (a minute or two)
+# The engines run in N rounds (default 3) of 4 timed runs and 1 batch pass each, in the order
+# PyTorch, ONNX Runtime, EdgeBert and reversed in every other round, so a host that slows down or
+# speeds up during the ~12 minutes (a shared VM does) weighs on every engine alike; the report
+# takes each engine's median of its round medians and its fastest run of all rounds.
+#
+#   --quick   2 layers, 3 runs and 1 batch pass per round, 1 round unless --rounds: checks that everything works (a minute or two)
+#   --rounds  rounds of every engine (1 runs each engine once, with 10 runs and 3 batch passes)
 #   --extras  also the peak RSS of the native CLI (W1A1 BERT-base) and the trainer throughput
 #             (issues #4 and #5), which add a NativeAOT build and a few minutes
 # Run it on a quiet machine; sized for about 10 minutes on 2 cores (not yet timed on a quiet one:
@@ -20,21 +26,30 @@
 # artifacts/end-to-end/ (git-ignored) and rebuilt when their generators change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-quick=0 extras=0 out=/tmp/edgebert-e2e
-for arg in "$@"; do
-  case "$arg" in
+args="$*"
+quick=0 extras=0 out=/tmp/edgebert-e2e rounds=
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) quick=1 ;;
     --extras) extras=1 ;;
-    -*) echo "end-to-end.sh: unknown option $arg (use --quick, --extras, OUT)" >&2; exit 2 ;;
-    *) out=$arg ;;
+    --rounds)
+      rounds=${2:-}
+      [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "end-to-end.sh: --rounds needs a positive whole number" >&2; exit 2; }
+      shift ;;
+    -*) echo "end-to-end.sh: unknown option $1 (use --quick, --extras, --rounds N, OUT)" >&2; exit 2 ;;
+    *) out=$1 ;;
   esac
+  shift
 done
-layers=12 runs=10 batch_runs=3 warmup_ms=1000
+layers=12 runs=4 batch_runs=1 warmup_ms=1000
+[ $quick = 1 ] && rounds=${rounds:-1}
+rounds=${rounds:-3}
+[ "$rounds" = 1 ] && runs=10 batch_runs=3
 [ $quick = 1 ] && layers=2 runs=3 batch_runs=1 warmup_ms=200
 threads=1,2
 python=/usr/bin/python3
 mkdir -p "$out"
-rm -f "$out"/*.json "$out/loads.txt"
+rm -f "$out"/*.json "$out"/*.log "$out/loads.txt"
 start=$SECONDS
 progress() { printf '[%s +%3ds, load %s] %s\n' "$(date -u +%T)" $((SECONDS - start)) "$(cut -d' ' -f1 /proc/loadavg)" "$*" >&2; }
 load_before() { echo "$1 $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/loads.txt"; }
@@ -44,7 +59,7 @@ load_before() { echo "$1 $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out/loads.txt"; 
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(lscpu | sed -n 's/^Model name: *//p') ($(nproc) cores), $(uname -sr)"
-  echo "command: benchmarks/end-to-end.sh $*"
+  echo "command: benchmarks/end-to-end.sh $args"
   echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benchmarks || echo ' (with local changes)')"
   echo "uptime: $(uptime)"
   echo "caller OPENBLAS_CORETYPE: ${OPENBLAS_CORETYPE-(unset)}; OPENBLAS_L2_SIZE: ${OPENBLAS_L2_SIZE-(unset)} (both unset for the peers)"
@@ -78,21 +93,33 @@ core=$("${peer_env[@]}" $python benchmarks/peers/openblas_core.py)
 echo "openblas: ${core:-automatic}" >> "$out/header.txt"
 
 counts=(--runs "$runs" --batch-runs "$batch_runs")
-for t in ${threads//,/ }; do
-  progress "PyTorch FP32 and dynamic int8, $t thread(s)"
-  load_before "torch-$t"
-  "${peer_env[@]}" $python benchmarks/peers/bert_torch_bench.py --model "$cache/model-fp32.ebm" --inputs "$cache/inputs.json" \
-    --threads "$t" "${counts[@]}" --warmup 2 --batch-strategies own-length,sorted-8,padded-32 --json "$out/torch-$t.json" > "$out/torch-$t.log"
+echo "rounds: $rounds (engines interleaved, order reversed every other round; $runs timed runs and $batch_runs batch passes per round)" >> "$out/header.txt"
+run_torch() {
+  for t in ${threads//,/ }; do
+    progress "round $1/$rounds: PyTorch FP32 and dynamic int8, $t thread(s)"
+    load_before "torch-$t$2"
+    "${peer_env[@]}" $python benchmarks/peers/bert_torch_bench.py --model "$cache/model-fp32.ebm" --inputs "$cache/inputs.json" \
+      --threads "$t" "${counts[@]}" --warmup 2 --batch-strategies own-length,sorted-8,padded-32 --json "$out/torch-$t$2.json" > "$out/torch-$t$2.log"
+  done
+}
+run_ort() {
+  for variant in fp32 int8; do
+    progress "round $1/$rounds: ONNX Runtime $variant, threads $threads"
+    load_before "ort-$variant$2"
+    "${peer_env[@]}" "${harness[@]}" ort --dir "$cache" --model "$cache/bert-$variant.onnx" --variant "$variant" --threads "$threads" \
+      "${counts[@]}" --warmup-ms "$warmup_ms" --optimized-model "$out/bert-$variant.ort-optimized.onnx" --json "$out/ort-$variant$2.json"
+  done
+}
+run_edgebert() {
+  progress "round $1/$rounds: EdgeBert FP32, W8A8, W2A8, W1A8, W1A1, threads $threads"
+  load_before "edgebert$2"
+  "${harness[@]}" edgebert --dir "$cache" --threads "$threads" "${counts[@]}" --warmup-ms "$warmup_ms" --json "$out/edgebert$2.json"
+}
+for ((r = 1; r <= rounds; r++)); do
+  suffix=""; [ "$rounds" -gt 1 ] && suffix=".r$r"
+  if (( r % 2 )); then run_torch $r "$suffix"; run_ort $r "$suffix"; run_edgebert $r "$suffix"
+  else run_edgebert $r "$suffix"; run_ort $r "$suffix"; run_torch $r "$suffix"; fi
 done
-for variant in fp32 int8; do
-  progress "ONNX Runtime $variant, threads $threads"
-  load_before "ort-$variant"
-  "${peer_env[@]}" "${harness[@]}" ort --dir "$cache" --model "$cache/bert-$variant.onnx" --variant "$variant" --threads "$threads" \
-    "${counts[@]}" --warmup-ms "$warmup_ms" --optimized-model "$out/bert-$variant.ort-optimized.onnx" --json "$out/ort-$variant.json"
-done
-progress "EdgeBert FP32, W8A8, W2A8, W1A8, W1A1, threads $threads"
-load_before edgebert
-"${harness[@]}" edgebert --dir "$cache" --threads "$threads" "${counts[@]}" --warmup-ms "$warmup_ms" --json "$out/edgebert.json"
 
 progress "report"
 $python benchmarks/peers/report.py "$out" | tee "$out/report.md"

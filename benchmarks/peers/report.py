@@ -1,6 +1,8 @@
 """The markdown report of benchmarks/end-to-end.sh: reads the JSON documents of one run from OUT
-(header.txt, loads.txt, torch-<threads>.json, ort-fp32.json, ort-int8.json, edgebert.json and the
-ORT-optimised graphs when present) and prints the latency and batch tables with ratios, the
+(header.txt, loads.txt, torch-<threads>.json, ort-fp32.json, ort-int8.json, edgebert.json, or with
+several rounds torch-<threads>.r<N>.json and so on, and the ORT-optimised graphs when present),
+merges the rounds of each engine (median of the round medians, fastest run of all rounds, median
+sequences/s per batch plan) and prints the latency and batch tables with ratios, the
 issue #13 targets, and the sanity checks (the FP32 engines agree on every logit, so they ran the
 same weights and inputs; the int8 peers stay close to FP32).
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -38,10 +41,13 @@ def load(out: Path):
     entries: dict[str, Entry] = {}
     facts = {}
 
-    def add(key, name, kind, threads, result):
-        entries.setdefault(key, Entry(name, kind)).by_threads[threads] = result
+    rounds: dict[tuple, list] = collections.defaultdict(list)
 
-    for path in sorted(out.glob("torch-*.json")):
+    def add(key, name, kind, threads, result):
+        entries.setdefault(key, Entry(name, kind))
+        rounds[(key, threads)].append(result)
+
+    for path in sorted(out.glob("torch-*.json"), key=round_order):
         doc = json.loads(path.read_text())
         for r in doc["results"]:
             int8 = r["variant"] == "dynamic-int8"
@@ -53,21 +59,45 @@ def load(out: Path):
             add("torch-int8" if int8 else "torch-fp32", name, "int8 peer" if int8 else "fp32 peer", doc["threads"], result)
             facts["torch"] = f"PyTorch {doc['torch_version']}; OpenBLAS: {r['openblas'].get('config', '?')}, kernels {core}"
     for variant in ("fp32", "int8"):
-        path = out / f"ort-{variant}.json"
-        if path.exists():
+        for path in sorted(out.glob(f"ort-{variant}*.json"), key=round_order):
             doc = json.loads(path.read_text())
             facts["ort"] = doc["info"]["runtime"] + "; " + doc["info"]["session_options"]
             for r in doc["results"]:
                 add(f"ort-{variant}", f"ONNX Runtime {'FP32' if variant == 'fp32' else 'int8 (DynamicQuantizeLinear + MatMulInteger)'}",
                     f"{variant} peer", r["threads"], r)
-    path = out / "edgebert.json"
-    if path.exists():
+    for path in sorted(out.glob("edgebert*.json"), key=round_order):
         doc = json.loads(path.read_text())
         facts["edgebert"] = f"{doc['info']['runtime']}, kernels {doc['info']['kernel_isa']}"
         for r in doc["results"]:
             label = "W1A1 (Bi-Attention)" if r["variant"] == "w1a1" else r["variant"].upper()
             add(f"edgebert-{r['variant']}", f"EdgeBert {label}", "edgebert", r["threads"], r)
+    for (key, threads), results in rounds.items():
+        entries[key].by_threads[threads] = merge_rounds(results)
     return entries, facts
+
+
+def round_order(path: Path):
+    """Files of one engine in round order: name.json (one round), then name.r1.json, name.r2.json, ..."""
+    parts = path.name.split(".")
+    number = int(parts[-2][1:]) if len(parts) > 2 and parts[-2].startswith("r") and parts[-2][1:].isdigit() else 0
+    return (parts[0], number)
+
+
+def merge_rounds(results: list) -> dict:
+    """One engine variant at one thread count over its rounds: the median of the round medians, the
+    fastest run of all, the mean CPU/wall, and per batch plan the median sequences/s; logits of the first round."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    single = {"median_ms": statistics.median(r["single"]["median_ms"] for r in results),
+              "min_ms": min(r["single"]["min_ms"] for r in results),
+              "cpu_per_wall": statistics.fmean(r["single"]["cpu_per_wall"] for r in results),
+              "round_medians_ms": [r["single"]["median_ms"] for r in results]}
+    batch = []
+    for plan in first["batch"]:
+        sps = [b["sequences_per_second"] for r in results for b in r["batch"] if b["strategy"] == plan["strategy"]]
+        batch.append(dict(plan, sequences_per_second=statistics.median(sps)))
+    return dict(first, single=single, batch=batch)
 
 
 def fmt(value, digits=1):
@@ -134,6 +164,10 @@ def main(argv=None) -> int:
         print(f"| {e.name} | {fmt(a)} | {fmt(b)} | {fmt(ratio(a, b), 2)}× | {fmt(ratio(a, int8_ms.get(t1)), 2)} | "
               f"{fmt(ratio(b, int8_ms.get(t2)), 2)} | {fmt(ratio(a, fp32_ms.get(t1)), 2)} | {fmt(ratio(b, fp32_ms.get(t2)), 2)} | {fastest_run} | {cpu} |")
     print()
+    per_round = [(e, t) for e in entries.values() for t in threads if "round_medians_ms" in e.by_threads.get(t, {}).get("single", {})]
+    if per_round:
+        print("Round medians, ms (the engines interleaved; the table above takes their median): " + "; ".join(
+            f"{e.name} {t}T " + " / ".join(fmt(v) for v in e.by_threads[t]["single"]["round_medians_ms"]) for e, t in per_round) + "\n")
 
     def best_sps(e, t):
         b = e.best_batch(t)

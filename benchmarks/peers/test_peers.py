@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE.parents[1] / "scripts" / "torch"))
 
 import bert_torch_bench  # noqa: E402
 import export_onnx  # noqa: E402
+import report  # noqa: E402
 from bert_reference import BertClassifier, BertConfig  # noqa: E402
 
 LAYERS = 2
@@ -118,6 +119,35 @@ class BatchPlanTests(unittest.TestCase):
             self.assertEqual(timings[0]["strategy"], strategy)
             self.assertGreater(timings[0]["sequences_per_second"], 0)
             np.testing.assert_allclose(np.array(logits), np.array(alone), atol=1e-5, err_msg=strategy)
+
+
+class RoundMergeTests(unittest.TestCase):
+    """end-to-end.sh --rounds N: the report merges each engine's rounds."""
+
+    @staticmethod
+    def result(median, fastest, cpu, sps):
+        return {"single": {"median_ms": median, "min_ms": fastest, "cpu_per_wall": cpu},
+                "batch": [{"strategy": "own-length", "sequences_per_second": sps}], "single_logits": [0.1], "batch_logits": []}
+
+    def test_median_of_round_medians_fastest_run_and_median_throughput(self):
+        merged = report.merge_rounds([self.result(20.0, 18.0, 1.0, 50.0), self.result(30.0, 19.0, 1.1, 40.0),
+                                      self.result(22.0, 17.5, 0.9, 45.0)])
+        self.assertEqual(merged["single"]["median_ms"], 22.0)
+        self.assertEqual(merged["single"]["min_ms"], 17.5)
+        self.assertAlmostEqual(merged["single"]["cpu_per_wall"], 1.0)
+        self.assertEqual(merged["single"]["round_medians_ms"], [20.0, 30.0, 22.0])
+        self.assertEqual(merged["batch"][0]["sequences_per_second"], 45.0)
+        self.assertEqual(merged["single_logits"], [0.1])
+
+    def test_one_round_is_kept_as_it_is(self):
+        only = self.result(20.0, 18.0, 1.0, 50.0)
+        self.assertIs(report.merge_rounds([only]), only)
+
+    def test_rounds_load_in_order_from_one_folder(self):
+        names = ["edgebert.r10.json", "edgebert.r2.json", "edgebert.json", "torch-1.r1.json", "edgebert.r1.json"]
+        ordered = sorted((Path(n) for n in names), key=report.round_order)
+        self.assertEqual([p.name for p in ordered],
+                         ["edgebert.json", "edgebert.r1.json", "edgebert.r2.json", "edgebert.r10.json", "torch-1.r1.json"])
 
 
 if __name__ == "__main__":
