@@ -21,8 +21,8 @@
 #   --rounds  rounds of every engine (1 runs each engine once, with 10 runs and 3 batch passes)
 #   --extras  also the peak RSS of the native CLI (W1A1 BERT-base) and the trainer throughput
 #             (issues #4 and #5), which add a NativeAOT build and a few minutes
-# Run it on a quiet machine; sized for about 10 minutes on 2 cores (not yet timed on a quiet one:
-# under load 30-50 it took over 40). Models (~1 GB) are cached under
+# Run it on a quiet machine: 3 rounds took 19 minutes on 2 cores (2026-12-04), --rounds 1 about
+# 11 (under load 30-50 a single round took over 40). Models (~1 GB) are cached under
 # artifacts/end-to-end/ (git-ignored) and rebuilt when their generators change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
