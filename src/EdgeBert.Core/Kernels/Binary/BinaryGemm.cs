@@ -143,6 +143,10 @@ public abstract class BinaryGemm
         {
             throw new ArgumentException($"The three products read one input, so they need one K, not {first.Weights.K}, {second.Weights.K} and {third.Weights.K}.", nameof(second));
         }
+        // Outputs are cleared only once the whole call is valid: a bad call leaves every buffer as it was.
+        first.Output.Slice(0, tokens * BinaryLayout.RowStrideWords(first.Weights.N)).Clear();
+        second.Output.Slice(0, tokens * BinaryLayout.RowStrideWords(second.Weights.N)).Clear();
+        third.Output.Slice(0, tokens * BinaryLayout.RowStrideWords(third.Weights.N)).Clear();
         if (tokens == 0) return;
         fixed (ulong* a = activations)
         fixed (ulong* y0 = first.Output)
@@ -155,7 +159,7 @@ public abstract class BinaryGemm
         }
     }
 
-    /// <summary>Validates one sign product and zeroes its output rows.</summary>
+    /// <summary>Validates one sign product of <see cref="MultiplySigns(ReadOnlySpan{ulong}, int, SignProduct, SignProduct, SignProduct, int)"/>.</summary>
     private static void ValidateSigns(ReadOnlySpan<ulong> activations, int tokens, SignProduct product)
     {
         ArgumentNullException.ThrowIfNull(product.Weights);
@@ -164,7 +168,6 @@ public abstract class BinaryGemm
         BinaryLayout.ThrowIfTooShort(activations.Length, tokens, product.Weights.K, nameof(activations));
         BinaryLayout.ThrowIfPaddingSet(activations, tokens, product.Weights.K, nameof(activations));
         GemmValidation.ThrowIfBadSignOutput(product.Output.Length, tokens, product.Weights.N);
-        product.Output.Slice(0, tokens * BinaryLayout.RowStrideWords(product.Weights.N)).Clear();
     }
 
     /// <summary>One validated, pinned sign product: its weights, thresholds and zeroed output rows.</summary>

@@ -171,6 +171,12 @@ public class BinaryGemmTests
             new SignProduct(p.Weights, p.Thresholds, new ulong[3]), new SignProduct(q.Weights, q.Thresholds, new ulong[3]),
             new SignProduct(p.Weights, p.Thresholds, new ulong[3]), 1));
         Assert.That(ex!.Message, Does.Contain("one K"));
+        // A bad call leaves the outputs as they were, even those of the valid products.
+        ulong[] untouched = [7, 7, 7];
+        Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3,
+            new SignProduct(p.Weights, p.Thresholds, untouched), new SignProduct(p.Weights, p.Thresholds, new ulong[3]),
+            new SignProduct(q.Weights, q.Thresholds, new ulong[3]), 1));
+        Assert.That(untouched, Is.EqualTo(new ulong[] { 7, 7, 7 }));
         Assert.Throws<ArgumentException>(() => gemm.MultiplySigns(p.Packed, 3,
             new SignProduct(p.Weights, p.Thresholds, new ulong[3]), new SignProduct(p.Weights, p.Thresholds, new ulong[2]),
             new SignProduct(p.Weights, p.Thresholds, new ulong[3]), 1));
