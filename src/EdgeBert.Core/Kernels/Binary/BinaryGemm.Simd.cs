@@ -61,11 +61,7 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
         fixed (int* threshold = thresholds.Threshold)
         fixed (int* bound = thresholds.Bound)
         {
-            var epilogue = new DotSignEpilogue
-            {
-                Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
-                Base = null, K = weights.K, Concurrent = threads > 1,
-            };
+            var epilogue = DotSignEpilogue.For(output, outputStride, threshold, bound, null, weights.K, threads);
             Run(activations, tokens, weights, in epilogue, threads);
         }
     }
@@ -138,10 +134,6 @@ internal sealed class BinaryGemmSimd<TTile, TLongTile> : BinaryGemm
     {
         Panels = panels,
         N = call.Weights.N,
-        Epilogue = new DotSignEpilogue
-        {
-            Output = call.Output, OutputStride = call.OutputStride, Threshold = threshold, Bound = bound,
-            Base = null, K = call.Weights.K, Concurrent = threads > 1,
-        },
+        Epilogue = DotSignEpilogue.For(call.Output, call.OutputStride, threshold, bound, null, call.Weights.K, threads),
     };
 }

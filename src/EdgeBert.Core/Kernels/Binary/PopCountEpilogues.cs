@@ -89,6 +89,13 @@ internal unsafe struct DotSignEpilogue : IPopCountEpilogue
     /// <summary>Whether work items run on several threads (threads &gt; 1): merge words atomically.</summary>
     public bool Concurrent;
 
+    /// <summary>The epilogue of one sign product: packed rows at <paramref name="output"/>, thresholds pinned, run on <paramref name="threads"/> threads.</summary>
+    public static DotSignEpilogue For(ulong* output, int outputStride, int* threshold, int* bound, int* baseCounts, int k, int threads) => new()
+    {
+        Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
+        Base = baseCounts, K = k, Concurrent = threads > 1,
+    };
+
     public readonly void Apply(int token0, int tokenCount, int n0, int nCount, int* counts, int countStride)
     {
         bool atomic = Concurrent && (n0 % 64 != 0 || nCount % 64 != 0);

@@ -42,11 +42,7 @@ internal sealed class TernaryBinaryGemmSimd<TTile> : TernaryBinaryGemm
         fixed (int* threshold = thresholds.Threshold)
         fixed (int* bound = thresholds.Bound)
         {
-            var epilogue = new DotSignEpilogue
-            {
-                Output = output, OutputStride = outputStride, Threshold = threshold, Bound = bound,
-                Base = nonzero, K = weights.K, Concurrent = threads > 1,
-            };
+            var epilogue = DotSignEpilogue.For(output, outputStride, threshold, bound, nonzero, weights.K, threads);
             PopCountGemmDriver.Run<TTile, MaskedXorOp, DotSignEpilogue>(
                 activations, BinaryLayout.RowStrideWords(weights.K), 1, tokens,
                 w, weights.KWords, weights.PanelCount, weights.N, in epilogue, threads);
