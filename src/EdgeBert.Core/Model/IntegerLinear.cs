@@ -13,6 +13,9 @@ internal sealed class IntegerLinear<TWeights>(string name, LinearScheme scheme, 
     : Int8InputLinear(name, scheme, weights.N, weights.K)
     where TWeights : PackedIntegerWeights
 {
+    /// <summary>The GEMM implementation this layer runs.</summary>
+    public IntegerGemmKernel<TWeights> Gemm => gemm;
+
     public override void ForwardQuantized(int tokens, Span<float> y, LinearScratch scratch, int threads)
     {
         if (y.Length < tokens * N) throw new ArgumentException($"{Name}: {y.Length} output floats for {tokens} tokens of [{N}, {K}].");

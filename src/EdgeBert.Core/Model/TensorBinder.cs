@@ -18,7 +18,7 @@ internal sealed class TensorBinder(EbmFile file, KernelIsa isa)
     private readonly BinaryGemm _binary = BinaryGemm.Create(isa);
     private readonly BitSerialGemm _bitSerial = BitSerialGemm.Create(isa);
     private readonly SgemmKernel _sgemm = Sgemm.Create(isa);
-    private readonly IntegerGemmKernel<PackedInt8Weights> _int8 = Int8Gemm.Create(isa);
+    private readonly IntegerGemmKernel<PackedInt8Weights> _int8 = Int8Gemm.For(isa);
     private readonly IntegerGemmKernel<PackedTernaryCodes> _ternary = TernaryGemm.Create(isa);
 
     public EbmFile File { get; } = file;

@@ -8,7 +8,7 @@ namespace EdgeBert.Kernels.Integer;
 /// </summary>
 public static class Int8Gemm
 {
-    private static readonly Lazy<IntegerGemmKernel<PackedInt8Weights>> s_active = new(() => Create(PreferredIsa(KernelIsaSelector.Active)));
+    private static readonly Lazy<IntegerGemmKernel<PackedInt8Weights>> s_active = new(() => For(KernelIsaSelector.Active));
 
     /// <summary>
     /// The implementation chosen for this process from <see cref="KernelIsaSelector.Active"/>.
@@ -17,6 +17,16 @@ public static class Int8Gemm
     /// (KERNELS.md lesson 11); <see cref="Create(KernelIsa)"/> still gives the AVX-512 kernel.
     /// </summary>
     public static IntegerGemmKernel<PackedInt8Weights> Active => s_active.Value;
+
+    /// <summary>
+    /// The implementation that runs W8A8 under the instruction-set family <paramref name="isa"/>,
+    /// by the rule of <see cref="Active"/>: on an AVX-512 CPU with AVX-VNNI, the 256-bit VNNI
+    /// kernel (about twice the AVX-512 <c>vpmaddwd</c> kernel's speed, benchmarks/RESULTS.md);
+    /// otherwise <see cref="Create(KernelIsa)"/>. Models load their W8A8 layers with this, so
+    /// <c>edgebert info</c> names the kernel they run.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">The ISA cannot run in this process.</exception>
+    public static IntegerGemmKernel<PackedInt8Weights> For(KernelIsa isa) => Create(PreferredIsa(isa));
 
     /// <summary>
     /// Constructs the implementation for <paramref name="isa"/>. <see cref="KernelIsa.Avx2"/>
