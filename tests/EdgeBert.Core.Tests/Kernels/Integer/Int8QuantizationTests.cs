@@ -85,6 +85,43 @@ public class Int8QuantizationTests
         Assert.That(ex!.Message, Does.Contain($"Row {rows - 1}"));
     }
 
+    /// <summary>
+    /// The scale comes from the largest magnitude wherever it sits (vector body or tail, negative
+    /// or positive), and a NaN (either sign) or an infinity anywhere in a row is an error naming
+    /// the row, on the vector paths as on the scalar tail.
+    /// </summary>
+    [TestCase(1)]
+    [TestCase(31)]
+    [TestCase(63)]
+    [TestCase(64)]
+    [TestCase(65)]
+    [TestCase(200)]
+    [TestCase(3072)]
+    public void ScaleFindsTheLargestMagnitudeAndEveryNonFiniteValue(int cols)
+    {
+        var rng = new Random(cols + 7);
+        foreach (int at in new[] { 0, cols / 2, cols - 1 })
+        {
+            float[] x = Enumerable.Range(0, 2 * cols).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            x[cols + at] = -5.5f;
+            x[at] = -0f;
+            var q = new sbyte[2 * cols];
+            var scales = new float[2];
+            Int8Quantization.QuantizeSymmetric(x, 2, cols, cols, q, cols, scales);
+            float absMax0 = x.Take(cols).Max(Math.Abs);
+            Assert.That(scales, Is.EqualTo(new[] { absMax0 / 127f, 5.5f / 127f }), $"cols {cols}, at {at}");
+            Assert.That(q[cols + at], Is.EqualTo((sbyte)-127));
+
+            foreach (float bad in new[] { float.NaN, -float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+            {
+                float[] y = (float[])x.Clone();
+                y[cols + at] = bad;
+                var ex = Assert.Throws<ArgumentException>(() => Int8Quantization.QuantizeSymmetric(y, 2, cols, cols, q, cols, scales), $"{bad} at {at} of {cols}");
+                Assert.That(ex!.Message, Does.Contain("Row 1"));
+            }
+        }
+    }
+
     [Test]
     public void AsymmetricRoundTripsWithinHalfAStep()
     {
