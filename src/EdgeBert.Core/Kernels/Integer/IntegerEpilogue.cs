@@ -18,7 +18,20 @@ internal static unsafe class IntegerEpilogue
         {
             int* raw = tile + t * W;
             int tokenCorrection = tokenOffset * tokenSums[t];
-            for (int j = 0; j < W; j++) raw[j] -= columnOffset * columnSums[j] + tokenCorrection;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // W = 16 int32 lanes: the whole row in one vector (int32 arithmetic wraps alike in every path).
+                (Vector512.Load(raw) - (Vector512.Load(columnSums) * columnOffset + Vector512.Create(tokenCorrection))).Store(raw);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                for (int j = 0; j < W; j += Vector128<int>.Count)
+                    (Vector128.Load(raw + j) - (Vector128.Load(columnSums + j) * columnOffset + Vector128.Create(tokenCorrection))).Store(raw + j);
+            }
+            else
+            {
+                for (int j = 0; j < W; j++) raw[j] -= columnOffset * columnSums[j] + tokenCorrection;
+            }
             if (acc != null)
             {
                 for (int j = 0; j < cols; j++) acc[(long)t * ld + j] = raw[j];
@@ -35,6 +48,13 @@ internal static unsafe class IntegerEpilogue
                     float v = (float)(raw[j] - zp * columnSums[j]) * (wScales[j] * xs);
                     dst[j] = bias != null ? v + bias[j] : v;
                 }
+                continue;
+            }
+            if (Vector512.IsHardwareAccelerated && cols == W)
+            {
+                Vector512<float> v = Vector512.ConvertToSingle(Vector512.Load(raw)) * (Vector512.Load(wScales) * xs);
+                if (bias != null) v += Vector512.Load(bias);
+                v.Store(dst);
                 continue;
             }
             if (Vector128.IsHardwareAccelerated && cols == W)
