@@ -1,12 +1,18 @@
 namespace EdgeBert.Kernels.Integer;
 
 /// <summary>
-/// The per-ISA heart of an integer GEMM: four tokens × one 16-output panel over the whole
-/// (padded) K, into exact int32 accumulators. The weight decode of a panel step is shared by
-/// the four tokens (bitnet.cpp's activation-parallel reuse, KERNELS.md lesson 9).
+/// The per-ISA heart of an integer GEMM: <see cref="Tokens"/> tokens × one 16-output panel over
+/// the whole (padded) K, into exact int32 accumulators. The weight decode of a panel step is
+/// shared by the tokens (bitnet.cpp's activation-parallel reuse, KERNELS.md lesson 9).
 /// </summary>
 internal unsafe interface IIntegerPanelKernel
 {
+    /// <summary>Most tokens any kernel takes per call (the driver's buffers).</summary>
+    const int MaxTokens = 8;
+
+    /// <summary>Tokens per call: 4, or up to <see cref="MaxTokens"/> where the registers allow more reuse of a decode.</summary>
+    static virtual int Tokens => 4;
+
     /// <summary>The instruction set the kernel needs.</summary>
     static abstract KernelIsa Isa { get; }
 
@@ -33,7 +39,7 @@ internal unsafe interface IIntegerPanelKernel
 
     /// <summary>
     /// <c>acc[t·16 + j]</c> = raw accumulator of token rows[t] and output j of the panel
-    /// (overwritten), for t = 0..3 over kPad values.
+    /// (overwritten), for t &lt; <see cref="Tokens"/> over kPad values.
     /// </summary>
     static abstract void Run(byte* panel, int kPad, byte** rows, int* acc);
 }

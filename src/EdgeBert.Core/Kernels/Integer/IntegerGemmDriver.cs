@@ -6,8 +6,8 @@ namespace EdgeBert.Kernels.Integer;
 /// <summary>
 /// The shared driver of every integer GEMM: stages each token's activations once in the
 /// kernel's format (with its Σx), then runs work items of one 16-output panel × up to
-/// <see cref="TokensPerItem"/> tokens, four tokens per kernel call, so a panel (3–48 KB at
-/// BERT sizes) stays in L1 while the tokens stream past it.
+/// <see cref="TokensPerItem"/> tokens, the kernel's <see cref="IIntegerPanelKernel.Tokens"/> (4 or 8)
+/// per call, so a panel (3–48 KB at BERT sizes) stays in L1 while the tokens stream past it.
 /// </summary>
 internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKernel<TWeights>
     where TPanel : struct, IIntegerPanelKernel
@@ -63,13 +63,14 @@ internal sealed unsafe class IntegerGemmDriver<TPanel, TWeights> : IntegerGemmKe
             int tBegin = index % TokenBlocks * TokensPerItem, tEnd = Math.Min(M, tBegin + TokensPerItem);
             int n0 = panel * PackedIntegerWeights.PanelWidth;
             int cols = Math.Min(PackedIntegerWeights.PanelWidth, N - n0);
-            int* tile = stackalloc int[4 * PackedIntegerWeights.PanelWidth];
-            byte** rows = stackalloc byte*[4];
-            for (int t0 = tBegin; t0 < tEnd; t0 += 4)
+            int perCall = TPanel.Tokens;
+            int* tile = stackalloc int[IIntegerPanelKernel.MaxTokens * PackedIntegerWeights.PanelWidth];
+            byte** rows = stackalloc byte*[IIntegerPanelKernel.MaxTokens];
+            for (int t0 = tBegin; t0 < tEnd; t0 += perCall)
             {
-                int tokens = Math.Min(4, tEnd - t0);
-                // Missing tokens of the last quad re-read token t0; their results are dropped.
-                for (int t = 0; t < 4; t++) rows[t] = Staged + (long)(t < tokens ? t0 + t : t0) * StagedStride;
+                int tokens = Math.Min(perCall, tEnd - t0);
+                // Missing tokens of the last call re-read token t0; their results are dropped.
+                for (int t = 0; t < perCall; t++) rows[t] = Staged + (long)(t < tokens ? t0 + t : t0) * StagedStride;
                 TPanel.Run(Weights + (long)panel * PanelBytes, KPad, rows, tile);
                 IntegerEpilogue.Apply(tile, tokens, cols, ColumnSums + n0, TPanel.ColumnOffset,
                     TokenSums + t0, TPanel.TokenOffset, ZeroPoints == null ? null : ZeroPoints + t0, WScales + n0, XScales == null ? null : XScales + t0,
