@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using CommunityToolkit.HighPerformance.Helpers;
+using EdgeBert.Kernels.Packing;
 
 namespace EdgeBert.Kernels.Binary;
 
@@ -92,21 +93,23 @@ public static unsafe class BoolAttention
                 }
             }
 
-            // sign(V) transposed, word-major: bit (i mod 64) of negativeV[(i / 64)·dPad + c] is set when V[i, first + c] is negative.
+            // sign(V) transposed, word-major: bit (i mod 64) of negativeV[(i / 64)·dPad + c] is set when V[i, first + c] is
+            // negative. Each 64 tokens × 64 columns block is one 64 × 64 bit transpose; padding tokens and columns stay 0.
             new Span<ulong>(negativeV, tWords * dPad).Clear();
-            for (int i = 0; i < t; i++)
+            ulong* block = stackalloc ulong[64];
+            for (int tb = 0; tb < tWords; tb++)
             {
-                ulong* row = V + (long)i * stride;
-                ulong bit = 1UL << (i & 63);
-                ulong* column = negativeV + (i >> 6) * dPad;
                 for (int w = 0; w < dWords; w++)
                 {
-                    ulong bits = ExtractWord(row, stride, first + w * 64, Math.Min(64, d - w * 64));
-                    while (bits != 0)
+                    int bits = Math.Min(64, d - w * 64);
+                    for (int r = 0; r < 64; r++)
                     {
-                        column[w * 64 + BitOperations.TrailingZeroCount(bits)] |= bit;
-                        bits &= bits - 1;
+                        int i = tb * 64 + r;
+                        block[r] = i < t ? ExtractWord(V + (long)i * stride, stride, first + w * 64, bits) : 0;
                     }
+                    BitTranspose.Transpose64(block);
+                    ulong* column = negativeV + tb * dPad + w * 64;
+                    for (int c = 0; c < bits; c++) column[c] = block[c];
                 }
             }
 
