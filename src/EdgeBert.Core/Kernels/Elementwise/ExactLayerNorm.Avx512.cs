@@ -9,8 +9,10 @@ namespace EdgeBert.Kernels.Elementwise;
 /// order, with rows as vector lanes. Eight rows × eight columns are transposed (<see cref="RegisterTranspose"/>)
 /// so that one float64 vector holds column i of eight rows; each row's sum then still runs
 /// i = 0, 1, …, w − 1 in its own lane, and four such vectors (32 rows) are four independent
-/// dependency chains. The last pass converts, normalizes and narrows eight values per
-/// instruction instead of four.
+/// dependency chains. The mean pass keeps the transposed columns (96 KB for 32 rows of 768, a
+/// pooled buffer) and the variance pass reads them instead of transposing again (2026-12-04:
+/// 69 → 59 µs for 128 × 768 on one thread). The last pass converts, normalizes and narrows
+/// eight values per instruction instead of four.
 /// </summary>
 public static unsafe partial class ExactLayerNorm
 {
@@ -20,18 +22,22 @@ public static unsafe partial class ExactLayerNorm
     /// <summary>Whether the 32-row vector sums and the 8-wide float64 last pass are used.</summary>
     internal static bool VectorSumsSupported => Avx512F.IsSupported;
 
-    /// <summary>mean[r] = (Σ_i x[r, i]) / w for 32 rows, each sum in index order in its own lane.</summary>
-    private static void Means32(float* x, int w, double* mean)
+    /// <summary>
+    /// mean[r] = (Σ_i x[r, i]) / w for 32 rows, each sum in index order in its own lane; the
+    /// transposed 8 × 8 blocks go to <paramref name="columns"/> (32 · (w − w mod 8) floats) so
+    /// that <see cref="Variances32"/> reads the same columns without transposing again.
+    /// </summary>
+    private static void Means32(float* x, int w, double* mean, float* columns)
     {
         long g = 8L * w;
         Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
         int i = 0;
-        for (; i <= w - 8; i += 8)
+        for (; i <= w - 8; i += 8, columns += 4 * 64)
         {
-            s0 = AddColumns(s0, x + i, w);
-            s1 = AddColumns(s1, x + g + i, w);
-            s2 = AddColumns(s2, x + 2 * g + i, w);
-            s3 = AddColumns(s3, x + 3 * g + i, w);
+            s0 = AddColumns(s0, x + i, w, columns);
+            s1 = AddColumns(s1, x + g + i, w, columns + 64);
+            s2 = AddColumns(s2, x + 2 * g + i, w, columns + 128);
+            s3 = AddColumns(s3, x + 3 * g + i, w, columns + 192);
         }
         s0.Store(mean); s1.Store(mean + 8); s2.Store(mean + 16); s3.Store(mean + 24);
         for (int r = 0; r < VectorRowBlock; r++)
@@ -43,19 +49,18 @@ public static unsafe partial class ExactLayerNorm
         }
     }
 
-    /// <summary>sum[r] = Σ_i (x[r, i] − mean[r])² for 32 rows, in index order (not yet divided by w).</summary>
-    private static void Variances32(float* x, int w, double* mean, double* sum)
+    /// <summary>sum[r] = Σ_i (x[r, i] − mean[r])² for 32 rows, in index order (not yet divided by w), from the columns <see cref="Means32"/> kept.</summary>
+    private static void Variances32(float* x, int w, double* mean, double* sum, float* columns)
     {
-        long g = 8L * w;
         Vector512<double> m0 = Vector512.Load(mean), m1 = Vector512.Load(mean + 8), m2 = Vector512.Load(mean + 16), m3 = Vector512.Load(mean + 24);
         Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
         int i = 0;
-        for (; i <= w - 8; i += 8)
+        for (; i <= w - 8; i += 8, columns += 4 * 64)
         {
-            s0 = AddSquaredDeviations(s0, x + i, w, m0);
-            s1 = AddSquaredDeviations(s1, x + g + i, w, m1);
-            s2 = AddSquaredDeviations(s2, x + 2 * g + i, w, m2);
-            s3 = AddSquaredDeviations(s3, x + 3 * g + i, w, m3);
+            s0 = AddSquaredDeviations(s0, columns, m0);
+            s1 = AddSquaredDeviations(s1, columns + 64, m1);
+            s2 = AddSquaredDeviations(s2, columns + 128, m2);
+            s3 = AddSquaredDeviations(s3, columns + 192, m3);
         }
         s0.Store(sum); s1.Store(sum + 8); s2.Store(sum + 16); s3.Store(sum + 24);
         for (int r = 0; r < VectorRowBlock; r++)
@@ -67,11 +72,13 @@ public static unsafe partial class ExactLayerNorm
         }
     }
 
-    /// <summary>s += column j of the 8 × 8 block at x (rows w apart), for j = 0 … 7 in order.</summary>
+    /// <summary>s += column j of the 8 × 8 block at x (rows w apart), for j = 0 … 7 in order; the columns are stored at <paramref name="kept"/> (8 × 8 floats).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> AddColumns(Vector512<double> s, float* x, int w)
+    private static Vector512<double> AddColumns(Vector512<double> s, float* x, int w, float* kept)
     {
         Transpose8x8(x, w, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        c0.Store(kept); c1.Store(kept + 8); c2.Store(kept + 16); c3.Store(kept + 24);
+        c4.Store(kept + 32); c5.Store(kept + 40); c6.Store(kept + 48); c7.Store(kept + 56);
         s += Avx512F.ConvertToVector512Double(c0);
         s += Avx512F.ConvertToVector512Double(c1);
         s += Avx512F.ConvertToVector512Double(c2);
@@ -83,19 +90,11 @@ public static unsafe partial class ExactLayerNorm
         return s;
     }
 
-    /// <summary>s += (column j − m)² of the 8 × 8 block at x, for j = 0 … 7 in order (multiply, then add: no FMA).</summary>
+    /// <summary>s += (column j − m)² of the 8 kept columns (8 floats each), for j = 0 … 7 in order (multiply, then add: no FMA).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> AddSquaredDeviations(Vector512<double> s, float* x, int w, Vector512<double> m)
+    private static Vector512<double> AddSquaredDeviations(Vector512<double> s, float* kept, Vector512<double> m)
     {
-        Transpose8x8(x, w, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
-        s += Square(Avx512F.ConvertToVector512Double(c0) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c1) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c2) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c3) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c4) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c5) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c6) - m);
-        s += Square(Avx512F.ConvertToVector512Double(c7) - m);
+        for (int j = 0; j < 8; j++) s += Square(Avx512F.ConvertToVector512Double(Vector256.Load(kept + 8 * j)) - m);
         return s;
     }
 

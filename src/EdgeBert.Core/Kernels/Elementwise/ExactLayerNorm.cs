@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using CommunityToolkit.HighPerformance.Helpers;
@@ -104,8 +105,13 @@ public static unsafe partial class ExactLayerNorm
             int r0 = 0;
             if (count == VectorRowBlock)
             {
-                Means32(x, w, mean);
-                Variances32(x, w, mean, inverse);
+                float[] kept = ArrayPool<float>.Shared.Rent(VectorRowBlock * w);
+                fixed (float* columns = kept)
+                {
+                    Means32(x, w, mean, columns);
+                    Variances32(x, w, mean, inverse, columns);
+                }
+                ArrayPool<float>.Shared.Return(kept);
                 r0 = VectorRowBlock;
             }
             for (; r0 + RowBlock <= count; r0 += RowBlock)
