@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -72,41 +73,25 @@ public static unsafe class Int8Quantization
     /// </summary>
     private static float AbsMax(float* x, int n)
     {
-        int i = 0;
+        // One loop at the platform's Vector<T> width (256-bit on x64, 128-bit on ARM): the pass is
+        // L1-bound, and measured as fast as a 512-bit copy of it on AVX-512.
+        int i = 0, w = Vector<uint>.Count;
         uint bits = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 64)
+        if (Vector.IsHardwareAccelerated && n >= 4 * w)
         {
-            Vector512<uint> mask = Vector512.Create(0x7FFF_FFFFu), m0 = default, m1 = default, m2 = default, m3 = default;
-            for (; i <= n - 64; i += 64)
+            Vector<uint> mask = new(0x7FFF_FFFFu), m0 = default, m1 = default, m2 = default, m3 = default;
+            for (; i <= n - 4 * w; i += 4 * w)
             {
-                m0 = Vector512.Max(m0, Vector512.Load((uint*)x + i) & mask);
-                m1 = Vector512.Max(m1, Vector512.Load((uint*)x + i + 16) & mask);
-                m2 = Vector512.Max(m2, Vector512.Load((uint*)x + i + 32) & mask);
-                m3 = Vector512.Max(m3, Vector512.Load((uint*)x + i + 48) & mask);
+                m0 = Vector.Max(m0, Vector.Load((uint*)x + i) & mask);
+                m1 = Vector.Max(m1, Vector.Load((uint*)x + i + w) & mask);
+                m2 = Vector.Max(m2, Vector.Load((uint*)x + i + 2 * w) & mask);
+                m3 = Vector.Max(m3, Vector.Load((uint*)x + i + 3 * w) & mask);
             }
-            Vector512<uint> m = Vector512.Max(Vector512.Max(m0, m1), Vector512.Max(m2, m3));
-            bits = Largest(Vector256.Max(m.GetLower(), m.GetUpper()));
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 32)
-        {
-            Vector256<uint> mask = Vector256.Create(0x7FFF_FFFFu), m0 = default, m1 = default, m2 = default, m3 = default;
-            for (; i <= n - 32; i += 32)
-            {
-                m0 = Vector256.Max(m0, Vector256.Load((uint*)x + i) & mask);
-                m1 = Vector256.Max(m1, Vector256.Load((uint*)x + i + 8) & mask);
-                m2 = Vector256.Max(m2, Vector256.Load((uint*)x + i + 16) & mask);
-                m3 = Vector256.Max(m3, Vector256.Load((uint*)x + i + 24) & mask);
-            }
-            bits = Largest(Vector256.Max(Vector256.Max(m0, m1), Vector256.Max(m2, m3)));
+            Vector<uint> m = Vector.Max(Vector.Max(m0, m1), Vector.Max(m2, m3));
+            for (int lane = 0; lane < w; lane++) bits = Math.Max(bits, m[lane]);
         }
         for (; i < n; i++) bits = Math.Max(bits, ((uint*)x)[i] & 0x7FFF_FFFFu);
         return BitConverter.UInt32BitsToSingle(bits);
-    }
-
-    private static uint Largest(Vector256<uint> v)
-    {
-        Vector128<uint> m = Vector128.Max(v.GetLower(), v.GetUpper());
-        return Math.Max(Math.Max(m[0], m[1]), Math.Max(m[2], m[3]));
     }
 
     /// <summary>

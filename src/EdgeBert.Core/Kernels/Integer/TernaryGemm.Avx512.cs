@@ -39,7 +39,7 @@ internal readonly unsafe struct TernaryAvx512Panel : IIntegerPanelKernel
             for (int b = b0; b < bEnd; b++, w += 64)
             {
                 Vector512<ushort> raw = Vector512.Load(w).AsUInt16();
-                // Unrolled over the four K groups of the block (q = 0..3): no loop counter in the hot path.
+                // Unrolled over the four K groups of the block (q = 0..3): a loop over q with a variable shift measured 2.35 against 2.07 ms (768 × 3072).
                 int k = 16 * b;
                 Vector512<byte> codes = raw.AsByte() & three;
                 Step(ref s0, codes, a0 + k); Step(ref s1, codes, a1 + k); Step(ref s2, codes, a2 + k); Step(ref s3, codes, a3 + k);
